@@ -1,0 +1,4 @@
+// Package dumpdir owns the on-disk format of a dump directory: file names (mydumper
+// conventions), the metadata file written last to mark the dump complete, and the atomic
+// .partial-then-rename file writer with 0600 files in a 0700 directory.
+package dumpdir
