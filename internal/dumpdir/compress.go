@@ -1,0 +1,110 @@
+package dumpdir
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/klauspost/pgzip"
+)
+
+// Compression names accepted by --compress and recorded per table in metadata.
+const (
+	CompressNone = ""
+	CompressZstd = "zstd"
+	CompressGzip = "gzip"
+)
+
+// Suffix returns the file-name suffix of a compression: "", ".zst" or ".gz".
+func Suffix(compression string) string {
+	switch compression {
+	case CompressZstd:
+		return ".zst"
+	case CompressGzip:
+		return ".gz"
+	}
+	return ""
+}
+
+// ParseCompression checks a --compress value ("none", "zstd", "gzip").
+func ParseCompression(s string) (string, error) {
+	switch s {
+	case "", "none":
+		return CompressNone, nil
+	case CompressZstd, CompressGzip:
+		return s, nil
+	}
+	return "", fmt.Errorf("--compress %q: want none, zstd or gzip", s)
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// NewCompressor wraps w with the compression's streaming encoder; Close flushes the encoder's last
+// frame but does not close w. zstd runs at its fastest level with one goroutine per stream, and
+// gzip (pgzip) at default level with 1 MiB blocks, so each dump worker costs a bounded few MiB.
+func NewCompressor(w io.Writer, compression string) (io.WriteCloser, error) {
+	switch compression {
+	case CompressZstd:
+		return zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+	case CompressGzip:
+		gz := pgzip.NewWriter(w)
+		if err := gz.SetConcurrency(1<<20, 2); err != nil {
+			return nil, err
+		}
+		return gz, nil
+	}
+	return nopCloser{w}, nil
+}
+
+// Reader is an open dump file, decompressed as it is read.
+type Reader struct {
+	io.Reader
+	closers []func() error
+}
+
+// Close releases the decoder and the file.
+func (r *Reader) Close() error {
+	var err error
+	for _, c := range r.closers {
+		if cerr := c(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// Open opens dir/name and decompresses it by the given compression. Errors name the file.
+func Open(dir, name, compression string) (*Reader, error) {
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	r := &Reader{closers: []func() error{f.Close}}
+	br := bufio.NewReaderSize(f, 256<<10)
+	switch compression {
+	case CompressZstd:
+		d, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		r.Reader = d
+		r.closers = append([]func() error{func() error { d.Close(); return nil }}, r.closers...)
+	case CompressGzip:
+		g, err := pgzip.NewReaderN(br, 1<<20, 2)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w: the file is corrupt", name, err)
+		}
+		r.Reader = g
+		r.closers = append([]func() error{g.Close}, r.closers...)
+	default:
+		r.Reader = br
+	}
+	return r, nil
+}

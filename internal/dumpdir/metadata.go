@@ -1,0 +1,257 @@
+package dumpdir
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/ini.v1"
+)
+
+// FormatVersion is the version of the dump format this sluice writes, recorded in
+// [config] format_version. The loader refuses dumps of a newer version.
+const FormatVersion = 1
+
+// Object kinds recorded per table section.
+const (
+	KindTable    = "table"
+	KindView     = "view"
+	KindSequence = "sequence"
+)
+
+// Metadata is the content of a dump's metadata file: what was dumped, from where, and every
+// file with its size and checksum. It is written last; a dump without it, or whose Finished is
+// zero, is incomplete.
+type Metadata struct {
+	Started, Finished time.Time
+	LockSeconds       float64     // how long the global read lock was held, in seconds
+	Source            [][2]string // [source] keys: binlog coordinates and GTID set (package replication)
+	ReplicaSource     [][2]string // [replica_source] keys, for a dump taken from a replica; may be nil
+	Databases         []Database
+	Tables            []Table           // tables, views and sequences
+	Files             map[string]FileInfo // every file of the dump but metadata, by name
+}
+
+// Database is one dumped database.
+type Database struct {
+	Name       string
+	SchemaFile string // CREATE DATABASE; "" with --no-schemas
+	PostFile   string // routines and events; "" when there are none
+}
+
+// Table is one dumped table, view or sequence.
+type Table struct {
+	Database, Name string
+	Kind           string   // KindTable, KindView or KindSequence
+	SchemaFile     string   // CREATE TABLE / VIEW / SEQUENCE file; "" with --no-schemas
+	TriggersFile   string   // "" when the table has no triggers
+	DataFiles      []string // data file names in order
+	Format         string   // "sql" or "tsv"
+	Compression    string   // "", "zstd" or "gzip"
+	Columns        []string // the dumped columns, in file order (generated columns excluded)
+	Rows           int64    // rows written
+	Bytes          int64    // bytes of data files on disk
+	LoadClause     string   // tsv only: the LOAD DATA field/line clause the files were written for
+	CharacterSet   string   // character set of the data files' text
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+// sectionName is the mydumper-style section header `db` or `db`.`table`. It is a label for
+// people: the loader reads names from the quoted database and table keys, so every part is
+// written as EscapeName writes file names (plain names are unchanged).
+func sectionName(parts ...string) string {
+	for i, p := range parts {
+		parts[i] = "`" + EscapeName(p) + "`"
+	}
+	return strings.Join(parts, ".")
+}
+
+// Write writes the metadata file into dir atomically. Sections follow mydumper's INI layout:
+// [config], [source], then one [`db`.`table`] section per table; names inside values are Go-quoted.
+func (m *Metadata) Write(dir string) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# sluice dump metadata; written last: a dump without it is incomplete\n")
+	fmt.Fprintf(&b, "[config]\nformat_version = %d\nquote_character = BACKTICK\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
+		FormatVersion, m.Started.UTC().Format(time.RFC3339Nano), m.Finished.UTC().Format(time.RFC3339Nano), m.LockSeconds)
+	writeKV := func(section string, kv [][2]string) {
+		if kv == nil {
+			return
+		}
+		fmt.Fprintf(&b, "[%s]\n", section)
+		for _, p := range kv {
+			fmt.Fprintf(&b, "%s = %s\n", p[0], quote(p[1]))
+		}
+		b.WriteString("\n")
+	}
+	writeKV("source", m.Source)
+	writeKV("replica_source", m.ReplicaSource)
+	for _, d := range m.Databases {
+		fmt.Fprintf(&b, "[%s]\nkind = database\ndatabase = %s\nschema_file = %s\npost_file = %s\n\n",
+			sectionName(d.Name), quote(d.Name), d.SchemaFile, d.PostFile)
+	}
+	for _, t := range m.Tables {
+		fmt.Fprintf(&b, "[%s]\nkind = %s\ndatabase = %s\ntable = %s\nschema_file = %s\ntriggers_file = %s\nrows = %d\nbytes = %d\nformat = %s\ncompression = %s\ncharacter_set = %s\nload_clause = %s\n",
+			sectionName(t.Database, t.Name),
+			t.Kind, quote(t.Database), quote(t.Name), t.SchemaFile, t.TriggersFile, t.Rows, t.Bytes,
+			t.Format, t.Compression, t.CharacterSet, quote(t.LoadClause))
+		cols := make([]string, len(t.Columns))
+		for i, c := range t.Columns {
+			cols[i] = quote(c)
+		}
+		fmt.Fprintf(&b, "columns = %s\ndata_files = %s\n\n", strings.Join(cols, " "), strings.Join(t.DataFiles, " "))
+	}
+	names := make([]string, 0, len(m.Files))
+	for n := range m.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	b.WriteString("[files]\n")
+	for _, n := range names {
+		fi := m.Files[n]
+		fmt.Fprintf(&b, "%s = %d %08x\n", n, fi.Size, fi.CRC32C)
+	}
+	_, err := WriteFile(dir, MetadataName, b.Bytes())
+	return err
+}
+
+// ReadMetadata reads dir/metadata. It returns an error that says the dump is incomplete when the
+// file is missing or has no finish time, and one naming the key when a value is malformed.
+func ReadMetadata(dir string) (*Metadata, error) {
+	path := filepath.Join(dir, MetadataName)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, fmt.Errorf("%s: no metadata file: the dump is incomplete or this is not a dump directory; take the dump again", dir)
+		}
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true, PreserveSurroundedQuote: true, KeyValueDelimiters: "=", ChildSectionDelimiter: "\x00"}, raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: the metadata file is corrupt", path, err)
+	}
+	p := parser{path: path}
+	m := &Metadata{Files: map[string]FileInfo{}}
+	cfg := f.Section("config")
+	if v := p.int(cfg, "format_version"); v > FormatVersion {
+		return nil, fmt.Errorf("%s: format_version %d is newer than this sluice reads (%d): upgrade sluice", path, v, FormatVersion)
+	}
+	m.Started = p.time(cfg, "started_at")
+	m.Finished = p.time(cfg, "finished_at")
+	m.LockSeconds, _ = strconv.ParseFloat(cfg.Key("lock_seconds").String(), 64)
+	if m.Finished.IsZero() && p.err == nil {
+		return nil, fmt.Errorf("%s: no finish time: the dump is incomplete; take the dump again", path)
+	}
+	for _, s := range f.Sections() {
+		switch {
+		case s.Name() == "source":
+			m.Source = p.pairs(s)
+		case s.Name() == "replica_source":
+			m.ReplicaSource = p.pairs(s)
+		case s.Name() == "files":
+			for _, k := range s.Keys() {
+				var fi FileInfo
+				fi.Name = k.Name()
+				if _, err := fmt.Sscanf(k.String(), "%d %x", &fi.Size, &fi.CRC32C); err != nil && p.err == nil {
+					p.err = fmt.Errorf("%s: [files] %s: %q: %w", path, k.Name(), k.String(), err)
+				}
+				m.Files[fi.Name] = fi
+			}
+		case s.Name() == ini.DefaultSection || !s.HasKey("kind"):
+		case s.Key("kind").String() == "database":
+			m.Databases = append(m.Databases, Database{Name: p.str(s, "database"), SchemaFile: s.Key("schema_file").String(), PostFile: s.Key("post_file").String()})
+		default:
+			t := Table{
+				Kind: s.Key("kind").String(), Database: p.str(s, "database"), Name: p.str(s, "table"),
+				SchemaFile: s.Key("schema_file").String(), TriggersFile: s.Key("triggers_file").String(),
+				Rows: int64(p.int(s, "rows")), Bytes: int64(p.int(s, "bytes")),
+				Format: s.Key("format").String(), Compression: s.Key("compression").String(),
+				CharacterSet: s.Key("character_set").String(), LoadClause: p.str(s, "load_clause"),
+				DataFiles: strings.Fields(s.Key("data_files").String()),
+			}
+			t.Columns = p.quotedList(s, "columns")
+			m.Tables = append(m.Tables, t)
+		}
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	return m, nil
+}
+
+type parser struct {
+	path string
+	err  error
+}
+
+func (p *parser) fail(s *ini.Section, key string, err error) {
+	if p.err == nil {
+		p.err = fmt.Errorf("%s: [%s] %s: %w: the metadata file is corrupt", p.path, s.Name(), key, err)
+	}
+}
+
+func (p *parser) str(s *ini.Section, key string) string {
+	v, err := strconv.Unquote(s.Key(key).String())
+	if err != nil {
+		p.fail(s, key, err)
+	}
+	return v
+}
+
+func (p *parser) int(s *ini.Section, key string) int {
+	v, err := strconv.Atoi(s.Key(key).String())
+	if err != nil {
+		p.fail(s, key, err)
+	}
+	return v
+}
+
+func (p *parser) time(s *ini.Section, key string) time.Time {
+	v := s.Key(key).String()
+	if v == "" || strings.HasPrefix(v, "0001-01-01") {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		p.fail(s, key, err)
+	}
+	return t
+}
+
+func (p *parser) pairs(s *ini.Section) [][2]string {
+	var kv [][2]string
+	for _, k := range s.Keys() {
+		kv = append(kv, [2]string{k.Name(), p.str(s, k.Name())})
+	}
+	return kv
+}
+
+func (p *parser) quotedList(s *ini.Section, key string) []string {
+	rest := strings.TrimSpace(s.Key(key).String())
+	var out []string
+	for rest != "" {
+		q, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			p.fail(s, key, err)
+			return nil
+		}
+		v, _ := strconv.Unquote(q)
+		out = append(out, v)
+		rest = strings.TrimSpace(rest[len(q):])
+	}
+	return out
+}
+
+// Map returns kv as a map, for package replication's *FromMetadata functions.
+func Map(kv [][2]string) map[string]string {
+	m := make(map[string]string, len(kv))
+	for _, p := range kv {
+		m[p[0]] = p[1]
+	}
+	return m
+}

@@ -1,0 +1,56 @@
+package sqltext
+
+import "strings"
+
+// Kind says how a column's values are written as SQL literals.
+type Kind int
+
+const (
+	// KindNumber is written bare: integers, DECIMAL, FLOAT, DOUBLE, YEAR.
+	KindNumber Kind = iota
+	// KindString is written as an escaped single-quoted literal: CHAR, VARCHAR, TEXT, ENUM, SET,
+	// and every temporal type.
+	KindString
+	// KindBinary is written as a hex literal: BINARY, VARBINARY, BLOB, BIT and spatial types.
+	KindBinary
+	// KindJSON is written as an escaped literal with the _utf8mb4 introducer, since MySQL refuses
+	// to build a JSON value from a binary string (the dump's connections use SET NAMES binary).
+	KindJSON
+)
+
+// KindOf maps an information_schema.COLUMNS DATA_TYPE (lower or upper case) to its Kind. Unknown
+// types are treated as strings, which is exact for any type the server can read from text.
+func KindOf(dataType string) Kind {
+	switch strings.ToLower(dataType) {
+	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint",
+		"decimal", "numeric", "float", "double", "real", "year":
+		return KindNumber
+	case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "bit",
+		"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring",
+		"multipolygon", "geometrycollection", "geomcollection":
+		return KindBinary
+	case "json":
+		return KindJSON
+	}
+	return KindString
+}
+
+// AppendValue appends v, a value of a column of kind k as the text protocol returns it, as an SQL
+// literal. A nil v is NULL; an empty non-nil v is the empty value.
+func AppendValue(dst []byte, k Kind, v []byte) []byte {
+	if v == nil {
+		return append(dst, "NULL"...)
+	}
+	switch k {
+	case KindNumber:
+		return append(dst, v...)
+	case KindBinary:
+		return AppendHex(dst, v)
+	case KindJSON:
+		dst = append(dst, "_utf8mb4'"...)
+	default:
+		dst = append(dst, '\'')
+	}
+	dst = AppendEscaped(dst, v)
+	return append(dst, '\'')
+}

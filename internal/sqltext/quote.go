@@ -1,0 +1,71 @@
+package sqltext
+
+import "strings"
+
+// QuoteIdent returns name as a backtick-quoted MySQL identifier, doubling any backtick inside
+// (MySQL manual, "Schema Object Names"). Any byte sequence is accepted.
+func QuoteIdent(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+// QualifiedName returns `db`.`table`, each part quoted by QuoteIdent.
+func QualifiedName(db, table string) string {
+	return QuoteIdent(db) + "." + QuoteIdent(table)
+}
+
+// QuoteString returns s as a single-quoted SQL string literal, escaped by AppendEscaped so that it
+// is read back byte for byte whatever sql_mode (except NO_BACKSLASH_ESCAPES, which sluice never sets).
+func QuoteString(s string) string {
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, '\'')
+	b = AppendEscaped(b, []byte(s))
+	return string(append(b, '\''))
+}
+
+// AppendEscaped appends v to dst escaped for the inside of a single-quoted SQL string literal, as
+// mysql_real_escape_string does: NUL, newline, carriage return, backslash, both quotes and Ctrl-Z
+// become backslash sequences; every other byte is copied as is. The output holds no raw newline,
+// which lets data files keep one statement per line.
+func AppendEscaped(dst, v []byte) []byte {
+	start := 0
+	for i, c := range v {
+		var esc byte
+		switch c {
+		case 0:
+			esc = '0'
+		case '\n':
+			esc = 'n'
+		case '\r':
+			esc = 'r'
+		case '\\':
+			esc = '\\'
+		case '\'':
+			esc = '\''
+		case '"':
+			esc = '"'
+		case 0x1a:
+			esc = 'Z'
+		default:
+			continue
+		}
+		dst = append(dst, v[start:i]...)
+		dst = append(dst, '\\', esc)
+		start = i + 1
+	}
+	return append(dst, v[start:]...)
+}
+
+const hexDigits = "0123456789ABCDEF"
+
+// AppendHex appends v as a hexadecimal literal 0x..., or '' when v is empty (0x alone is not a
+// valid literal). Used for binary strings, BLOBs, BIT and spatial values, which travel exactly.
+func AppendHex(dst, v []byte) []byte {
+	if len(v) == 0 {
+		return append(dst, '\'', '\'')
+	}
+	dst = append(dst, '0', 'x')
+	for _, c := range v {
+		dst = append(dst, hexDigits[c>>4], hexDigits[c&15])
+	}
+	return dst
+}
