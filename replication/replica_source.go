@@ -27,7 +27,7 @@ func ReadReplicaSource(ctx context.Context, conn *sql.Conn, flavor Flavor) (*Rep
 }
 
 func readReplicaSource(ctx context.Context, q queryer, flavor Flavor) (*ReplicaSource, error) {
-	row, err := replicaStatus(ctx, q, flavor)
+	row, err := replicaStatus(ctx, q, flavor, "")
 	if err != nil || row == nil {
 		return nil, err
 	}
@@ -57,11 +57,15 @@ func readReplicaSource(ctx context.Context, q queryer, flavor Flavor) (*ReplicaS
 	return r, nil
 }
 
-// replicaStatus returns the first row of SHOW SLAVE STATUS / SHOW REPLICA STATUS, or nil when
-// the server is not a replica. MySQL >= 8.0.22 gets SHOW REPLICA STATUS (SHOW SLAVE STATUS is
-// gone in 8.4); MariaDB gets SHOW SLAVE STATUS, which every release accepts.
-func replicaStatus(ctx context.Context, q queryer, flavor Flavor) (statusRow, error) {
+// replicaStatus returns the first row of SHOW SLAVE STATUS / SHOW REPLICA STATUS for channel
+// ("" the default one), or nil when the server is not a replica. MySQL >= 8.0.22 gets SHOW
+// REPLICA STATUS (SHOW SLAVE STATUS is gone in 8.4); MariaDB gets SHOW SLAVE ['name'] STATUS,
+// which every release accepts.
+func replicaStatus(ctx context.Context, q queryer, flavor Flavor, channel string) (statusRow, error) {
 	stmt := "SHOW SLAVE STATUS"
+	if flavor == MariaDB && channel != "" {
+		stmt = "SHOW SLAVE " + quote(channel) + " STATUS"
+	}
 	if flavor == MySQL {
 		v, err := queryVersion(ctx, q)
 		if err != nil {
@@ -69,6 +73,9 @@ func replicaStatus(ctx context.Context, q queryer, flavor Flavor) (statusRow, er
 		}
 		if v.atLeast(8, 0, 22) {
 			stmt = "SHOW REPLICA STATUS"
+		}
+		if channel != "" {
+			stmt += " FOR CHANNEL " + quote(channel)
 		}
 	}
 	rows, err := showRows(ctx, q, stmt)
