@@ -59,7 +59,7 @@ type Server struct {
 //
 // ctx bounds only the start-up; the server keeps running until Stop. On
 // failure nothing is left running or on disk, and the error carries the tail of
-// the server's error log. Start takes about 1.5-3 s.
+// the server's error log. Start takes about 1-2.5 s (measured on 2 cores).
 func Start(ctx context.Context, opts Options) (*Server, error) {
 	dir, err := os.MkdirTemp("", "sluice-test-")
 	if err != nil {
