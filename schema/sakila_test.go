@@ -88,7 +88,7 @@ func TestSakilaExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCreate := sql(
+	wantCreate := joinLines(
 		"CREATE TABLE `rental` (",
 		"  `rental_id` int(11) NOT NULL AUTO_INCREMENT,",
 		"  `rental_date` datetime NOT NULL,",

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// sql joins lines with "\n", the way SHOW CREATE TABLE prints them.
-func sql(lines ...string) string { return strings.Join(lines, "\n") }
+// joinLines joins lines with "\n", the way SHOW CREATE TABLE prints them.
+func joinLines(lines ...string) string { return strings.Join(lines, "\n") }
 
 type splitCase struct {
 	name    string
@@ -66,7 +66,7 @@ func runSplitCases(t *testing.T, cases []splitCase) {
 }
 
 func TestSplitBasics(t *testing.T) {
-	filmText := sql(
+	filmText := joinLines(
 		"CREATE TABLE `film_text` (",
 		"  `film_id` smallint(6) NOT NULL,",
 		"  `title` varchar(255) NOT NULL,",
@@ -78,7 +78,7 @@ func TestSplitBasics(t *testing.T) {
 		"  CONSTRAINT `fk_a` FOREIGN KEY (`x`) REFERENCES `other` (`id`) ON DELETE CASCADE ON UPDATE CASCADE",
 		") ENGINE=InnoDB AUTO_INCREMENT=5 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci COMMENT='KEY (a), b'",
 	)
-	filmTextCreate := sql(
+	filmTextCreate := joinLines(
 		"CREATE TABLE `film_text` (",
 		"  `film_id` smallint(6) NOT NULL,",
 		"  `title` varchar(255) NOT NULL,",
@@ -101,7 +101,7 @@ func TestSplitBasics(t *testing.T) {
 		},
 		{
 			name: "defer fulltext", db: "sakila", tbl: "film_text", in: filmText, mode: DeferFulltext,
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `film_text` (",
 				"  `film_id` smallint(6) NOT NULL,",
 				"  `title` varchar(255) NOT NULL,",
@@ -117,7 +117,7 @@ func TestSplitBasics(t *testing.T) {
 		},
 		{
 			name: "defer none still defers foreign keys", db: "sakila", tbl: "film_text", in: filmText, mode: DeferNone,
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `film_text` (",
 				"  `film_id` smallint(6) NOT NULL,",
 				"  `title` varchar(255) NOT NULL,",
@@ -133,7 +133,7 @@ func TestSplitBasics(t *testing.T) {
 		},
 		{
 			name: "nothing to defer is unchanged",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `a` int(11) NOT NULL,",
 				"  PRIMARY KEY (`a`)",
@@ -143,7 +143,7 @@ func TestSplitBasics(t *testing.T) {
 		{
 			name: "trailing semicolon and newline are dropped",
 			in:   "CREATE TABLE `t` (\n  `a` int(11) NOT NULL,\n  KEY `k` (`a`)\n) ENGINE=MyISAM;\n",
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `a` int(11) NOT NULL",
 				") ENGINE=MyISAM",
@@ -152,7 +152,7 @@ func TestSplitBasics(t *testing.T) {
 		},
 		{
 			name: "unique and ordinary keys in one ALTER, line order, options kept verbatim",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `a` int(11) NOT NULL,",
 				"  `b` varchar(100) DEFAULT NULL,",
@@ -165,7 +165,7 @@ func TestSplitBasics(t *testing.T) {
 				"  KEY `expr` ((`a` + 1))",
 				") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_uca1400_ai_ci",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `a` int(11) NOT NULL,",
 				"  `b` varchar(100) DEFAULT NULL,",
@@ -182,7 +182,7 @@ func TestSplitBasics(t *testing.T) {
 		},
 		{
 			name: "fulltext and spatial: spatial stays in the main ALTER in line order, one ALTER per fulltext",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `geo` (",
 				"  `id` int(11) NOT NULL AUTO_INCREMENT,",
 				"  `g` geometry NOT NULL,",
@@ -198,7 +198,7 @@ func TestSplitBasics(t *testing.T) {
 				"  FULLTEXT KEY `fu` (`u`,`t`)",
 				") ENGINE=InnoDB",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `geo` (",
 				"  `id` int(11) NOT NULL AUTO_INCREMENT,",
 				"  `g` geometry NOT NULL,",
@@ -217,7 +217,7 @@ func TestSplitBasics(t *testing.T) {
 		{
 			name: "defer fulltext keeps spatial keys before a kept key, defers trailing ones",
 			mode: DeferFulltext,
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `geo` (",
 				"  `g` geometry NOT NULL,",
 				"  `p` point NOT NULL,",
@@ -228,7 +228,7 @@ func TestSplitBasics(t *testing.T) {
 				"  FULLTEXT KEY `ft` (`t`)",
 				") ENGINE=InnoDB",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `geo` (",
 				"  `g` geometry NOT NULL,",
 				"  `p` point NOT NULL,",
@@ -249,7 +249,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 	runSplitCases(t, []splitCase{
 		{
 			name: "auto-increment not first in primary key keeps the first index starting with it and those before",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `grp` int(11) NOT NULL,",
 				"  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,",
@@ -262,7 +262,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 				"  KEY `kz` (`v`,`id`)",
 				") ENGINE=InnoDB AUTO_INCREMENT=42",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `grp` int(11) NOT NULL,",
 				"  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,",
@@ -277,14 +277,14 @@ func TestSplitKeptIndexes(t *testing.T) {
 		},
 		{
 			name: "auto-increment first in primary key keeps nothing extra",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL AUTO_INCREMENT,",
 				"  PRIMARY KEY (`id`),",
 				"  KEY `kid` (`id`)",
 				") ENGINE=InnoDB",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL AUTO_INCREMENT,",
 				"  PRIMARY KEY (`id`)",
@@ -294,7 +294,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 		},
 		{
 			name: "MyISAM auto-increment second in primary key needs no other index",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `grp` int(11) NOT NULL,",
 				"  `ID` int(11) NOT NULL AUTO_INCREMENT,",
@@ -302,7 +302,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 				"  KEY `k` (`grp`)",
 				") ENGINE=MyISAM",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `grp` int(11) NOT NULL,",
 				"  `ID` int(11) NOT NULL AUTO_INCREMENT,",
@@ -313,7 +313,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 		},
 		{
 			name: "auto-increment without primary key keeps its unique key",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL AUTO_INCREMENT,",
 				"  `v` int(11) DEFAULT NULL,",
@@ -321,7 +321,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 				"  KEY `kv` (`v`)",
 				") ENGINE=Aria",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL AUTO_INCREMENT,",
 				"  `v` int(11) DEFAULT NULL,",
@@ -332,7 +332,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 		},
 		{
 			name: "no primary key: first unique NOT NULL key stays (clustered index)",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `a` int(11) NOT NULL,",
 				"  `b` int(11) NOT NULL,",
@@ -343,7 +343,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 				"  KEY `kc` (`c`)",
 				") ENGINE=InnoDB",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `a` int(11) NOT NULL,",
 				"  `b` int(11) NOT NULL,",
@@ -355,7 +355,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 		},
 		{
 			name: "no primary key and only nullable unique keys: everything deferred",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `a` int(11) DEFAULT NULL,",
 				"  `b` int(11) NOT NULL,",
@@ -363,7 +363,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 				"  KEY `kb` (`b`)",
 				") ENGINE=InnoDB",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `a` int(11) DEFAULT NULL,",
 				"  `b` int(11) NOT NULL",
@@ -373,7 +373,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 		},
 		{
 			name: "partitioned: unique keys stay, others deferred",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL,",
 				"  `d` date NOT NULL,",
@@ -386,7 +386,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 				"(PARTITION `p2020` VALUES LESS THAN (2021) ENGINE = InnoDB,",
 				" PARTITION `pmax` VALUES LESS THAN MAXVALUE ENGINE = InnoDB)",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL,",
 				"  `d` date NOT NULL,",
@@ -402,7 +402,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 		},
 		{
 			name: "MySQL 8 partition comment",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int NOT NULL,",
 				"  `v` int DEFAULT NULL,",
@@ -412,7 +412,7 @@ func TestSplitKeptIndexes(t *testing.T) {
 				"/*!50100 PARTITION BY HASH (`id`)",
 				"PARTITIONS 4 */",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int NOT NULL,",
 				"  `v` int DEFAULT NULL,",
@@ -425,14 +425,14 @@ func TestSplitKeptIndexes(t *testing.T) {
 		},
 		{
 			name: "PARTITION BY inside a table comment is not partitioning",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL,",
 				"  PRIMARY KEY (`id`),",
 				"  UNIQUE KEY `u` (`id`)",
 				") ENGINE=InnoDB COMMENT='PARTITION BY nothing'",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL,",
 				"  PRIMARY KEY (`id`)",
@@ -447,7 +447,7 @@ func TestSplitColumnsAndNames(t *testing.T) {
 	runSplitCases(t, []splitCase{
 		{
 			name: "MariaDB column syntax survives untouched",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL AUTO_INCREMENT,",
 				"  `u` uuid DEFAULT NULL,",
@@ -466,7 +466,7 @@ func TestSplitColumnsAndNames(t *testing.T) {
 				"  CONSTRAINT `CONSTRAINT_1` CHECK (`df` is null or `df` > 1)",
 				") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci WITH SYSTEM VERSIONING",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL AUTO_INCREMENT,",
 				"  `u` uuid DEFAULT NULL,",
@@ -488,7 +488,7 @@ func TestSplitColumnsAndNames(t *testing.T) {
 		{
 			name: "identifiers with backticks, spaces, dots, newlines and Unicode",
 			db:   "my`db.x", tbl: "tä b`le",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `tä b``le` (",
 				"  `i``d` int(11) NOT NULL AUTO_INCREMENT,",
 				"  `a.b c` varchar(10) NOT NULL,",
@@ -501,7 +501,7 @@ func TestSplitColumnsAndNames(t *testing.T) {
 				"  CONSTRAINT `f2` FOREIGN KEY (`日本`) REFERENCES `ot``her db`.`tä b``le` (`x`) ON DELETE SET NULL",
 				") ENGINE=InnoDB",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `tä b``le` (",
 				"  `i``d` int(11) NOT NULL AUTO_INCREMENT,",
 				"  `a.b c` varchar(10) NOT NULL,",
@@ -519,7 +519,7 @@ func TestSplitColumnsAndNames(t *testing.T) {
 		},
 		{
 			name: "self reference and repeated references",
-			in: sql(
+			in: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL,",
 				"  `parent` int(11) DEFAULT NULL,",
@@ -533,7 +533,7 @@ func TestSplitColumnsAndNames(t *testing.T) {
 				"  CONSTRAINT `fk_q` FOREIGN KEY (`parent`) REFERENCES `d`.`t` (`id`)",
 				") ENGINE=InnoDB",
 			),
-			create: sql(
+			create: joinLines(
 				"CREATE TABLE `t` (",
 				"  `id` int(11) NOT NULL,",
 				"  `parent` int(11) DEFAULT NULL,",
@@ -553,7 +553,7 @@ func TestSplitColumnsAndNames(t *testing.T) {
 }
 
 func TestSplitFallback(t *testing.T) {
-	vector := sql(
+	vector := joinLines(
 		"CREATE TABLE `t` (",
 		"  `id` int(11) NOT NULL,",
 		"  `v` vector(3) NOT NULL,",
@@ -563,32 +563,32 @@ func TestSplitFallback(t *testing.T) {
 	)
 	runSplitCases(t, []splitCase{
 		{name: "unknown index kind", db: "sakila", tbl: "t", in: vector, warning: "sakila.t: cannot split"},
-		{name: "garbage line", in: sql(
+		{name: "garbage line", in: joinLines(
 			"CREATE TABLE `t` (",
 			"  `id` int(11) NOT NULL,",
 			"  KEY `k` (`id`) FROBNICATE",
 			") ENGINE=InnoDB",
 		), warning: "d.t: cannot split"},
 		{name: "one line", in: "CREATE TABLE `t` (`id` int, KEY (`id`)) ENGINE=InnoDB", warning: "not in SHOW CREATE TABLE form"},
-		{name: "definition split over two lines", in: sql(
+		{name: "definition split over two lines", in: joinLines(
 			"CREATE TABLE `t` (",
 			"  `id` int(11) NOT NULL,",
 			"  KEY `k`",
 			"    (`id`)",
 			") ENGINE=InnoDB",
 		), warning: "cannot split"},
-		{name: "missing comma", in: sql(
+		{name: "missing comma", in: joinLines(
 			"CREATE TABLE `t` (",
 			"  `id` int(11) NOT NULL",
 			"  KEY `k` (`id`)",
 			") ENGINE=InnoDB",
 		), warning: "comma"},
-		{name: "no closing line", in: sql(
+		{name: "no closing line", in: joinLines(
 			"CREATE TABLE `t` (",
 			"  `id` int(11) NOT NULL,",
 			"  KEY `k` (`id`)) ENGINE=InnoDB",
 		), warning: "cannot split"},
-		{name: "two primary keys", in: sql(
+		{name: "two primary keys", in: joinLines(
 			"CREATE TABLE `t` (",
 			"  `id` int(11) NOT NULL,",
 			"  PRIMARY KEY (`id`),",
