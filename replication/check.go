@@ -34,7 +34,8 @@ func CheckTarget(ctx context.Context, db *sql.DB, t Target, c Coordinates) error
 	if err != nil {
 		return fmt.Errorf("replication target: %w", err)
 	}
-	for _, r := range rows {
+	if len(rows) > 0 {
+		r := rows[0]
 		host, _ := r.get("Master_Host", "Source_Host")
 		port, _ := r.get("Master_Port", "Source_Port")
 		io, _ := r.get("Slave_IO_Running", "Replica_IO_Running")

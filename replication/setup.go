@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/go-sql-driver/mysql"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +17,8 @@ const pollInterval = 250 * time.Millisecond
 
 // Setup makes target a replica of the source whose dump coordinates are c: it runs
 // SetupStatements(t, c, o) on one connection of target, then WaitCaughtUp (bounded by wait).
-// source may be nil; see WaitCaughtUp. Run CheckTarget first unless the user said --force.
+// source may be nil; see WaitCaughtUp. The first statement (STOP SLAVE/REPLICA) failing
+// because a named connection or channel does not exist yet is ignored. Run CheckTarget first unless the user said --force.
 // Errors name the failing statement in its redacted form (RedactedStatements) and never
 // contain the password.
 func Setup(ctx context.Context, target, source *sql.DB, t Target, c Coordinates, o SetupOptions,
@@ -39,6 +42,9 @@ func Setup(ctx context.Context, target, source *sql.DB, t Target, c Coordinates,
 	}
 	for i, s := range stmts {
 		if _, err := conn.ExecContext(ctx, s); err != nil {
+			if i == 0 && noSuchChannel(err) {
+				continue // STOP on a connection/channel that does not exist yet
+			}
 			return &redactedError{
 				msg: fmt.Sprintf("replication setup: %s: %s", shown[i], redact(err.Error(), o.Password)),
 				err: err,
@@ -46,6 +52,14 @@ func Setup(ctx context.Context, target, source *sql.DB, t Target, c Coordinates,
 		}
 	}
 	return WaitCaughtUp(ctx, target, source, t.Flavor, o.Channel, wait, progress)
+}
+
+// noSuchChannel tells the error of STOP SLAVE 'name' (MariaDB ER_SLAVE_CONNECTION_NOT_FOUND,
+// 1617) and STOP REPLICA FOR CHANNEL 'name' (MySQL ER_REPLICA_CHANNEL_DOES_NOT_EXIST, 3074) on
+// a connection that is not configured yet.
+func noSuchChannel(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1617 || me.Number == 3074)
 }
 
 // redactedError carries a driver error whose text may quote the password: Error shows the

@@ -68,6 +68,10 @@ const (
 // without SSL, GET_SOURCE_PUBLIC_KEY=1 (GET_MASTER_PUBLIC_KEY=1 before 8.0.23) lets a
 // caching_sha2_password replication user authenticate (MySQL manual 19.1.2.3).
 //
+// With a named connection or channel that does not exist yet, the first statement (STOP)
+// fails with "no master connection" / "channel does not exist": Setup ignores that, and so may
+// a person running the statements by hand.
+//
 // String literals are quoted with ” for a quote and \\ for a backslash (the default sql_mode,
 // without NO_BACKSLASH_ESCAPES). The statements carry o.Password in clear: print
 // RedactedStatements instead. Errors: a flavour mismatch between t and c, a missing host or

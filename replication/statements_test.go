@@ -1,6 +1,7 @@
 package replication
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -204,6 +205,61 @@ func TestQuote(t *testing.T) {
 	} {
 		if got := quote(in); got != want {
 			t.Errorf("quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestRedactError(t *testing.T) {
+	inner := errors.New("near 'pw''x' at line 1")
+	e := &redactedError{msg: "setup: " + redact(inner.Error(), "pw''x"), err: inner}
+	if strings.Contains(e.Error(), "pw''x") || !strings.Contains(e.Error(), "near '***'") || !errors.Is(e, inner) {
+		t.Errorf("redactedError = %q", e.Error())
+	}
+	if redact("abc", "") != "abc" {
+		t.Error("redact with no password changed the text")
+	}
+}
+
+func TestMariaPos(t *testing.T) {
+	p, err := parseMariaPos("0-1-100, 1-2-7,0-3-90")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 2 || p[0] != 100 || p[1] != 7 {
+		t.Errorf("parseMariaPos = %v", p)
+	}
+	q, _ := parseMariaPos("0-5-120,2-1-1")
+	if got := q.aheadIn(p); len(got) != 1 || got[0] != 0 {
+		t.Errorf("aheadIn = %v, want [0]", got)
+	}
+	if !q.covers(mariaPos{0: 120}) || q.covers(p) {
+		t.Error("covers misjudges")
+	}
+	for _, bad := range []string{"0-1", "a-1-1", "0-1-x", "0-1-1-1"} {
+		if _, err := parseMariaPos(bad); err == nil {
+			t.Errorf("parseMariaPos(%q): want an error", bad)
+		}
+	}
+}
+
+func TestBinlogReached(t *testing.T) {
+	cases := []struct {
+		file string
+		pos  uint64
+		tf   string
+		tpos uint64
+		want bool
+	}{
+		{"b.000002", 100, "b.000002", 100, true},
+		{"b.000002", 99, "b.000002", 100, false},
+		{"b.000003", 4, "b.000002", 100, true},
+		{"b.000001", 900, "b.000002", 100, false},
+		{"b.1000000", 4, "b.999999", 100, true},
+		{"", 0, "b.000001", 4, false},
+	}
+	for _, c := range cases {
+		if got := binlogReached(c.file, c.pos, c.tf, c.tpos); got != c.want {
+			t.Errorf("binlogReached(%s:%d, %s:%d) = %v", c.file, c.pos, c.tf, c.tpos, got)
 		}
 	}
 }

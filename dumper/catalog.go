@@ -1,0 +1,149 @@
+package dumper
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/sqltext"
+)
+
+// systemDatabases are never dumped unless named with -B.
+var systemDatabases = []string{"mysql", "information_schema", "performance_schema", "sys"}
+
+// column is one dumped column.
+type column struct {
+	Name string
+	Kind sqltext.Kind
+}
+
+// table is one table, view or sequence found in the catalog.
+type table struct {
+	DB, Name   string
+	Kind       string // dumpdir.KindTable, KindView, KindSequence
+	Engine     string
+	EstRows    int64 // information_schema.TABLES.TABLE_ROWS, an estimate for InnoDB
+	DataLength int64 // bytes
+	Columns    []column
+}
+
+func (t *table) String() string { return t.DB + "." + t.Name }
+
+// ParseTableName splits a -T name "db.table" at its first dot outside backticks; backticks quote a
+// part that contains dots (`my.db`.`t`), with `` for a backtick inside.
+func ParseTableName(s string) (db, name string, err error) {
+	var parts []string
+	var cur strings.Builder
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '`' && quoted && i+1 < len(s) && s[i+1] == '`':
+			cur.WriteByte('`')
+			i++
+		case c == '`':
+			quoted = !quoted
+		case c == '.' && !quoted && len(parts) == 0:
+			parts = append(parts, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	parts = append(parts, cur.String())
+	if len(parts) != 2 || parts[0] == "" || parts[1] == "" || quoted {
+		return "", "", fmt.Errorf("-T %q: want db.table (quote a name holding dots with backticks: `my.db`.`t`)", s)
+	}
+	return parts[0], parts[1], nil
+}
+
+// listTables reads the databases and the tables, views and sequences to dump, largest first.
+// With -T only the named tables are dumped (mydumper: -T wins over -B); otherwise every table of
+// the -B databases, or of every non-system database.
+func listTables(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table, error) {
+	var dbs []string
+	want := map[[2]string]bool{}
+	for _, t := range o.Tables {
+		d, n, err := ParseTableName(t)
+		if err != nil {
+			return nil, nil, err
+		}
+		want[[2]string{d, n}] = true
+		if !slices.Contains(dbs, d) {
+			dbs = append(dbs, d)
+		}
+	}
+	switch {
+	case len(o.Tables) > 0:
+	case len(o.Databases) > 0:
+		dbs = o.Databases
+	default:
+		rows, err := queryMaps(ctx, db, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rows {
+			if !slices.Contains(systemDatabases, strings.ToLower(r["SCHEMA_NAME"])) {
+				dbs = append(dbs, r["SCHEMA_NAME"])
+			}
+		}
+	}
+	var tables []*table
+	for _, d := range dbs {
+		exists, err := queryMaps(ctx, db, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", d)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(exists) == 0 {
+			return nil, nil, fmt.Errorf("database %q does not exist: check -B/-T", d)
+		}
+		rows, err := queryMaps(ctx, db, `SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, DATA_LENGTH
+			FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`, d)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rows {
+			t := &table{DB: d, Name: r["TABLE_NAME"], Engine: r["ENGINE"]}
+			if len(want) > 0 && !want[[2]string{d, t.Name}] {
+				continue
+			}
+			delete(want, [2]string{d, t.Name})
+			switch r["TABLE_TYPE"] {
+			case "VIEW", "SYSTEM VIEW":
+				t.Kind = dumpdir.KindView
+			case "SEQUENCE":
+				t.Kind = dumpdir.KindSequence
+			default:
+				t.Kind = dumpdir.KindTable
+			}
+			fmt.Sscan(r["TABLE_ROWS"], &t.EstRows)
+			fmt.Sscan(r["DATA_LENGTH"], &t.DataLength)
+			tables = append(tables, t)
+		}
+	}
+	for k := range want {
+		return nil, nil, fmt.Errorf("-T %s.%s: no such table", k[0], k[1])
+	}
+	slices.SortStableFunc(tables, func(a, b *table) int { return int(min(max(b.DataLength-a.DataLength, -1), 1)) })
+	return dbs, tables, nil
+}
+
+// loadColumns reads the columns to dump: every column but generated ones, in table order,
+// INVISIBLE columns included (they are named explicitly, so SELECT * hiding them does not matter).
+func loadColumns(ctx context.Context, db *sql.DB, t *table) error {
+	rows, err := queryMaps(ctx, db, `SELECT COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS
+		WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, t.DB, t.Name)
+	if err != nil {
+		return fmt.Errorf("%s: columns: %w", t, err)
+	}
+	for _, r := range rows {
+		if strings.Contains(strings.ToUpper(r["EXTRA"]), "GENERATED") {
+			continue
+		}
+		t.Columns = append(t.Columns, column{Name: r["COLUMN_NAME"], Kind: sqltext.KindOf(r["DATA_TYPE"])})
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+package dumper
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/scheduler"
+)
+
+// Result summarises a finished dump.
+type Result struct {
+	Tables  int           // tables, views and sequences dumped
+	Rows    int64         // rows written
+	Bytes   int64         // bytes of all files on disk, metadata excluded
+	Lock    time.Duration // how long the global read lock was held
+	Elapsed time.Duration
+}
+
+// Run takes a consistent dump of the server cfg reaches into o.OutDir. The directory must not
+// exist or be empty; it is created 0700. The metadata file is written last, so a dump that fails
+// half way has no metadata and the loader refuses it. Errors name the object concerned.
+func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
+	o.setDefaults()
+	start := time.Now()
+	if err := prepareDir(o.OutDir); err != nil {
+		return nil, err
+	}
+	db, err := cfg.Open(ctx, "", o.Threads+2)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	dbs, tables, err := listTables(ctx, db, &o)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tables {
+		if t.Kind == dumpdir.KindTable {
+			if err := loadColumns(ctx, db, t); err != nil {
+				return nil, err
+			}
+		}
+	}
+	snap, err := takeSnapshot(ctx, db, o.Threads)
+	if err != nil {
+		return nil, err
+	}
+	defer snap.close()
+	o.Log.Info("consistent snapshot taken", "lock_seconds", snap.lock.Seconds(), "binlog_file", snap.coords.File,
+		"binlog_position", snap.coords.Position, "gtid_set", snap.coords.GTIDSet)
+
+	meta := &dumpdir.Metadata{Started: start, LockSeconds: snap.lock.Seconds(), Source: snap.coords.MetadataKeys(),
+		Files: map[string]dumpdir.FileInfo{}}
+	outputs := make([]*tableOutput, 0, len(tables))
+	var chunks []chunk
+	for _, t := range tables {
+		out := &tableOutput{t: t}
+		outputs = append(outputs, out)
+		if t.Kind == dumpdir.KindTable && !o.NoData {
+			chunks = append(chunks, chunk{out: out})
+		}
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	sw := &schemaWriter{dir: o.OutDir, files: meta.Files}
+	schemaDone := make(chan struct{})
+	g.Go(func() error {
+		defer close(schemaDone)
+		return dumpSchemas(gctx, db, sw, dbs, outputs, meta, &o)
+	})
+	g.Go(func() error {
+		return scheduler.Run(gctx, o.Threads, scheduler.Slice(chunks), func(ctx context.Context, w int, c chunk) error {
+			return dumpChunk(ctx, snap.conns[w], c, &o)
+		})
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	<-schemaDone
+
+	res := &Result{Lock: snap.lock}
+	for i, out := range outputs {
+		t := out.t
+		mt := &meta.Tables[i]
+		mt.DataFiles = out.names()
+		mt.Rows = out.rows
+		for _, f := range out.files {
+			meta.Files[f.Name] = f
+			mt.Bytes += f.Size
+		}
+		if t.Kind == dumpdir.KindTable {
+			mt.Format, mt.Compression, mt.CharacterSet = "sql", o.Compression, "binary"
+			for _, c := range t.Columns {
+				mt.Columns = append(mt.Columns, c.Name)
+			}
+		}
+		res.Tables++
+		res.Rows += out.rows
+	}
+	for _, f := range meta.Files {
+		res.Bytes += f.Size
+	}
+	meta.Finished = time.Now()
+	if err := meta.Write(o.OutDir); err != nil {
+		return nil, fmt.Errorf("metadata: %w", err)
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// dumpSchemas writes the schema files on its own connection while the workers dump data, and
+// fills meta.Databases and meta.Tables (in the order of outputs).
+func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string, outputs []*tableOutput, meta *dumpdir.Metadata, o *Options) error {
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	sw.conn = c
+	if _, err := c.ExecContext(ctx, "SET NAMES utf8mb4"); err != nil {
+		return err
+	}
+	if _, err := c.ExecContext(ctx, "SET SESSION sql_mode = ''"); err != nil {
+		return err
+	}
+	for _, d := range dbs {
+		md := dumpdir.Database{Name: d}
+		if !o.NoSchemas {
+			if md.SchemaFile, err = sw.database(ctx, d); err != nil {
+				return err
+			}
+			if md.PostFile, err = sw.post(ctx, d, o); err != nil {
+				return err
+			}
+		}
+		meta.Databases = append(meta.Databases, md)
+	}
+	for _, out := range outputs {
+		t := out.t
+		mt := dumpdir.Table{Database: t.DB, Name: t.Name, Kind: t.Kind}
+		skip := o.NoSchemas || (t.Kind == dumpdir.KindView && o.NoViews)
+		if !skip {
+			if mt.SchemaFile, err = sw.table(ctx, t); err != nil {
+				return err
+			}
+		}
+		if t.Kind == dumpdir.KindTable && !o.NoSchemas && !o.NoTriggers {
+			if mt.TriggersFile, err = sw.triggers(ctx, t); err != nil {
+				return err
+			}
+		}
+		meta.Tables = append(meta.Tables, mt)
+	}
+	return nil
+}
+
+// prepareDir creates dir 0700, or accepts an existing empty directory (tightening it to 0700).
+// A non-empty directory is refused, so an old dump is never mixed with a new one.
+func prepareDir(dir string) error {
+	if dir == "" {
+		return errors.New("no output directory: give -o DIR")
+	}
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(dir, dumpdir.DirMode); err != nil {
+			return fmt.Errorf("-o %s: %w", dir, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("-o %s: %w", dir, err)
+	case len(entries) > 0:
+		return fmt.Errorf("-o %s: directory is not empty: give a new directory", dir)
+	}
+	return os.Chmod(dir, dumpdir.DirMode)
+}
+

@@ -1,0 +1,158 @@
+package dumper
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/sqltext"
+)
+
+// Schema files are read by the mysql client as well as by sluice load: statements end with ";"
+// at the end of a line, and routines, triggers and events are wrapped in DELIMITER ;; blocks
+// as mysqldump writes them. They are read with SET NAMES utf8mb4.
+const schemaHeader = "/*!40101 SET NAMES utf8mb4*/;\n/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n"
+
+// schemaWriter reads definitions on its own utf8mb4 connection and writes schema files.
+type schemaWriter struct {
+	conn  *sql.Conn
+	dir   string
+	files map[string]dumpdir.FileInfo
+}
+
+func (s *schemaWriter) write(name string, body string) (string, error) {
+	fi, err := dumpdir.WriteFile(s.dir, name, []byte(body))
+	if err != nil {
+		return "", err
+	}
+	s.files[name] = fi
+	return name, nil
+}
+
+// showCreate runs a SHOW CREATE statement and returns the row (column name -> value).
+func (s *schemaWriter) showCreate(ctx context.Context, what string) (map[string]string, error) {
+	rows, err := queryMaps(ctx, s.conn, "SHOW CREATE "+what)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) != 1 {
+		return nil, fmt.Errorf("SHOW CREATE %s: %d rows", what, len(rows))
+	}
+	return rows[0], nil
+}
+
+// sessionFor returns the SET statements that restore the session an object was created in:
+// its sql_mode and character set variables, as mysqldump writes them.
+func sessionFor(r map[string]string) string {
+	var b strings.Builder
+	if cs := r["character_set_client"]; cs != "" {
+		fmt.Fprintf(&b, "SET character_set_client = %s;\nSET character_set_results = %s;\nSET collation_connection = %s;\n",
+			cs, cs, r["collation_connection"])
+	}
+	if _, ok := r["sql_mode"]; ok {
+		fmt.Fprintf(&b, "SET SESSION sql_mode = %s;\n", sqltext.QuoteString(r["sql_mode"]))
+	}
+	if tz := r["time_zone"]; tz != "" {
+		fmt.Fprintf(&b, "SET SESSION time_zone = %s;\n", sqltext.QuoteString(tz))
+	}
+	return b.String()
+}
+
+func (s *schemaWriter) database(ctx context.Context, db string) (string, error) {
+	r, err := s.showCreate(ctx, "DATABASE "+sqltext.QuoteIdent(db))
+	if err != nil {
+		return "", fmt.Errorf("database %s: %w", db, err)
+	}
+	return s.write(dumpdir.DatabaseSchemaFile(db), schemaHeader+r["Create Database"]+";\n")
+}
+
+func (s *schemaWriter) table(ctx context.Context, t *table) (string, error) {
+	q := sqltext.QualifiedName(t.DB, t.Name)
+	switch t.Kind {
+	case dumpdir.KindView:
+		r, err := s.showCreate(ctx, "VIEW "+q)
+		if err != nil {
+			return "", fmt.Errorf("view %s: %w", t, err)
+		}
+		return s.write(dumpdir.ViewSchemaFile(t.DB, t.Name), schemaHeader+sessionFor(r)+r["Create View"]+";\n")
+	case dumpdir.KindSequence:
+		r, err := s.showCreate(ctx, "SEQUENCE "+q)
+		if err != nil {
+			return "", fmt.Errorf("sequence %s: %w", t, err)
+		}
+		var next string
+		if err := s.conn.QueryRowContext(ctx, "SELECT next_not_cached_value FROM "+q).Scan(&next); err != nil {
+			return "", fmt.Errorf("sequence %s: %w", t, err)
+		}
+		body := schemaHeader + r["Create Table"] + ";\nDO SETVAL(" + sqltext.QuoteIdent(t.Name) + ", " + next + ", 0);\n"
+		return s.write(dumpdir.SequenceSchemaFile(t.DB, t.Name), body)
+	}
+	r, err := s.showCreate(ctx, "TABLE "+q)
+	if err != nil {
+		return "", fmt.Errorf("table %s: %w", t, err)
+	}
+	return s.write(dumpdir.TableSchemaFile(t.DB, t.Name), schemaHeader+r["Create Table"]+";\n")
+}
+
+// triggers writes the table's triggers file, or returns "" when it has none.
+func (s *schemaWriter) triggers(ctx context.Context, t *table) (string, error) {
+	rows, err := queryMaps(ctx, s.conn, "SHOW TRIGGERS FROM "+sqltext.QuoteIdent(t.DB)+" WHERE `Table` = ?", t.Name)
+	if err != nil {
+		return "", fmt.Errorf("%s: triggers: %w", t, err)
+	}
+	if len(rows) == 0 {
+		return "", nil
+	}
+	var b strings.Builder
+	b.WriteString(schemaHeader)
+	for _, tr := range rows {
+		r, err := s.showCreate(ctx, "TRIGGER "+sqltext.QualifiedName(t.DB, tr["Trigger"]))
+		if err != nil {
+			return "", fmt.Errorf("%s: trigger %s: %w", t, tr["Trigger"], err)
+		}
+		b.WriteString(sessionFor(r))
+		fmt.Fprintf(&b, "DELIMITER ;;\n%s ;;\nDELIMITER ;\n", r["SQL Original Statement"])
+	}
+	return s.write(dumpdir.TriggersFile(t.DB, t.Name), b.String())
+}
+
+// post writes the database's routines and events file, or returns "" when it has none.
+func (s *schemaWriter) post(ctx context.Context, db string, o *Options) (string, error) {
+	var b strings.Builder
+	n := 0
+	add := func(kind, list, createCol string) error {
+		rows, err := queryMaps(ctx, s.conn, list+" WHERE Db = ?", db)
+		if err != nil {
+			return fmt.Errorf("database %s: %w", db, err)
+		}
+		for _, x := range rows {
+			r, err := s.showCreate(ctx, kind+" "+sqltext.QualifiedName(db, x["Name"]))
+			if err != nil {
+				return fmt.Errorf("%s %s.%s: %w", strings.ToLower(kind), db, x["Name"], err)
+			}
+			b.WriteString(sessionFor(r))
+			fmt.Fprintf(&b, "DELIMITER ;;\n%s ;;\nDELIMITER ;\n", r[createCol])
+			n++
+		}
+		return nil
+	}
+	if !o.NoRoutines {
+		if err := add("PROCEDURE", "SHOW PROCEDURE STATUS", "Create Procedure"); err != nil {
+			return "", err
+		}
+		if err := add("FUNCTION", "SHOW FUNCTION STATUS", "Create Function"); err != nil {
+			return "", err
+		}
+	}
+	if !o.NoEvents {
+		if err := add("EVENT", "SHOW EVENTS FROM "+sqltext.QuoteIdent(db), "Create Event"); err != nil {
+			return "", err
+		}
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return s.write(dumpdir.DatabasePostFile(db), schemaHeader+b.String())
+}

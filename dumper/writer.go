@@ -1,0 +1,176 @@
+package dumper
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/sqltext"
+)
+
+// tableOutput collects what the workers dumping one table's chunks wrote: file names (numbered
+// from one counter, so chunks never collide), rows and bytes.
+type tableOutput struct {
+	t     *table
+	mu    sync.Mutex
+	next  int
+	files []dumpdir.FileInfo
+	rows  int64
+}
+
+func (o *tableOutput) nextName(ext string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := o.next
+	o.next++
+	return dumpdir.DataFile(o.t.DB, o.t.Name, n, ext)
+}
+
+func (o *tableOutput) add(fi dumpdir.FileInfo, rows int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.files = append(o.files, fi)
+	o.rows += rows
+}
+
+// names returns the data file names sorted by name (which is by number).
+func (o *tableOutput) names() []string {
+	var n []string
+	for _, f := range o.files {
+		n = append(n, f.Name)
+	}
+	slices.Sort(n)
+	return n
+}
+
+// sqlHeader starts every SQL data file: the values that follow are raw bytes in each column's own
+// character set, read with SET NAMES binary, and timestamps are in UTC (as mydumper writes).
+const sqlHeader = "/*!40101 SET NAMES binary*/;\n/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n/*!40103 SET TIME_ZONE='+00:00' */;\n"
+
+// chunkWriter writes one chunk's rows as multi-row INSERT statements, one statement per line,
+// each ending once it reaches the statement size, into files that end once they reach the file
+// size. Not safe for concurrent use: each worker has its own.
+type chunkWriter struct {
+	out      *tableOutput
+	dir      string
+	comp     string
+	stmtSize int
+	fileSize int64
+	prefix   []byte // INSERT INTO `t` (`a`,`b`) VALUES
+
+	stmt     []byte
+	stmtRows int64
+	file     *dumpdir.File
+	enc      io.WriteCloser
+	written  int64 // uncompressed bytes in the current file
+	fileRows int64
+}
+
+func newChunkWriter(out *tableOutput, o *Options) *chunkWriter {
+	cols := make([]string, len(out.t.Columns))
+	for i, c := range out.t.Columns {
+		cols[i] = sqltext.QuoteIdent(c.Name)
+	}
+	prefix := "INSERT INTO " + sqltext.QuoteIdent(out.t.Name) + " (" + strings.Join(cols, ",") + ") VALUES "
+	return &chunkWriter{out: out, dir: o.OutDir, comp: o.Compression, stmtSize: o.StatementSize,
+		fileSize: o.FileSize, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10)}
+}
+
+// row appends one row, values as the text protocol returns them (nil for NULL).
+func (w *chunkWriter) row(vals [][]byte) error {
+	if w.stmtRows == 0 {
+		w.stmt = append(w.stmt[:0], w.prefix...)
+	} else {
+		w.stmt = append(w.stmt, ',')
+	}
+	w.stmt = append(w.stmt, '(')
+	for i, v := range vals {
+		if i > 0 {
+			w.stmt = append(w.stmt, ',')
+		}
+		w.stmt = sqltext.AppendValue(w.stmt, w.out.t.Columns[i].Kind, v)
+	}
+	w.stmt = append(w.stmt, ')')
+	w.stmtRows++
+	if len(w.stmt) >= w.stmtSize {
+		return w.flushStatement()
+	}
+	return nil
+}
+
+func (w *chunkWriter) flushStatement() error {
+	if w.stmtRows == 0 {
+		return nil
+	}
+	if w.file == nil {
+		name := w.out.nextName("sql" + dumpdir.Suffix(w.comp))
+		f, err := dumpdir.Create(w.dir, name)
+		if err != nil {
+			return err
+		}
+		enc, err := dumpdir.NewCompressor(f, w.comp)
+		if err != nil {
+			f.Abort()
+			return err
+		}
+		w.file, w.enc, w.written, w.fileRows = f, enc, 0, 0
+		if err := w.write([]byte(sqlHeader)); err != nil {
+			return err
+		}
+	}
+	w.stmt = append(w.stmt, ';', '\n')
+	if err := w.write(w.stmt); err != nil {
+		return err
+	}
+	w.fileRows += w.stmtRows
+	w.stmtRows = 0
+	if w.written >= w.fileSize {
+		return w.closeFile()
+	}
+	return nil
+}
+
+func (w *chunkWriter) write(p []byte) error {
+	if _, err := w.enc.Write(p); err != nil {
+		return fmt.Errorf("%s: %w", w.out.t, err)
+	}
+	w.written += int64(len(p))
+	return nil
+}
+
+func (w *chunkWriter) closeFile() error {
+	if w.file == nil {
+		return nil
+	}
+	f := w.file
+	w.file = nil
+	if err := w.enc.Close(); err != nil {
+		f.Abort()
+		return fmt.Errorf("%s: compress: %w", w.out.t, err)
+	}
+	fi, err := f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.out.t, err)
+	}
+	w.out.add(fi, w.fileRows)
+	return nil
+}
+
+// finish ends the last statement and file.
+func (w *chunkWriter) finish() error {
+	if err := w.flushStatement(); err != nil {
+		return err
+	}
+	return w.closeFile()
+}
+
+// abort removes the file being written.
+func (w *chunkWriter) abort() {
+	if w.file != nil {
+		w.file.Abort()
+		w.file = nil
+	}
+}
