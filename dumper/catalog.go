@@ -33,7 +33,7 @@ type table struct {
 func (t *table) String() string { return t.DB + "." + t.Name }
 
 // ParseTableName splits a -T name "db.table" at its first dot outside backticks; backticks quote a
-// part that contains dots (`my.db`.`t`), with `` for a backtick inside.
+// part that contains dots (`my.db`.`t`), with “ for a backtick inside.
 func ParseTableName(s string) (db, name string, err error) {
 	var parts []string
 	var cur strings.Builder

@@ -182,4 +182,3 @@ func prepareDir(dir string) error {
 	}
 	return os.Chmod(dir, dumpdir.DirMode)
 }
-

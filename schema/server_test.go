@@ -114,6 +114,8 @@ func TestServerRoundTrip(t *testing.T) {
 					exec(q)
 				}
 			}
+			// Another current database: unqualified REFERENCES must still resolve to dst.
+			exec("USE `schema other`")
 			deferred := 0
 			for _, n := range names {
 				for _, q := range splits[n].ForeignKeys {

@@ -30,7 +30,9 @@ type Split struct {
 	ForeignKeys []string
 	// References are the distinct tables the foreign keys reference, in order of first use,
 	// without the table itself (a self-reference needs no waiting). Unqualified references
-	// resolve to db, as the server resolves them to the database of the altered table.
+	// resolve to db: the server resolves them to the database of the altered table, not the
+	// session's current database (checked on MariaDB 10.11 by TestServerRoundTrip), so a
+	// dump restored under another database name keeps its references inside it.
 	References []TableRef
 	// Warning is non-empty when the statement could not be split (the parser rejected a
 	// line, the text is not one definition per line, or an index kind is unknown, such as

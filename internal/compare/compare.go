@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-		"sort"
+	"sort"
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/sqltext"

@@ -33,7 +33,7 @@ type Metadata struct {
 	Source            [][2]string // [source] keys: binlog coordinates and GTID set (package replication)
 	ReplicaSource     [][2]string // [replica_source] keys, for a dump taken from a replica; may be nil
 	Databases         []Database
-	Tables            []Table           // tables, views and sequences
+	Tables            []Table             // tables, views and sequences
 	Files             map[string]FileInfo // every file of the dump but metadata, by name
 }
 

@@ -57,7 +57,7 @@ func AppendEscaped(dst, v []byte) []byte {
 
 const hexDigits = "0123456789ABCDEF"
 
-// AppendHex appends v as a hexadecimal literal 0x..., or '' when v is empty (0x alone is not a
+// AppendHex appends v as a hexadecimal literal 0x..., or ” when v is empty (0x alone is not a
 // valid literal). Used for binary strings, BLOBs, BIT and spatial values, which travel exactly.
 func AppendHex(dst, v []byte) []byte {
 	if len(v) == 0 {
