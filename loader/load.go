@@ -56,6 +56,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := createPostData(ctx, c, meta, &o); err != nil {
 		return nil, err
 	}
+	if o.Replicate != nil {
+		if err := setupReplica(ctx, db, meta, &o); err != nil {
+			return nil, err
+		}
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

@@ -4,11 +4,12 @@ import "log/slog"
 
 // Options are the settings of one restore (the flags of `sluice load`).
 type Options struct {
-	Dir             string // dump directory with a complete metadata file
-	Threads         int    // -t: connections loading data at once (default 4)
-	TargetDB        string // -B: load every database of the dump into this one
-	OverwriteTables bool   // --overwrite-tables: drop tables that exist before creating them
-	EnableBinlog    bool   // --enable-binlog: write the restore to the target's binary log
+	Dir             string            // dump directory with a complete metadata file
+	Threads         int               // -t: connections loading data at once (default 4)
+	TargetDB        string            // -B: load every database of the dump into this one
+	OverwriteTables bool              // --overwrite-tables: drop tables that exist before creating them
+	EnableBinlog    bool              // --enable-binlog: write the restore to the target's binary log
+	Replicate       *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
 	Log             *slog.Logger
 }
 
