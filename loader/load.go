@@ -41,6 +41,9 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := checkExisting(ctx, db, meta, &o); err != nil {
 		return nil, err
 	}
+	if err := checkReplicaTarget(ctx, db, meta, &o); err != nil {
+		return nil, err
+	}
 	c, err := prepare(ctx, db, &o)
 	if err != nil {
 		return nil, err
