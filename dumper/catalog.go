@@ -16,8 +16,9 @@ var systemDatabases = []string{"mysql", "information_schema", "performance_schem
 
 // column is one dumped column.
 type column struct {
-	Name string
-	Kind sqltext.Kind
+	Name   string
+	Kind   sqltext.Kind
+	Select string // the SELECT expression that reads the column exactly
 }
 
 // table is one table, view or sequence found in the catalog.
@@ -143,7 +144,8 @@ func loadColumns(ctx context.Context, db *sql.DB, t *table) error {
 		if strings.Contains(strings.ToUpper(r["EXTRA"]), "GENERATED") {
 			continue
 		}
-		t.Columns = append(t.Columns, column{Name: r["COLUMN_NAME"], Kind: sqltext.KindOf(r["DATA_TYPE"])})
+		t.Columns = append(t.Columns, column{Name: r["COLUMN_NAME"], Kind: sqltext.KindOf(r["DATA_TYPE"]),
+			Select: sqltext.SelectExpr(r["COLUMN_NAME"], r["DATA_TYPE"])})
 	}
 	return nil
 }

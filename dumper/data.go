@@ -43,7 +43,7 @@ func (c chunk) String() string {
 func (c chunk) selectSQL() string {
 	cols := make([]string, len(c.out.t.Columns))
 	for i, col := range c.out.t.Columns {
-		cols[i] = sqltext.QuoteIdent(col.Name)
+		cols[i] = col.Select
 	}
 	q := "SELECT " + strings.Join(cols, ",") + " FROM " + sqltext.QualifiedName(c.out.t.DB, c.out.t.Name)
 	if c.where != "" {

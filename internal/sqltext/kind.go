@@ -54,3 +54,14 @@ func AppendValue(dst []byte, k Kind, v []byte) []byte {
 	dst = AppendEscaped(dst, v)
 	return append(dst, '\'')
 }
+
+// SelectExpr returns the SELECT expression that reads column name of type dataType exactly in
+// the text protocol. FLOAT is read as CAST(col AS DOUBLE): MariaDB prints FLOAT values with 6
+// significant digits, which loses bits, while the DOUBLE it widens to prints in full and rounds
+// back to the same FLOAT when loaded. Every other type is read as the bare column.
+func SelectExpr(name, dataType string) string {
+	if strings.EqualFold(dataType, "float") {
+		return "CAST(" + QuoteIdent(name) + " AS DOUBLE)"
+	}
+	return QuoteIdent(name)
+}
