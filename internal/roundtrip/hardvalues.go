@@ -24,7 +24,7 @@ const HardValuesTable = "CREATE TABLE hard (" +
 	"inv INT INVISIBLE" +
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
 
-// HardValuesRows are INSERTs of the hard values: NULL vs '' vs 'NULL' vs \N, quotes,
+// HardValuesRows are INSERTs of the hard values: NULL vs ” vs 'NULL' vs \N, quotes,
 // backslashes, newlines, NUL bytes, 4-byte UTF-8, every byte value, extreme numbers, zero dates.
 var HardValuesRows = []string{
 	"INSERT INTO hard (id) VALUES (1)",
