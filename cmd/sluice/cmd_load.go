@@ -18,6 +18,7 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.StringVarP(&o.TargetDB, "database", "B", "", "restore every database of the dump into this database")
 	fs.BoolVarP(&o.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
 	fs.BoolVarP(&o.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
+	repl := addReplicationFlags(fs, true)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -26,6 +27,9 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	cfg, err := cfg.Resolve(fs.Changed)
 	if err != nil {
+		return err
+	}
+	if o.Replicate, err = repl.options(); err != nil {
 		return err
 	}
 	o.Log = log

@@ -27,6 +27,7 @@ func commands() []command {
 	return []command{
 		{"dump", "take a consistent dump of a server into a directory", runDump},
 		{"load", "restore a dump directory into a server", runLoad},
+		{"replication-sql", "print the statements that attach a restored server to its source", runReplicationSQL},
 	}
 }
 
