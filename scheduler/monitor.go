@@ -1,0 +1,196 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// Load runs every job of tables on workers goroutines through Run, with a monitor goroutine
+// (Run's producer) that hands out the jobs and moves each table through its Stages:
+//
+//   - data jobs go out in Order (largest table first), files of one table in their order;
+//   - a table's IndexJob is queued as soon as its last data file is in, and queued index and
+//     constraint jobs go out before data jobs, so index builds overlap the loading of other
+//     tables; at most indexWorkers IndexJobs run at once (values below 1 mean 1), and
+//     together with data jobs never more than workers jobs run;
+//   - a table's ConstraintJob is queued once the table and every table in its Refs are Indexed.
+//
+// work runs one job on the worker's own connection (worker is 0..workers-1); observe, if not
+// nil, is called from the monitor goroutine each time a table changes stage (first with
+// Created for every table, in position order). Load returns nil once every table is Done, or
+// the first error of work (which cancels ctx for the others), or ctx.Err().
+func Load(ctx context.Context, tables []Table, workers, indexWorkers int,
+	work func(ctx context.Context, worker int, j Job) error, observe func(table int, s Stage)) error {
+	for i, t := range tables {
+		for _, r := range t.Refs {
+			if r < 0 || r >= len(tables) {
+				return fmt.Errorf("scheduler: table %d references table %d of %d", i, r, len(tables))
+			}
+		}
+	}
+	m := newMonitor(tables, max(indexWorkers, 1), observe)
+	events := make(chan Job, m.total)
+	return Run(ctx, workers, func(ctx context.Context, jobs chan<- Job) error {
+		return m.run(ctx, jobs, events)
+	}, func(ctx context.Context, w int, j Job) error {
+		if err := work(ctx, w, j); err != nil {
+			return err
+		}
+		events <- j // never blocks: the buffer holds every job
+		return nil
+	})
+}
+
+// monitor is the state of Load's producer goroutine; only that goroutine touches it.
+type monitor struct {
+	tables       []Table
+	stage        []Stage
+	filesLeft    []int
+	data         []Job // data jobs not yet handed out, in order
+	ready        []Job // index and constraint jobs ready to hand out, in order of readiness
+	total        int   // jobs in all
+	notDone      int   // tables not Done
+	indexRunning int
+	indexMax     int
+	observe      func(int, Stage)
+}
+
+func newMonitor(tables []Table, indexMax int, observe func(int, Stage)) *monitor {
+	if observe == nil {
+		observe = func(int, Stage) {}
+	}
+	m := &monitor{tables: tables, stage: make([]Stage, len(tables)), filesLeft: make([]int, len(tables)),
+		notDone: len(tables), indexMax: indexMax, observe: observe}
+	for _, i := range Order(tables) {
+		for _, f := range tables[i].Files {
+			m.data = append(m.data, Job{Kind: DataJob, Table: i, File: f})
+		}
+	}
+	m.total = len(m.data)
+	for i, t := range tables {
+		m.filesLeft[i] = len(t.Files)
+		if t.Index {
+			m.total++
+		}
+		if t.Constraint {
+			m.total++
+		}
+		observe(i, Created)
+	}
+	for i := range tables {
+		if m.filesLeft[i] == 0 {
+			m.dataDone(i)
+		}
+	}
+	return m
+}
+
+func (m *monitor) set(t int, s Stage) {
+	m.stage[t] = s
+	m.observe(t, s)
+	if s == Done {
+		m.notDone--
+	}
+}
+
+func (m *monitor) dataDone(t int) {
+	m.set(t, DataDone)
+	if m.tables[t].Index {
+		m.ready = append(m.ready, Job{Kind: IndexJob, Table: t})
+		return
+	}
+	m.indexed(t)
+}
+
+// indexed marks t Indexed and queues the constraint jobs that were waiting for it.
+func (m *monitor) indexed(t int) {
+	m.set(t, Indexed)
+	for u := range m.tables {
+		if m.stage[u] != Indexed || !m.refsIndexed(u) {
+			continue
+		}
+		if !m.tables[u].Constraint {
+			m.set(u, Done)
+			continue
+		}
+		if !slices.Contains(m.ready, Job{Kind: ConstraintJob, Table: u}) {
+			m.ready = append(m.ready, Job{Kind: ConstraintJob, Table: u})
+		}
+	}
+}
+
+func (m *monitor) refsIndexed(t int) bool {
+	for _, r := range m.tables[t].Refs {
+		if m.stage[r] < Indexed {
+			return false
+		}
+	}
+	return true
+}
+
+// next returns the job to offer workers now: the first ready job allowed to run, else the
+// next data job.
+func (m *monitor) next() (Job, bool) {
+	for _, j := range m.ready {
+		if j.Kind != IndexJob || m.indexRunning < m.indexMax {
+			return j, true
+		}
+	}
+	if len(m.data) > 0 {
+		return m.data[0], true
+	}
+	return Job{}, false
+}
+
+// handedOut records that a worker took j.
+func (m *monitor) handedOut(j Job) {
+	switch j.Kind {
+	case DataJob:
+		m.data = m.data[1:]
+		if m.stage[j.Table] == Created {
+			m.set(j.Table, Loading)
+		}
+		return
+	case IndexJob:
+		m.indexRunning++
+		m.set(j.Table, Indexing)
+	}
+	m.ready = slices.DeleteFunc(m.ready, func(r Job) bool { return r == j })
+}
+
+// finished records that a worker finished j.
+func (m *monitor) finished(j Job) {
+	switch j.Kind {
+	case DataJob:
+		if m.filesLeft[j.Table]--; m.filesLeft[j.Table] == 0 {
+			m.dataDone(j.Table)
+		}
+	case IndexJob:
+		m.indexRunning--
+		m.indexed(j.Table)
+	case ConstraintJob:
+		m.set(j.Table, Done)
+	}
+}
+
+// run is Load's producer: it offers the next job while receiving finished jobs, until every
+// table is Done.
+func (m *monitor) run(ctx context.Context, jobs chan<- Job, events <-chan Job) error {
+	for m.notDone > 0 {
+		j, ok := m.next()
+		out := jobs
+		if !ok {
+			out = nil // nothing to offer: wait for a finished job
+		}
+		select {
+		case out <- j:
+			m.handedOut(j)
+		case f := <-events:
+			m.finished(f)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// record runs Load with a work function that logs each job as "kind:table[:file]".
+func record(t *testing.T, tables []Table, workers, indexWorkers int) ([]string, [][]Stage) {
+	t.Helper()
+	var mu sync.Mutex
+	var log []string
+	stages := make([][]Stage, len(tables))
+	err := Load(context.Background(), tables, workers, indexWorkers, func(ctx context.Context, w int, j Job) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if j.Kind == DataJob {
+			log = append(log, fmt.Sprintf("%s:%d:%d", j.Kind, j.Table, j.File))
+		} else {
+			log = append(log, fmt.Sprintf("%s:%d", j.Kind, j.Table))
+		}
+		return nil
+	}, func(tb int, s Stage) { stages[tb] = append(stages[tb], s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return log, stages
+}
+
+func TestLoadOrderLargestFirstIndexAsSoonAsDataIn(t *testing.T) {
+	tables := []Table{
+		{Bytes: 10, Files: []int{0}, Index: true},
+		{Bytes: 300, Files: []int{0, 1}, Index: true},
+		{Bytes: 300, Rows: 5, Files: []int{7}, Index: false},
+	}
+	got, stages := record(t, tables, 1, 1)
+	want := []string{"data:2:7", "data:1:0", "data:1:1", "index:1", "data:0:0", "index:0"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("jobs ran in order %v, want %v", got, want)
+	}
+	if want := []Stage{Created, Loading, DataDone, Indexed, Done}; !slices.Equal(stages[2], want) {
+		t.Errorf("table 2 (no index) stages %v, want %v", stages[2], want)
+	}
+	if want := []Stage{Created, Loading, DataDone, Indexing, Indexed, Done}; !slices.Equal(stages[1], want) {
+		t.Errorf("table 1 stages %v, want %v", stages[1], want)
+	}
+}
+
+func TestLoadConstraintWaitsForReferencedTables(t *testing.T) {
+	tables := []Table{
+		{Bytes: 100, Files: []int{0}, Index: true, Constraint: true, Refs: []int{1, 2}}, // child
+		{Bytes: 50, Files: []int{0}, Index: true},
+		{Bytes: 10, Files: []int{0}, Index: false, Constraint: true, Refs: []int{0}}, // refs the child: no cycle wait
+	}
+	got, stages := record(t, tables, 1, 1)
+	pos := func(s string) int {
+		i := slices.Index(got, s)
+		if i < 0 {
+			t.Fatalf("%s never ran: %v", s, got)
+		}
+		return i
+	}
+	if pos("constraint:0") < pos("index:1") || pos("constraint:0") < pos("data:2:0") {
+		t.Errorf("constraint of table 0 ran before the tables it references were indexed: %v", got)
+	}
+	if pos("constraint:2") < pos("index:0") {
+		t.Errorf("constraint of table 2 ran before table 0 was indexed: %v", got)
+	}
+	for i, s := range stages {
+		if s[len(s)-1] != Done || !slices.IsSorted(s) {
+			t.Errorf("table %d stages %v: want increasing, ending in done", i, s)
+		}
+	}
+}
+
+func TestLoadBoundsIndexBuildsAndOverlapsThemWithData(t *testing.T) {
+	var tables []Table
+	for i := 0; i < 6; i++ {
+		tables = append(tables, Table{Bytes: int64(100 - i), Files: []int{0, 1}, Index: true})
+	}
+	var running, peak, dataDuringIndex atomic.Int32
+	err := Load(context.Background(), tables, 3, 1, func(ctx context.Context, w int, j Job) error {
+		if j.Kind == IndexJob {
+			n := running.Add(1)
+			defer running.Add(-1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+			return nil
+		}
+		if running.Load() > 0 {
+			dataDuringIndex.Add(1)
+		}
+		time.Sleep(5 * time.Millisecond)
+		return nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peak.Load() != 1 {
+		t.Errorf("%d index builds ran at once with indexWorkers 1", peak.Load())
+	}
+	if dataDuringIndex.Load() == 0 {
+		t.Error("no data file loaded while an index was building: index builds do not overlap loading")
+	}
+}
+
+func TestLoadStopsAtFirstError(t *testing.T) {
+	tables := []Table{{Bytes: 2, Files: []int{0, 1, 2, 3}, Index: true}, {Bytes: 1, Files: []int{0}, Index: true}}
+	boom := errors.New("boom")
+	var ran atomic.Int32
+	err := Load(context.Background(), tables, 1, 1, func(ctx context.Context, w int, j Job) error {
+		ran.Add(1)
+		if j.File == 1 {
+			return boom
+		}
+		return nil
+	}, nil)
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v, want boom", err)
+	}
+	if ran.Load() != 2 {
+		t.Errorf("%d jobs ran, want 2 (stop after the failing one)", ran.Load())
+	}
+}
+
+func TestLoadNothingToDo(t *testing.T) {
+	got, stages := record(t, []Table{{Bytes: 1}, {Constraint: true, Refs: []int{0}}}, 2, 1)
+	if !slices.Equal(got, []string{"constraint:1"}) {
+		t.Errorf("jobs %v, want only constraint:1", got)
+	}
+	if stages[0][len(stages[0])-1] != Done {
+		t.Errorf("table 0 stages %v", stages[0])
+	}
+}
