@@ -16,9 +16,12 @@ var systemDatabases = []string{"mysql", "information_schema", "performance_schem
 
 // column is one dumped column.
 type column struct {
-	Name   string
-	Kind   sqltext.Kind
-	Select string // the SELECT expression that reads the column exactly
+	Name     string
+	Kind     sqltext.Kind
+	Select   string // the SELECT expression that reads the column exactly
+	DataType string // information_schema.COLUMNS.DATA_TYPE, lower case: "int", "varchar", "bit"...
+	Charset  string // CHARACTER_SET_NAME; "" for non-character columns
+	Unsigned bool   // an UNSIGNED numeric column
 }
 
 // table is one table, view or sequence found in the catalog.
@@ -29,6 +32,7 @@ type table struct {
 	EstRows    int64 // information_schema.TABLES.TABLE_ROWS, an estimate for InnoDB
 	DataLength int64 // bytes
 	Columns    []column
+	Key        *chunkKey // the key chunks are cut on; nil when none is usable
 }
 
 func (t *table) String() string { return t.DB + "." + t.Name }
@@ -135,7 +139,7 @@ func listTables(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table
 // loadColumns reads the columns to dump: every column but generated ones, in table order,
 // INVISIBLE columns included (they are named explicitly, so SELECT * hiding them does not matter).
 func loadColumns(ctx context.Context, db *sql.DB, t *table) error {
-	rows, err := queryMaps(ctx, db, `SELECT COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS
+	rows, err := queryMaps(ctx, db, `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, EXTRA FROM information_schema.COLUMNS
 		WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, t.DB, t.Name)
 	if err != nil {
 		return fmt.Errorf("%s: columns: %w", t, err)
@@ -145,7 +149,8 @@ func loadColumns(ctx context.Context, db *sql.DB, t *table) error {
 			continue
 		}
 		t.Columns = append(t.Columns, column{Name: r["COLUMN_NAME"], Kind: sqltext.KindOf(r["DATA_TYPE"]),
-			Select: sqltext.SelectExpr(r["COLUMN_NAME"], r["DATA_TYPE"])})
+			Select: sqltext.SelectExpr(r["COLUMN_NAME"], r["DATA_TYPE"]), DataType: strings.ToLower(r["DATA_TYPE"]),
+			Charset: r["CHARACTER_SET_NAME"], Unsigned: strings.Contains(strings.ToLower(r["COLUMN_TYPE"]), "unsigned")})
 	}
 	return nil
 }

@@ -8,9 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-
-	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 // appendNumber appends an int64, uint64, float32 or float64 in decimal.
@@ -28,36 +25,12 @@ func appendNumber(dst []byte, v driver.Value) []byte {
 	return dst
 }
 
-// chunk is one unit of data work: the rows of a table matching where ("" for all).
-type chunk struct {
-	out   *tableOutput
-	index int
-	where string
-}
-
-func (c chunk) String() string {
-	return fmt.Sprintf("%s chunk %d", c.out.t, c.index)
-}
-
-// selectSQL builds the chunk's SELECT of the dumped columns.
-func (c chunk) selectSQL() string {
-	cols := make([]string, len(c.out.t.Columns))
-	for i, col := range c.out.t.Columns {
-		cols[i] = col.Select
-	}
-	q := "SELECT " + strings.Join(cols, ",") + " FROM " + sqltext.QualifiedName(c.out.t.DB, c.out.t.Name)
-	if c.where != "" {
-		q += " WHERE " + c.where
-	}
-	return q
-}
-
 // dumpChunk streams the chunk's rows from conn, inside the worker's snapshot transaction,
 // straight into data files: rows are never held beyond the statement being built. It reads
 // through the driver's own row interface (conn.Raw) so each value is the text protocol's bytes,
 // with no per-row conversion or allocation by database/sql.
 func dumpChunk(ctx context.Context, conn *sql.Conn, c chunk, o *Options) error {
-	w := newChunkWriter(c.out, o)
+	w := newChunkWriter(c.out, c.maxRows, o)
 	err := conn.Raw(func(dc any) error {
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {

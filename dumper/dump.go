@@ -33,7 +33,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := prepareDir(o.OutDir); err != nil {
 		return nil, err
 	}
-	db, err := cfg.Open(ctx, "", o.Threads+2)
+	db, err := cfg.Open(ctx, "", o.Threads+3) // workers, lock, schema writer, chunk planner
 	if err != nil {
 		return nil, err
 	}
@@ -42,30 +42,47 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	tables = filterTables(tables, &o)
+	var estRows, estBytes int64
 	for _, t := range tables {
-		if t.Kind == dumpdir.KindTable {
-			if err := loadColumns(ctx, db, t); err != nil {
+		if t.Kind != dumpdir.KindTable {
+			continue
+		}
+		if err := loadColumns(ctx, db, t); err != nil {
+			return nil, err
+		}
+		if !o.NoData {
+			if t.Key, err = findKey(ctx, db, t); err != nil {
 				return nil, err
 			}
+			estRows += t.EstRows
+			estBytes += t.DataLength
 		}
 	}
-	snap, err := takeSnapshot(ctx, db, o.Threads)
+	o.Progress.Estimate(estRows, estBytes)
+	snap, err := takeSnapshot(ctx, db, tables, &o)
 	if err != nil {
 		return nil, err
 	}
 	defer snap.close()
-	o.Log.Info("consistent snapshot taken", "lock_seconds", snap.lock.Seconds(), "binlog_file", snap.coords.File,
+	o.Log.Info("consistent snapshot taken", "lock_mode", o.LockMode, "binlog_file", snap.coords.File,
 		"binlog_position", snap.coords.Position, "gtid_set", snap.coords.GTIDSet)
 
-	meta := &dumpdir.Metadata{Started: start, LockSeconds: snap.lock.Seconds(), Source: snap.coords.MetadataKeys(),
-		Files: map[string]dumpdir.FileInfo{}}
+	meta := &dumpdir.Metadata{Started: start, Source: snap.coords.MetadataKeys(), Files: map[string]dumpdir.FileInfo{}}
+	if snap.replica != nil {
+		meta.ReplicaSource = snap.replica.MetadataKeys()
+	}
 	outputs := make([]*tableOutput, 0, len(tables))
-	var chunks []chunk
+	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
 	for _, t := range tables {
 		out := &tableOutput{t: t}
 		outputs = append(outputs, out)
 		if t.Kind == dumpdir.KindTable && !o.NoData {
-			chunks = append(chunks, chunk{out: out})
+			if transactional(t.Engine) {
+				unlocked = append(unlocked, out)
+			} else {
+				locked = append(locked, out)
+			}
 		}
 	}
 
@@ -77,15 +94,14 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return dumpSchemas(gctx, db, sw, dbs, outputs, meta, &o)
 	})
 	g.Go(func() error {
-		return scheduler.Run(gctx, o.Threads, scheduler.Slice(chunks), func(ctx context.Context, w int, c chunk) error {
-			return dumpChunk(ctx, snap.conns[w], c, &o)
-		})
+		return dumpData(gctx, db, snap, locked, unlocked, &o)
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	<-schemaDone
 
+	meta.LockSeconds = snap.lock.Seconds()
 	res := &Result{Lock: snap.lock}
 	for i, out := range outputs {
 		t := out.t
@@ -97,9 +113,12 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 			mt.Bytes += f.Size
 		}
 		if t.Kind == dumpdir.KindTable {
-			mt.Format, mt.Compression, mt.CharacterSet = "sql", o.Compression, "binary"
+			mt.Format, mt.Compression, mt.CharacterSet = o.Format, o.Compression, "binary"
 			for _, c := range t.Columns {
 				mt.Columns = append(mt.Columns, c.Name)
+			}
+			if o.Format == FormatTSV {
+				mt.LoadClause = tsvLoadClause(t.Columns)
 			}
 		}
 		res.Tables++
@@ -181,4 +200,46 @@ func prepareDir(dir string) error {
 		return fmt.Errorf("-o %s: directory is not empty: give a new directory", dir)
 	}
 	return os.Chmod(dir, dumpdir.DirMode)
+}
+
+// dumpData dumps the tables' chunks with one worker per snapshot connection: first the
+// non-transactional tables (locked) while the lock is still held, then it releases the lock and
+// dumps the rest, cutting each table into chunks on a planner connection of its own as the
+// workers go (planTable).
+func dumpData(ctx context.Context, db *sql.DB, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
+	planner, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer planner.Close()
+	for _, q := range workerSession {
+		if _, err := planner.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("chunk planner: %s: %w", q, err)
+		}
+	}
+	run := func(outs []*tableOutput) error {
+		produce := func(ctx context.Context, jobs chan<- chunk) error {
+			for _, out := range outs {
+				err := planTable(ctx, planner, out, o, func(c chunk) error { return scheduler.Send(ctx, jobs, c) })
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return scheduler.Run(ctx, o.Threads, produce, func(ctx context.Context, w int, c chunk) error {
+			return dumpChunk(ctx, snap.conns[w], c, o)
+		})
+	}
+	if len(locked) > 0 {
+		o.Log.Info("dumping non-transactional tables under the lock", "tables", len(locked))
+		if err := run(locked); err != nil {
+			return err
+		}
+	}
+	if err := snap.unlock(ctx); err != nil {
+		return err
+	}
+	o.Log.Info("lock released", "lock_seconds", snap.lock.Seconds())
+	return run(unlocked)
 }

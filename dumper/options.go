@@ -2,6 +2,23 @@ package dumper
 
 import (
 	"log/slog"
+	"regexp"
+	"time"
+)
+
+// Formats of data files (--format).
+const (
+	FormatSQL = "sql" // multi-row INSERT statements, one per line (mydumper's default)
+	FormatTSV = "tsv" // LOAD DATA INFILE text: see tsvLoadClause for the exact clause
+)
+
+// Lock modes (--lock-mode): how the consistent snapshot is fenced. See lock.go.
+const (
+	LockAuto        = "auto"         // MariaDB: BACKUP STAGE; MySQL 8: LOCK INSTANCE FOR BACKUP + FTWRL; else FTWRL
+	LockFTWRL       = "ftwrl"        // FLUSH TABLES WITH READ LOCK
+	LockBackupStage = "backup-stage" // MariaDB 10.4.1+: BACKUP STAGE START + BACKUP STAGE BLOCK_COMMIT
+	LockTables      = "lock-tables"  // LOCK TABLES ... READ on every dumped table
+	LockNone        = "none"         // no lock: consistent for InnoDB tables only, no binlog position guarantee
 )
 
 // Options are the settings of one dump (the flags of `sluice dump`).
@@ -13,13 +30,31 @@ type Options struct {
 	StatementSize int      // bytes: an INSERT is ended once it reaches this size (default 1 MiB)
 	FileSize      int64    // bytes: a data file is closed and the next begun once it reaches this size, before compression (default 256 MiB)
 	Compression   string   // "", "zstd" or "gzip"
-	NoData        bool     // --no-data
-	NoSchemas     bool     // --no-schemas
-	NoViews       bool     // --no-views
-	NoTriggers    bool     // --no-triggers
-	NoRoutines    bool     // --no-routines (procedures and functions)
-	NoEvents      bool     // --no-events
-	Log           *slog.Logger
+	Format        string   // FormatSQL (default) or FormatTSV
+
+	// Rows is the target number of rows per chunk (--rows). 0 chooses it per table so that a chunk
+	// holds about 64 MiB of data by information_schema's average row length. A table without a
+	// usable key is read in one scan and its files end every Rows rows (and at FileSize).
+	Rows int64
+
+	Regex         *regexp.Regexp // --regex: dump only tables whose "db.table" matches; nil for all
+	Where         string         // --where: an SQL condition every dumped row must meet
+	IgnoreEngines []string       // --ignore-engines: engine names (case-insensitive) whose tables are skipped
+
+	LockMode        string        // one of the Lock* constants; "" is LockAuto
+	LockWaitTimeout time.Duration // --lock-wait-timeout: longest a query may already run before the lock is taken; 0 to not check
+	KillLongQueries bool          // --kill-long-queries: KILL the queries LockWaitTimeout found instead of giving up
+	ReplicaData     bool          // --replica-data: stop the replica SQL thread and record its source position
+
+	NoData     bool // --no-data
+	NoSchemas  bool // --no-schemas
+	NoViews    bool // --no-views
+	NoTriggers bool // --no-triggers
+	NoRoutines bool // --no-routines (procedures and functions)
+	NoEvents   bool // --no-events
+
+	Progress Progress // counters the dump updates; nil for none
+	Log      *slog.Logger
 }
 
 func (o *Options) setDefaults() {
@@ -31,6 +66,15 @@ func (o *Options) setDefaults() {
 	}
 	if o.FileSize <= 0 {
 		o.FileSize = 256 << 20
+	}
+	if o.Format == "" {
+		o.Format = FormatSQL
+	}
+	if o.LockMode == "" {
+		o.LockMode = LockAuto
+	}
+	if o.Progress == nil {
+		o.Progress = nopProgress{}
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)

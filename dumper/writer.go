@@ -50,15 +50,20 @@ func (o *tableOutput) names() []string {
 // character set, read with SET NAMES binary, and timestamps are in UTC (as mydumper writes).
 const sqlHeader = "/*!40101 SET NAMES binary*/;\n/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n/*!40103 SET TIME_ZONE='+00:00' */;\n"
 
-// chunkWriter writes one chunk's rows as multi-row INSERT statements, one statement per line,
-// each ending once it reaches the statement size, into files that end once they reach the file
-// size. Not safe for concurrent use: each worker has its own.
+// chunkWriter writes one chunk's rows, in SQL format as multi-row INSERT statements, one
+// statement per line, each ending once it reaches the statement size; in TSV format as lines,
+// written in blocks of the statement size. Files end once they reach the file size or maxRows
+// rows. Not safe for concurrent use: each worker has its own.
 type chunkWriter struct {
 	out      *tableOutput
 	dir      string
 	comp     string
+	tsv      bool
+	tsvEnc   []tsvEncoding
 	stmtSize int
 	fileSize int64
+	maxRows  int64 // rows per file; 0 for no limit
+	progress Progress
 	prefix   []byte // INSERT INTO `t` (`a`,`b`) VALUES
 
 	stmt     []byte
@@ -69,33 +74,45 @@ type chunkWriter struct {
 	fileRows int64
 }
 
-func newChunkWriter(out *tableOutput, o *Options) *chunkWriter {
+func newChunkWriter(out *tableOutput, maxRows int64, o *Options) *chunkWriter {
 	cols := make([]string, len(out.t.Columns))
 	for i, c := range out.t.Columns {
 		cols[i] = sqltext.QuoteIdent(c.Name)
 	}
 	prefix := "INSERT INTO " + sqltext.QuoteIdent(out.t.Name) + " (" + strings.Join(cols, ",") + ") VALUES "
-	return &chunkWriter{out: out, dir: o.OutDir, comp: o.Compression, stmtSize: o.StatementSize,
-		fileSize: o.FileSize, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10)}
+	w := &chunkWriter{out: out, dir: o.OutDir, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
+		fileSize: o.FileSize, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
+	if o.Format == FormatTSV {
+		w.tsv = true
+		for _, c := range out.t.Columns {
+			w.tsvEnc = append(w.tsvEnc, tsvEncodingOf(c))
+		}
+	}
+	return w
 }
 
 // row appends one row, values as the text protocol returns them (nil for NULL).
 func (w *chunkWriter) row(vals [][]byte) error {
-	if w.stmtRows == 0 {
-		w.stmt = append(w.stmt[:0], w.prefix...)
-	} else {
-		w.stmt = append(w.stmt, ',')
-	}
-	w.stmt = append(w.stmt, '(')
-	for i, v := range vals {
-		if i > 0 {
+	switch {
+	case w.tsv:
+		w.stmt = appendTSVRow(w.stmt, w.tsvEnc, vals)
+	default:
+		if w.stmtRows == 0 {
+			w.stmt = append(w.stmt[:0], w.prefix...)
+		} else {
 			w.stmt = append(w.stmt, ',')
 		}
-		w.stmt = sqltext.AppendValue(w.stmt, w.out.t.Columns[i].Kind, v)
+		w.stmt = append(w.stmt, '(')
+		for i, v := range vals {
+			if i > 0 {
+				w.stmt = append(w.stmt, ',')
+			}
+			w.stmt = sqltext.AppendValue(w.stmt, w.out.t.Columns[i].Kind, v)
+		}
+		w.stmt = append(w.stmt, ')')
 	}
-	w.stmt = append(w.stmt, ')')
 	w.stmtRows++
-	if len(w.stmt) >= w.stmtSize {
+	if len(w.stmt) >= w.stmtSize || (w.maxRows > 0 && w.fileRows+w.stmtRows >= w.maxRows) {
 		return w.flushStatement()
 	}
 	return nil
@@ -106,7 +123,11 @@ func (w *chunkWriter) flushStatement() error {
 		return nil
 	}
 	if w.file == nil {
-		name := w.out.nextName("sql" + dumpdir.Suffix(w.comp))
+		ext := "sql"
+		if w.tsv {
+			ext = "tsv"
+		}
+		name := w.out.nextName(ext + dumpdir.Suffix(w.comp))
 		f, err := dumpdir.Create(w.dir, name)
 		if err != nil {
 			return err
@@ -117,17 +138,23 @@ func (w *chunkWriter) flushStatement() error {
 			return err
 		}
 		w.file, w.enc, w.written, w.fileRows = f, enc, 0, 0
-		if err := w.write([]byte(sqlHeader)); err != nil {
-			return err
+		if !w.tsv {
+			if err := w.write([]byte(sqlHeader)); err != nil {
+				return err
+			}
 		}
 	}
-	w.stmt = append(w.stmt, ';', '\n')
+	if !w.tsv {
+		w.stmt = append(w.stmt, ';', '\n')
+	}
 	if err := w.write(w.stmt); err != nil {
 		return err
 	}
+	w.progress.Add(w.stmtRows, int64(len(w.stmt)))
+	w.stmt = w.stmt[:0]
 	w.fileRows += w.stmtRows
 	w.stmtRows = 0
-	if w.written >= w.fileSize {
+	if w.written >= w.fileSize || (w.maxRows > 0 && w.fileRows >= w.maxRows) {
 		return w.closeFile()
 	}
 	return nil

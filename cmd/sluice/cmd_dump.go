@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"regexp"
+	"time"
 
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/conn"
@@ -13,7 +16,8 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	var cfg conn.Config
 	var o dumper.Options
 	var fileMB int64
-	var compress string
+	var compress, regex string
+	var lockWait int
 	fs := newFlags("dump")
 	cfg.AddFlags(fs)
 	fs.StringVarP(&o.OutDir, "outputdir", "o", "", "dump directory (created 0700; must be new or empty)")
@@ -22,6 +26,15 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.IntVarP(&o.Threads, "threads", "t", 4, "worker connections, each with its own consistent snapshot")
 	fs.Int64VarP(&fileMB, "chunk-filesize", "F", 256, "start a new data file after this many MiB (before compression)")
 	fs.StringVarP(&compress, "compress", "c", "none", "compress data files: none, zstd or gzip")
+	fs.Int64VarP(&o.Rows, "rows", "r", 0, "rows per chunk (0: about 64 MiB of data per chunk); tables without a usable key are split into files of this many rows")
+	fs.StringVar(&o.Format, "format", dumper.FormatSQL, "data file format: sql (multi-row INSERT) or tsv (LOAD DATA text)")
+	fs.StringVarP(&regex, "regex", "x", "", "dump only tables whose db.table matches this regular expression (Go syntax)")
+	fs.StringVar(&o.Where, "where", "", "dump only rows meeting this SQL condition (every table)")
+	fs.StringSliceVarP(&o.IgnoreEngines, "ignore-engines", "i", nil, "skip tables of these storage engines, comma separated")
+	fs.StringVar(&o.LockMode, "lock-mode", dumper.LockAuto, "auto, ftwrl, backup-stage, lock-tables or none")
+	fs.IntVar(&lockWait, "lock-wait-timeout", 0, "seconds: give up before the global read lock if a query has run this long (0: do not check)")
+	fs.BoolVar(&o.KillLongQueries, "kill-long-queries", false, "with --lock-wait-timeout: kill the long queries instead of giving up")
+	fs.BoolVar(&o.ReplicaData, "replica-data", false, "dumping a replica: stop its SQL thread and record its source's position")
 	fs.BoolVar(&o.NoData, "no-data", false, "dump schemas only")
 	fs.BoolVar(&o.NoSchemas, "no-schemas", false, "dump data only")
 	fs.BoolVar(&o.NoViews, "no-views", false, "skip views")
@@ -39,12 +52,23 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 		return usageError{err}
 	}
 	o.FileSize = fileMB << 20
+	if o.Format != dumper.FormatSQL && o.Format != dumper.FormatTSV {
+		return usageError{fmt.Errorf("--format %q: want sql or tsv", o.Format)}
+	}
+	if regex != "" {
+		if o.Regex, err = regexp.Compile(regex); err != nil {
+			return usageError{fmt.Errorf("--regex: %w", err)}
+		}
+	}
+	o.LockWaitTimeout = time.Duration(lockWait) * time.Second
 	cfg, err = cfg.Resolve(fs.Changed)
 	if err != nil {
 		return err
 	}
 	o.Log = log
+	stopProgress := startProgress(&o, log)
 	res, err := dumper.Run(ctx, cfg, o)
+	stopProgress()
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,217 @@
+package dumper
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/sluicedb/sluice/internal/sqltext"
+)
+
+// chunk is one unit of data work: the rows of a table matching where ("" for all).
+type chunk struct {
+	out     *tableOutput
+	index   int
+	where   string
+	maxRows int64 // rows per file (tables read in one scan); 0 for no limit
+}
+
+func (c chunk) String() string {
+	return fmt.Sprintf("%s chunk %d", c.out.t, c.index)
+}
+
+// selectSQL builds the chunk's SELECT of the dumped columns.
+func (c chunk) selectSQL() string {
+	cols := make([]string, len(c.out.t.Columns))
+	for i, col := range c.out.t.Columns {
+		cols[i] = col.Select
+	}
+	q := "SELECT " + strings.Join(cols, ",") + " FROM " + sqltext.QualifiedName(c.out.t.DB, c.out.t.Name)
+	if c.where != "" {
+		q += " WHERE " + c.where
+	}
+	return q
+}
+
+// autoChunkBytes is the data size a chunk aims at when --rows is not given.
+const autoChunkBytes = 64 << 20
+
+// rowsPerChunk is o.Rows, or the rows that hold about autoChunkBytes by the table's average row
+// length (at least 10,000).
+func rowsPerChunk(t *table, o *Options) int64 {
+	if o.Rows > 0 {
+		return o.Rows
+	}
+	avg := int64(100)
+	if t.EstRows > 0 && t.DataLength > 0 {
+		avg = max(t.DataLength/t.EstRows, 1)
+	}
+	return max(autoChunkBytes/avg, 10000)
+}
+
+// and joins conditions with AND, skipping empty ones.
+func and(conds ...string) string {
+	var parts []string
+	for _, c := range conds {
+		if c != "" {
+			parts = append(parts, "("+c+")")
+		}
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// planTable cuts out's table into chunks and sends each as soon as it is known, so workers dump
+// the first chunks while later boundaries are still being found. Every row falls in exactly one
+// chunk: ranges are half-open and contiguous, the first has no lower bound (and takes the NULL
+// keys of a nullable key), the last has no upper bound. The boundaries need not come from the
+// snapshot: rows outside them in the snapshot still fall into the first or last range.
+//   - No usable key: one chunk, a single scan whose files end every rows-per-chunk rows.
+//   - One integer key whose MIN..MAX span is at most 1.1 × the estimated rows (dense): fixed
+//     steps of rows-per-chunk key values.
+//   - Any other key (sparse integers, composite, strings, binary, temporal): boundaries are found
+//     by walking the index, SELECT key ... WHERE key > previous ORDER BY key LIMIT 1 OFFSET n-1,
+//     which reads n index entries per boundary and never holds more than one key in memory.
+//
+// conn reads with SET NAMES binary and time_zone '+00:00', as the workers do, so boundary values
+// are exact bytes written back as literals by keyLiteral.
+func planTable(ctx context.Context, conn *sql.Conn, out *tableOutput, o *Options, send func(chunk) error) error {
+	t := out.t
+	n := rowsPerChunk(t, o)
+	k := t.Key
+	if k == nil {
+		return send(chunk{out: out, where: o.Where, maxRows: n})
+	}
+	index := 0
+	emit := func(cond string) error {
+		c := chunk{out: out, index: index, where: and(cond, o.Where)}
+		index++
+		return send(c)
+	}
+	if k.integer() {
+		done, err := planDense(ctx, conn, t, n, emit)
+		if err != nil || done {
+			return err
+		}
+	}
+	from := sqltext.QualifiedName(t.DB, t.Name) + " FORCE INDEX (" + sqltext.QuoteIdent(k.Index) + ")"
+	cols := keyColumns(k)
+	var prev [][]byte
+	for {
+		cond := ""
+		switch {
+		case prev != nil:
+			cond = keyCompare(k, ">", prev)
+		case k.Nullable:
+			cond = sqltext.QuoteIdent(k.Cols[0].Name) + " IS NOT NULL"
+		}
+		q := "SELECT " + cols + " FROM " + from
+		if cond != "" {
+			q += " WHERE " + cond
+		}
+		q += fmt.Sprintf(" ORDER BY %s LIMIT 1 OFFSET %d", cols, n-1)
+		next, err := queryKey(ctx, conn, q, len(k.Cols))
+		if err != nil {
+			return fmt.Errorf("%s: chunk boundaries on %s: %w", t, k.Index, err)
+		}
+		var lower, upper string
+		if prev != nil {
+			lower = keyCompare(k, ">", prev)
+		}
+		if next != nil {
+			upper = keyCompare(k, "<=", next)
+		}
+		if prev == nil && k.Nullable && upper != "" {
+			upper = sqltext.QuoteIdent(k.Cols[0].Name) + " IS NULL OR " + upper
+		}
+		if err := emit(and(lower, upper)); err != nil {
+			return err
+		}
+		if next == nil {
+			return nil
+		}
+		prev = next
+	}
+}
+
+// planDense splits a single integer key by arithmetic when its values are dense: it returns
+// done=false, having sent nothing, when the key is sparse (or the estimate unknown) and the
+// caller should walk the index instead.
+func planDense(ctx context.Context, conn *sql.Conn, t *table, n int64, emit func(string) error) (done bool, err error) {
+	k := t.Key
+	name := sqltext.QuoteIdent(k.Cols[0].Name)
+	var lo, hi sql.NullString
+	q := "SELECT MIN(" + name + "), MAX(" + name + ") FROM " + sqltext.QualifiedName(t.DB, t.Name)
+	if err := conn.QueryRowContext(ctx, q).Scan(&lo, &hi); err != nil {
+		return false, fmt.Errorf("%s: %s: %w", t, q, err)
+	}
+	if !lo.Valid {
+		return true, emit("") // empty, or only NULL keys: one chunk takes whatever the snapshot holds
+	}
+	var minV, maxV big.Int
+	if _, ok := minV.SetString(lo.String, 10); !ok {
+		return false, fmt.Errorf("%s: MIN(%s) = %q is not an integer", t, k.Cols[0].Name, lo.String)
+	}
+	if _, ok := maxV.SetString(hi.String, 10); !ok {
+		return false, fmt.Errorf("%s: MAX(%s) = %q is not an integer", t, k.Cols[0].Name, hi.String)
+	}
+	span := new(big.Int).Sub(&maxV, &minV)
+	span.Add(span, big.NewInt(1))
+	if t.EstRows <= 0 || span.Cmp(big.NewInt(t.EstRows+t.EstRows/10)) > 0 {
+		return false, nil
+	}
+	step := big.NewInt(n)
+	cur := new(big.Int).Add(&minV, step)
+	first := true
+	for cur.Cmp(&maxV) <= 0 {
+		upper := name + " < " + cur.String()
+		cond := upper
+		if !first {
+			lower := new(big.Int).Sub(cur, step)
+			cond = name + " >= " + lower.String() + " AND " + upper
+		} else if k.Nullable {
+			cond = name + " IS NULL OR " + upper
+		}
+		if err := emit(cond); err != nil {
+			return true, err
+		}
+		first = false
+		cur.Add(cur, step)
+	}
+	last := ""
+	if !first {
+		last = name + " >= " + new(big.Int).Sub(cur, step).String()
+	}
+	return true, emit(last)
+}
+
+// queryKey runs q, which selects at most one row of width columns, and returns its values as raw
+// bytes (nil for NULL), or nil when there is no row.
+func queryKey(ctx context.Context, conn *sql.Conn, q string, width int) ([][]byte, error) {
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, rows.Err()
+	}
+	raw := make([]sql.RawBytes, width)
+	ptrs := make([]any, width)
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	vals := make([][]byte, width)
+	for i, r := range raw {
+		if r == nil {
+			return nil, errors.New("key column is NULL")
+		}
+		vals[i] = append([]byte{}, r...)
+	}
+	return vals, rows.Close()
+}

@@ -1,0 +1,72 @@
+package sqltext
+
+import (
+	"bytes"
+	"testing"
+)
+
+// unescapeTSV undoes AppendTSV as LOAD DATA ... ESCAPED BY '\\' does (MySQL manual's escape list).
+func unescapeTSV(f []byte) []byte {
+	if string(f) == TSVNull {
+		return nil
+	}
+	out := []byte{}
+	for i := 0; i < len(f); i++ {
+		if f[i] != '\\' {
+			out = append(out, f[i])
+			continue
+		}
+		i++
+		switch f[i] {
+		case '0':
+			out = append(out, 0)
+		case 't':
+			out = append(out, '\t')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		default:
+			out = append(out, f[i])
+		}
+	}
+	return out
+}
+
+func TestAppendTSV(t *testing.T) {
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	for _, v := range [][]byte{nil, {}, []byte(`\N`), []byte("N"), []byte("NULL"), []byte("a\tb\nc\\d\x00e\r"), all} {
+		got := AppendTSV(nil, v)
+		if bytes.ContainsAny(got, "\t\n\x00") {
+			t.Errorf("%q: field %q holds a raw tab, newline or NUL", v, got)
+		}
+		back := unescapeTSV(got)
+		if (v == nil) != (back == nil) || !bytes.Equal(back, v) {
+			t.Errorf("%q: encoded %q reads back as %q", v, got, back)
+		}
+	}
+}
+
+func TestAppendTSVBitHex(t *testing.T) {
+	cases := []struct {
+		v         []byte
+		bit, hex string
+	}{
+		{nil, `\N`, `\N`},
+		{[]byte{1}, "1", "01"},
+		{[]byte{0}, "0", "00"},
+		{[]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, "18446744073709551615", "FFFFFFFFFFFFFFFF"},
+		{[]byte{0x01, 0x00}, "256", "0100"},
+	}
+	for _, c := range cases {
+		if got := string(AppendTSVBit(nil, c.v)); got != c.bit {
+			t.Errorf("AppendTSVBit(%x) = %s, want %s", c.v, got, c.bit)
+		}
+		if got := string(AppendTSVHex(nil, c.v)); got != c.hex {
+			t.Errorf("AppendTSVHex(%x) = %s, want %s", c.v, got, c.hex)
+		}
+	}
+}
