@@ -45,6 +45,21 @@ type Database struct {
 }
 
 // Table is one dumped table, view or sequence.
+//
+// Data files contract (written by package dumper, read by package loader):
+//   - Format "sql": each file starts with SET NAMES binary, FOREIGN_KEY_CHECKS=0 and
+//     TIME_ZONE='+00:00', then one multi-row INSERT per line.
+//   - Format "tsv": lines of tab-separated fields, no header, values as raw bytes in each
+//     column's own character set, TIMESTAMPs in UTC. A file is loaded exactly by
+//     `LOAD DATA [LOCAL] INFILE 'file' INTO TABLE `table` ` + LoadClause on a connection with
+//     time_zone '+00:00' and a non-strict sql_mode (zero dates load). LoadClause is
+//     `CHARACTER SET binary FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'`
+//     then the field list in parentheses (a quoted column name, or a user variable @sluice_N for
+//     field N, 1-based) and, when a variable is used, ` SET col = expr, ...` with expr one of
+//     CAST(@sluice_N AS UNSIGNED) (BIT, written in decimal), UNHEX(@sluice_N) (spatial types,
+//     written in hex) or CONVERT(@sluice_N USING utf8mb4) (MySQL JSON). \N is NULL; \\, \t,
+//     \n, \r and \0 are escapes (MySQL manual, "LOAD DATA Statement").
+//   - CharacterSet is "binary" for both: the bytes are the server's own, unconverted.
 type Table struct {
 	Database, Name string
 	Kind           string   // KindTable, KindView or KindSequence
