@@ -30,6 +30,7 @@ func createReplUser(t *testing.T, s *testserver.Server, extra string) {
 type provisioned struct {
 	dir            string
 	meta           *dumpdir.Metadata
+	section        string        // metadata section the loader took the coordinates from
 	rowsDuringDump int64         // rows the workload wrote while dumper.Run ran
 	rowsAfterDump  int64         // rows it wrote after the dump, until it stopped
 	setupToCaught  time.Duration // the loader's replication setup until caught up (its own log)
@@ -73,6 +74,12 @@ func provisionUnderLoad(t *testing.T, source, dumped, target *testserver.Server,
 		hook: func(r slog.Record) {
 			switch r.Message {
 			case "attaching as replica":
+				r.Attrs(func(a slog.Attr) bool {
+					if a.Key == "coordinates" {
+						p.section = a.Value.String()
+					}
+					return true
+				})
 				once.Do(func() { time.AfterFunc(2*time.Second, func() { w.stop() }) })
 			case "replica caught up":
 				r.Attrs(func(a slog.Attr) bool {
@@ -129,6 +136,9 @@ func TestReplicaFromDumpUnderLoad(t *testing.T) {
 	createReplUser(t, a, ", BINLOG MONITOR") // lets the loader compare positions with A
 	p := provisionUnderLoad(t, a, a, b, dumper.Options{Threads: 2},
 		loader.ReplicateOptions{User: "repl", Password: replPassword})
+	if p.section != replication.SourceSection {
+		t.Errorf("the loader attached B from metadata [%s], want [%s]", p.section, replication.SourceSection)
+	}
 	if len(p.meta.ReplicaSource) != 0 {
 		t.Errorf("dump of a server that is no replica has [replica_source] %v", p.meta.ReplicaSource)
 	}
