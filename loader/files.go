@@ -56,46 +56,34 @@ func runScript(ctx context.Context, c *sql.Conn, dir string, meta *dumpdir.Metad
 	return nil
 }
 
-// loadSQLData runs an SQL data file, one statement per line as package dumper writes them, on c.
-// It returns the number of statements run. A file whose last line lacks its newline is truncated.
-func loadSQLData(ctx context.Context, c *sql.Conn, dir, name, compression string) (int, error) {
-	r, err := dumpdir.Open(dir, name, compression)
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	br := bufio.NewReaderSize(r, 1<<20)
-	var line []byte
-	n := 0
+// lineReader returns a file's lines one by one, without the newline. A file whose last line
+// lacks its newline is truncated: the error says so.
+type lineReader struct {
+	name string
+	br   *bufio.Reader
+	line []byte
+}
+
+func newLineReader(r io.Reader, name string) *lineReader {
+	return &lineReader{name: name, br: bufio.NewReaderSize(r, 1<<20)}
+}
+
+// next returns the next line (valid until the following call), or io.EOF after the last.
+func (l *lineReader) next() ([]byte, error) {
+	l.line = l.line[:0]
 	for {
-		line = line[:0]
-		for {
-			part, err := br.ReadSlice('\n')
-			line = append(line, part...)
-			if err == nil {
-				break
-			}
-			if errors.Is(err, bufio.ErrBufferFull) {
-				continue
-			}
-			if err == io.EOF {
-				if len(line) == 0 {
-					return n, nil
-				}
-				return n, fmt.Errorf("%s: last statement has no line end: the file is truncated", name)
-			}
-			return n, fmt.Errorf("%s: %w", name, err)
+		part, err := l.br.ReadSlice('\n')
+		l.line = append(l.line, part...)
+		switch {
+		case err == nil:
+			return l.line[:len(l.line)-1], nil
+		case errors.Is(err, bufio.ErrBufferFull):
+		case err == io.EOF && len(l.line) == 0:
+			return nil, io.EOF
+		case err == io.EOF:
+			return nil, fmt.Errorf("%s: last line has no line end: the file is truncated", l.name)
+		default:
+			return nil, fmt.Errorf("%s: %w", l.name, err)
 		}
-		stmt := line[:len(line)-1]
-		if len(stmt) > 0 && stmt[len(stmt)-1] == ';' {
-			stmt = stmt[:len(stmt)-1]
-		}
-		if len(stmt) == 0 {
-			continue
-		}
-		if _, err := c.ExecContext(ctx, string(stmt)); err != nil {
-			return n, fmt.Errorf("%s statement %d: %w", name, n+1, err)
-		}
-		n++
 	}
 }

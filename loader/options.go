@@ -1,15 +1,33 @@
 package loader
 
-import "log/slog"
+import (
+	"log/slog"
+	"path/filepath"
+
+	"github.com/sluicedb/sluice/schema"
+)
+
+// JournalName is the default resume journal, in the dump directory (--journal overrides it).
+const JournalName = "sluice-load.journal"
 
 // Options are the settings of one restore (the flags of `sluice load`).
 type Options struct {
 	Dir             string            // dump directory with a complete metadata file
-	Threads         int               // -t: connections loading data at once (default 4)
+	Threads         int               // -t: jobs (data files, index builds) running at once (default 4)
+	IndexThreads    int               // --index-threads: index builds running at once, within Threads (default max(1, Threads/2))
 	TargetDB        string            // -B: load every database of the dump into this one
+	SourceDB        string            // --source-db: load only this database of the dump
+	Tables          []string          // -T: load only these "db.table" (names as dumped)
 	OverwriteTables bool              // --overwrite-tables: drop tables that exist before creating them
 	EnableBinlog    bool              // --enable-binlog: write the restore to the target's binary log
+	DeferIndexes    schema.DeferMode  // --defer-indexes: which secondary indexes are built after the data (default all)
+	QueriesPerTx    int               // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
+	MaxTxBytes      int64             // --max-transaction-bytes: bytes of INSERT statements per transaction (default 64 MiB)
+	Resume          bool              // --resume: finish an interrupted restore recorded in the journal
+	Journal         string            // --journal: the resume journal (default Dir/sluice-load.journal)
+	Checksum        bool              // --checksum: compare row counts with the metadata after the load
 	Replicate       *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
+	Progress        Progress          // receives progress snapshots; nil for none
 	Log             *slog.Logger
 }
 
@@ -17,8 +35,24 @@ func (o *Options) setDefaults() {
 	if o.Threads < 1 {
 		o.Threads = 4
 	}
+	if o.IndexThreads < 1 {
+		o.IndexThreads = max(1, o.Threads/2)
+	}
+	o.IndexThreads = min(o.IndexThreads, o.Threads)
+	if o.QueriesPerTx < 1 {
+		o.QueriesPerTx = 1000
+	}
+	if o.MaxTxBytes < 1 {
+		o.MaxTxBytes = 64 << 20
+	}
+	if o.Journal == "" {
+		o.Journal = filepath.Join(o.Dir, JournalName)
+	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Progress == nil {
+		o.Progress = noProgress{}
 	}
 }
 

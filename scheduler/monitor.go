@@ -46,6 +46,7 @@ func Load(ctx context.Context, tables []Table, workers, indexWorkers int,
 type monitor struct {
 	tables       []Table
 	stage        []Stage
+	queued       []bool // the table's constraint job was queued
 	filesLeft    []int
 	data         []Job // data jobs not yet handed out, in order
 	ready        []Job // index and constraint jobs ready to hand out, in order of readiness
@@ -60,7 +61,7 @@ func newMonitor(tables []Table, indexMax int, observe func(int, Stage)) *monitor
 	if observe == nil {
 		observe = func(int, Stage) {}
 	}
-	m := &monitor{tables: tables, stage: make([]Stage, len(tables)), filesLeft: make([]int, len(tables)),
+	m := &monitor{tables: tables, stage: make([]Stage, len(tables)), queued: make([]bool, len(tables)), filesLeft: make([]int, len(tables)),
 		notDone: len(tables), indexMax: indexMax, observe: observe}
 	for _, i := range Order(tables) {
 		for _, f := range tables[i].Files {
@@ -114,7 +115,8 @@ func (m *monitor) indexed(t int) {
 			m.set(u, Done)
 			continue
 		}
-		if !slices.Contains(m.ready, Job{Kind: ConstraintJob, Table: u}) {
+		if !m.queued[u] {
+			m.queued[u] = true
 			m.ready = append(m.ready, Job{Kind: ConstraintJob, Table: u})
 		}
 	}

@@ -143,3 +143,24 @@ func TestLoadNothingToDo(t *testing.T) {
 		t.Errorf("table 0 stages %v", stages[0])
 	}
 }
+
+func TestLoadRunsEachConstraintOnce(t *testing.T) {
+	// Table 0's constraint is queued when table 1 is indexed; tables 2 and 3 become indexed
+	// after it ran, which must not queue it again.
+	tables := []Table{
+		{Bytes: 4, Constraint: true, Refs: []int{1}},
+		{Bytes: 3, Files: []int{0}},
+		{Bytes: 2, Files: []int{0}, Index: true},
+		{Bytes: 1, Files: []int{0}, Index: true},
+	}
+	got, _ := record(t, tables, 1, 1)
+	n := 0
+	for _, j := range got {
+		if j == "constraint:0" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("constraint of table 0 ran %d times: %v", n, got)
+	}
+}

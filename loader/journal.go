@@ -1,0 +1,106 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+)
+
+// journalMagic starts a journal's first line, followed by the restore's identity (see restoreID).
+const journalMagic = "sluice-load-journal 1"
+
+// journal is the resume journal: a text file of finished jobs, one per line, appended and
+// fsynced as each job finishes ("created KEY", "file NAME", "index KEY N", "constraint KEY",
+// "post NAME"). It records what is durable on the server; a line lost by a crash after the
+// server committed is recovered by the progress table (data) or by tolerating "already exists"
+// errors on resume (DDL). Safe for concurrent use.
+type journal struct {
+	path string
+	mu   sync.Mutex
+	f    *os.File
+	done map[string]bool
+}
+
+// openJournal creates a new journal for a fresh restore, or with resume reads the existing one
+// and checks that it was written for the same restore id. A fresh restore refuses to overwrite a
+// journal: that restore was interrupted and its tables exist.
+func openJournal(path, id string, resume bool) (*journal, error) {
+	j := &journal{path: path, done: map[string]bool{}}
+	if !resume {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("%s exists: an earlier restore of this dump was interrupted: finish it with --resume, or drop its tables and delete the journal to start over", path)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("journal: %w: use --journal FILE when the dump directory is read-only", err)
+		}
+		j.f = f
+		if err := j.append(journalMagic + " " + id); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return j, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--resume: %w: nothing to resume (was --journal given the first time?)", err)
+	}
+	lines := strings.Split(string(b), "\n")
+	if lines[0] != journalMagic+" "+id {
+		return nil, fmt.Errorf("--resume: %s was written for another dump or other options (-B, --source-db, -T, --defer-indexes): resume with the original ones", path)
+	}
+	for _, l := range lines[1:] {
+		if l != "" {
+			j.done[l] = true // a torn last line matches nothing: its job runs again
+		}
+	}
+	if j.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	// A torn last line (no newline) must not glue onto the next entry.
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		if _, err := j.f.WriteString("\n"); err != nil {
+			j.f.Close()
+			return nil, fmt.Errorf("journal %s: %w", path, err)
+		}
+	}
+	return j, nil
+}
+
+// has reports whether entry was recorded.
+func (j *journal) has(entry string) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.done[entry]
+}
+
+// add records entry durably (write and fsync) before returning.
+func (j *journal) add(entry string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err := j.append(entry); err != nil {
+		return err
+	}
+	j.done[entry] = true
+	return nil
+}
+
+func (j *journal) append(line string) error {
+	if _, err := j.f.WriteString(line + "\n"); err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	return nil
+}
+
+func (j *journal) close() error { return j.f.Close() }
+
+// remove deletes the journal of a finished restore.
+func (j *journal) remove() error {
+	j.f.Close()
+	return os.Remove(j.path)
+}

@@ -1,0 +1,88 @@
+package loader
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/sluicedb/sluice/internal/sqltext"
+)
+
+// Why a table on the target: a data file is loaded in transactions (--queries-per-transaction),
+// and each COMMIT also writes, in the same transaction, how many of the file's INSERT statements
+// are in. After a kill at any point the server has either both the rows and the count or
+// neither, so --resume skips exactly the committed statements: no row twice, none missing. A
+// line in the journal file cannot give that guarantee (it is written after the COMMIT and can be
+// lost), and INSERT IGNORE would need a primary key and would hide real duplicates.
+const (
+	progressDB    = "_sluice_load"
+	progressTable = "`_sluice_load`.`progress`"
+)
+
+// fileProgress is what the progress table says about one data file.
+type fileProgress struct {
+	statements int64 // INSERT statements committed
+	done       bool  // the whole file is committed
+}
+
+// createProgressTable creates the progress table if missing. The restore id keys the rows so
+// that restores of different dumps into one server do not mix.
+func createProgressTable(ctx context.Context, c *sql.Conn) error {
+	for _, q := range []string{
+		"CREATE DATABASE IF NOT EXISTS " + sqltext.QuoteIdent(progressDB),
+		"CREATE TABLE IF NOT EXISTS " + progressTable + " (restore_id CHAR(64) NOT NULL, file VARCHAR(700) NOT NULL," +
+			" statements BIGINT NOT NULL, done BOOL NOT NULL, PRIMARY KEY (restore_id, file)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("resume progress table %s: %w: the user needs CREATE on it", progressTable, err)
+		}
+	}
+	return nil
+}
+
+// readProgress returns the progress recorded for restore id, by file name.
+func readProgress(ctx context.Context, c *sql.Conn, id string) (map[string]fileProgress, error) {
+	rows, err := c.QueryContext(ctx, "SELECT file, statements, done FROM "+progressTable+" WHERE restore_id = ?", id)
+	if err != nil {
+		return nil, fmt.Errorf("resume progress table %s: %w", progressTable, err)
+	}
+	defer rows.Close()
+	m := map[string]fileProgress{}
+	for rows.Next() {
+		var f string
+		var p fileProgress
+		if err := rows.Scan(&f, &p.statements, &p.done); err != nil {
+			return nil, err
+		}
+		m[f] = p
+	}
+	return m, rows.Err()
+}
+
+// progressSQL is the statement that records a file's progress inside the data's transaction.
+func progressSQL(id, file string, statements int64, done bool) string {
+	d := "0"
+	if done {
+		d = "1"
+	}
+	return "INSERT INTO " + progressTable + " (restore_id, file, statements, done) VALUES (" +
+		sqltext.QuoteString(id) + ", " + sqltext.QuoteString(file) + ", " + strconv.FormatInt(statements, 10) + ", " + d +
+		") ON DUPLICATE KEY UPDATE statements = VALUES(statements), done = VALUES(done)"
+}
+
+// dropProgress removes restore id's rows, and the progress database when no other restore uses it.
+func dropProgress(ctx context.Context, c *sql.Conn, id string) error {
+	if _, err := c.ExecContext(ctx, "DELETE FROM "+progressTable+" WHERE restore_id = ?", id); err != nil {
+		return err
+	}
+	var n int
+	if err := c.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+progressTable).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		_, err := c.ExecContext(ctx, "DROP DATABASE IF EXISTS "+sqltext.QuoteIdent(progressDB))
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,252 @@
+package loader
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/scheduler"
+)
+
+// restore is one run of Run once the checks are done. Its fields are set up front; workers
+// write only their own conns[w] and current[w] slots and the atomic counters.
+type restore struct {
+	db          *sql.DB
+	main        *sql.Conn // schema and post-data statements
+	meta        *dumpdir.Metadata
+	o           *Options
+	id          string
+	nonce       string // for LOAD DATA reader handler names
+	j           *journal
+	plans       []*tablePlan // tables and sequences (scheduled), then views
+	progress    map[string]fileProgress
+	localInfile bool
+	c           counters
+	conns       []*sql.Conn
+	current     []string // database each worker connection uses
+}
+
+func newRestore(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata, o *Options, id string, j *journal, plans []*tablePlan) (*restore, error) {
+	r := &restore{db: db, meta: meta, o: o, id: id, nonce: nonce(), j: j, plans: plans,
+		conns: make([]*sql.Conn, o.Threads), current: make([]string, o.Threads)}
+	var err error
+	if r.main, err = prepare(ctx, db, o); err != nil {
+		return nil, err
+	}
+	if err := createProgressTable(ctx, r.main); err != nil {
+		r.close()
+		return nil, err
+	}
+	if r.progress, err = readProgress(ctx, r.main, id); err != nil {
+		r.close()
+		return nil, err
+	}
+	if err := r.checkLocalInfile(ctx); err != nil {
+		r.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *restore) close() {
+	for _, c := range append(r.conns, r.main) {
+		if c != nil {
+			c.Close()
+		}
+	}
+}
+
+// conn returns worker w's connection, preparing it on first use.
+func (r *restore) conn(ctx context.Context, w int) (*sql.Conn, error) {
+	if r.conns[w] == nil {
+		c, err := prepare(ctx, r.db, r.o)
+		if err != nil {
+			return nil, err
+		}
+		r.conns[w] = c
+	}
+	return r.conns[w], nil
+}
+
+// useOn makes db worker w's current database.
+func (r *restore) useOn(ctx context.Context, w int, db string) error {
+	if r.current[w] == db {
+		return nil
+	}
+	r.current[w] = ""
+	if err := use(ctx, r.conns[w], db); err != nil {
+		return err
+	}
+	r.current[w] = db
+	return nil
+}
+
+// run does the restore's phases.
+func (r *restore) run(ctx context.Context, dbs []dumpdir.Database) (*Result, error) {
+	res := &Result{}
+	if err := r.createDatabases(ctx, dbs); err != nil {
+		return nil, err
+	}
+	var tables, views []*tablePlan
+	for _, p := range r.plans {
+		if p.t.Kind == dumpdir.KindView {
+			views = append(views, p)
+		} else {
+			tables = append(tables, p)
+		}
+		if p.t.SchemaFile != "" {
+			res.Tables++
+		}
+	}
+	if err := r.createTables(ctx, tables); err != nil {
+		return nil, err
+	}
+	if err := r.loadTables(ctx, tables, res); err != nil {
+		return nil, err
+	}
+	if err := r.createPostData(ctx, views, dbs); err != nil {
+		return nil, err
+	}
+	if r.o.Checksum {
+		if err := r.checkRows(ctx, tables); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// createDatabases creates the databases (IF NOT EXISTS, so it is repeatable), with the dumped
+// CREATE DATABASE options unless -B renames them.
+func (r *restore) createDatabases(ctx context.Context, dbs []dumpdir.Database) error {
+	for _, d := range dbs {
+		q := "CREATE DATABASE IF NOT EXISTS " + quoteIdent(r.o.target(d.Name))
+		if d.SchemaFile != "" && r.o.TargetDB == "" {
+			stmts, err := readScript(r.o.Dir, r.meta, d.SchemaFile)
+			if err != nil {
+				return err
+			}
+			for _, s := range stmts {
+				if strings.HasPrefix(s, "CREATE DATABASE ") {
+					q = "CREATE DATABASE IF NOT EXISTS " + strings.TrimPrefix(s, "CREATE DATABASE ")
+				}
+			}
+		}
+		if _, err := r.main.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("database %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+// createTables creates tables and sequences, o.Threads at a time. A table the journal does not
+// record as created is dropped first when resuming (a crash between CREATE and the journal line
+// leaves it empty: data loading starts only once every table is recorded).
+func (r *restore) createTables(ctx context.Context, plans []*tablePlan) error {
+	return scheduler.Run(ctx, r.o.Threads, scheduler.Slice(plans), func(ctx context.Context, w int, p *tablePlan) error {
+		if p.t.SchemaFile == "" || r.j.has("created "+p.key) {
+			return nil
+		}
+		c, err := r.conn(ctx, w)
+		if err != nil {
+			return err
+		}
+		if err := r.useOn(ctx, w, p.target); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		if r.o.OverwriteTables || r.o.Resume {
+			if _, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+quoteIdent(p.t.Name)); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+		}
+		for i, s := range p.create {
+			if _, err := c.ExecContext(ctx, s); err != nil {
+				return fmt.Errorf("%s: %s statement %d: %w", p, p.t.SchemaFile, i+1, err)
+			}
+		}
+		return r.j.add("created " + p.key)
+	})
+}
+
+// loadTables runs the data, index and constraint jobs through scheduler.Load.
+func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Result) error {
+	sched := schedule(plans, r.j)
+	r.c.start = time.Now()
+	r.c.tables = len(plans)
+	for i, p := range plans {
+		r.c.rows += p.t.Rows
+		r.c.bytes += p.t.Bytes
+		res.Rows += p.t.Rows
+		res.Bytes += p.t.Bytes
+		res.Files += len(sched[i].Files)
+		for _, name := range p.t.DataFiles {
+			if pr, ok := r.progress[name]; r.j.has("file "+name) || ok && pr.done {
+				r.c.bytesDone.Add(r.meta.Files[name].Size)
+				r.c.rowsDone.Add(r.fileRows(p, name))
+			}
+		}
+	}
+	pctx, stopProgress := context.WithCancel(ctx)
+	reported := make(chan struct{})
+	go func() {
+		r.c.report(pctx, r.o.Progress, time.Second)
+		close(reported)
+	}()
+	err := scheduler.Load(ctx, sched, r.o.Threads, r.o.IndexThreads, func(ctx context.Context, w int, job scheduler.Job) error {
+		p := plans[job.Table]
+		if _, err := r.conn(ctx, w); err != nil {
+			return err
+		}
+		switch job.Kind {
+		case scheduler.DataJob:
+			return r.loadFile(ctx, w, p, p.t.DataFiles[job.File])
+		case scheduler.IndexJob:
+			return r.addIndexes(ctx, w, p)
+		default:
+			return r.addForeignKeys(ctx, w, p)
+		}
+	}, func(t int, s scheduler.Stage) {
+		r.o.Log.Debug("table", "table", plans[t].String(), "stage", s.String())
+		if s == scheduler.Done {
+			r.c.tablesDone.Add(1)
+		}
+	})
+	stopProgress()
+	<-reported
+	return err
+}
+
+// fileRows estimates a data file's rows from its share of the table's bytes.
+func (r *restore) fileRows(p *tablePlan, name string) int64 {
+	if p.t.Bytes <= 0 {
+		return 0
+	}
+	return p.t.Rows * r.meta.Files[name].Size / p.t.Bytes
+}
+
+// loadFile verifies and loads one data file on worker w, then journals it.
+func (r *restore) loadFile(ctx context.Context, w int, p *tablePlan, name string) error {
+	if err := r.useOn(ctx, w, p.target); err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	if err := verify(r.o.Dir, r.meta, name); err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	pr := r.progress[name]
+	if !pr.done {
+		var err error
+		if p.t.Format == "tsv" {
+			err = r.loadTSV(ctx, w, p, name)
+		} else {
+			err = r.loadSQL(ctx, r.conns[w], p, name, pr.statements)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		r.c.bytesDone.Add(r.meta.Files[name].Size)
+		r.c.rowsDone.Add(r.fileRows(p, name))
+	}
+	return r.j.add("file " + name)
+}

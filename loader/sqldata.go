@@ -1,0 +1,89 @@
+package loader
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
+)
+
+// loadSQL runs an SQL data file (one statement per line, as package dumper writes them) on c.
+// INSERT statements run in transactions of at most o.QueriesPerTx statements and about
+// o.MaxTxBytes bytes (so each stays under a Galera or Group Replication write-set limit); each
+// COMMIT records in the progress table, in the same transaction, how many of the file's INSERTs
+// are in, and the last one marks the file done. The first skip INSERTs (committed by an
+// interrupted run) are not run again; other statements (the SET header) always run.
+func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64) error {
+	f, err := dumpdir.Open(r.o.Dir, name, p.t.Compression)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	lr := newLineReader(f, name)
+	var n, txStmts, txBytes int64
+	inTx := false
+	exec := func(q string) error {
+		_, err := c.ExecContext(ctx, q)
+		return err
+	}
+	commit := func(done bool) error {
+		if !inTx {
+			if err := exec("BEGIN"); err != nil {
+				return err
+			}
+		}
+		if err := exec(progressSQL(r.id, name, n, done)); err != nil {
+			return fmt.Errorf("recording progress in %s: %w", progressTable, err)
+		}
+		inTx, txStmts, txBytes = false, 0, 0
+		return exec("COMMIT")
+	}
+	for {
+		line, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		stmt := bytes.TrimSuffix(line, []byte(";"))
+		if len(stmt) == 0 {
+			continue
+		}
+		if !bytes.HasPrefix(stmt, []byte("INSERT ")) {
+			if err := exec(string(stmt)); err != nil {
+				return fmt.Errorf("%s: %.60s: %w", name, stmt, err)
+			}
+			continue
+		}
+		if n++; n <= skip {
+			continue
+		}
+		if !inTx {
+			if err := exec("BEGIN"); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			inTx = true
+		}
+		if err := exec(string(stmt)); err != nil {
+			return fmt.Errorf("%s INSERT %d: %w", name, n, err)
+		}
+		txStmts++
+		txBytes += int64(len(stmt))
+		if txStmts >= int64(r.o.QueriesPerTx) || txBytes >= r.o.MaxTxBytes {
+			if err := commit(false); err != nil {
+				return fmt.Errorf("%s INSERT %d: %w", name, n, err)
+			}
+		}
+	}
+	if n < skip {
+		return fmt.Errorf("%s: %d INSERT statements, but the progress table says %d were loaded: the dump changed since the interrupted restore", name, n, skip)
+	}
+	if err := commit(true); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
