@@ -15,12 +15,15 @@ const (
 	tsvBit                     // BIT: decimal integer, loaded with SET col = CAST(@v AS UNSIGNED)
 	tsvHex                     // spatial: hex, loaded with SET col = UNHEX(@v)
 	tsvJSON                    // MySQL JSON: raw, loaded with SET col = CONVERT(@v USING utf8mb4)
+	tsvYear                    // YEAR: raw, loaded with SET col = CAST(@v AS UNSIGNED), since the string '0000' loads as 2000
 )
 
 func tsvEncodingOf(c column) tsvEncoding {
 	switch {
 	case c.DataType == "bit":
 		return tsvBit
+	case c.DataType == "year":
+		return tsvYear
 	case c.Kind == sqltext.KindJSON:
 		return tsvJSON
 	case c.Kind == sqltext.KindBinary && !strings.Contains(c.DataType, "binary") && !strings.Contains(c.DataType, "blob"):
@@ -58,7 +61,7 @@ func tsvLoadClause(cols []column) string {
 		name := sqltext.QuoteIdent(c.Name)
 		v := "@sluice_" + strconv.Itoa(i+1)
 		switch tsvEncodingOf(c) {
-		case tsvBit:
+		case tsvBit, tsvYear:
 			set = append(set, name+" = CAST("+v+" AS UNSIGNED)")
 		case tsvHex:
 			set = append(set, name+" = UNHEX("+v+")")

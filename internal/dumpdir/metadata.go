@@ -56,7 +56,7 @@ type Database struct {
 //     `CHARACTER SET binary FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'`
 //     then the field list in parentheses (a quoted column name, or a user variable @sluice_N for
 //     field N, 1-based) and, when a variable is used, ` SET col = expr, ...` with expr one of
-//     CAST(@sluice_N AS UNSIGNED) (BIT, written in decimal), UNHEX(@sluice_N) (spatial types,
+//     CAST(@sluice_N AS UNSIGNED) (BIT, written in decimal; YEAR), UNHEX(@sluice_N) (spatial types,
 //     written in hex) or CONVERT(@sluice_N USING utf8mb4) (MySQL JSON). \N is NULL; \\, \t,
 //     \n, \r and \0 are escapes (MySQL manual, "LOAD DATA Statement").
 //   - CharacterSet is "binary" for both: the bytes are the server's own, unconverted.
