@@ -1,0 +1,210 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sluicedb/sluice/schema"
+	"golang.org/x/sync/errgroup"
+)
+
+// limitSession is run on every connection of the limit: byte-exact text (CHARACTER SET
+// binary is also given on each statement), UTC, and the bulk-load switches any loader uses.
+var limitSession = []string{
+	"SET NAMES binary",
+	"SET SESSION time_zone = '+00:00', unique_checks = 0, foreign_key_checks = 0, sql_log_bin = 0",
+}
+
+// onTables runs do(conn, table) for every table on up to threads connections of db (each set
+// up with limitSession and USE database), threads tables at a time. The first error stops
+// the rest.
+func onTables(ctx context.Context, db *sql.DB, database string, tables []string, threads int, do func(context.Context, *sql.Conn, string) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	work := make(chan string)
+	g.Go(func() error {
+		defer close(work)
+		for _, t := range tables {
+			select {
+			case work <- t:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	for range min(max(threads, 1), len(tables)) {
+		g.Go(func() error {
+			c, err := db.Conn(ctx)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				// Returning driver.ErrBadConn from Raw makes database/sql close the
+				// connection, so the pool never hands out this session's settings.
+				_ = c.Raw(func(any) error { return driver.ErrBadConn })
+				_ = c.Close()
+			}()
+			for _, q := range append(limitSession, "USE "+quoteIdent(database)) {
+				if _, err := c.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("session setup %q: %w", q, err)
+				}
+			}
+			for t := range work {
+				if err := do(ctx, c, t); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// limitDump is the dump limit: SELECT * INTO OUTFILE of every table into the source's
+// secure_file_priv directory, t tables at a time. Its files' size becomes the logical size
+// of the dataset (Result.Bytes) for every case.
+func (b *bed) limitDump(t int, keep bool) benchCase {
+	out := filepath.Join(b.src.FilesDir, fmt.Sprintf("limit-t%d", t))
+	c := benchCase{
+		op: OpDump, tool: ToolLimit, threads: t, out: out,
+		command: fmt.Sprintf("SELECT * FROM `t` INTO OUTFILE '%s/t.tsv' CHARACTER SET binary; %d connections, a table each", out, t),
+		setup: func(context.Context) error {
+			if err := os.RemoveAll(out); err != nil {
+				return err
+			}
+			return os.Mkdir(out, 0o777)
+		},
+		run: func(ctx context.Context) (runStats, error) {
+			start := time.Now()
+			err := onTables(ctx, b.srcDB, b.db(), b.tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
+				q := "SELECT * FROM " + quoteIdent(table) + " INTO OUTFILE " + sqlString(filepath.Join(out, table+".tsv")) + " CHARACTER SET binary"
+				if _, err := c.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("%s.%s: SELECT INTO OUTFILE: %w", b.db(), table, err)
+				}
+				return nil
+			})
+			st := runStats{seconds: time.Since(start).Seconds()}
+			if err == nil && b.bytes == 0 {
+				b.bytes = diskUsage(out)
+			}
+			return st, err
+		},
+	}
+	if keep {
+		c.keep = ToolLimit
+	}
+	return c
+}
+
+// limitLoad is the load limit: on the target, CREATE TABLE with the primary key only,
+// LOAD DATA INFILE of the limit's files, then one ALTER TABLE adding every secondary index,
+// t tables at a time; foreign keys are added last, one ALTER per table
+// (foreign_key_checks=0). The files are hard-linked (or copied) into the target's
+// secure_file_priv before each run, untimed.
+func (b *bed) limitLoad(dir string, t int) benchCase {
+	in := filepath.Join(b.dst.FilesDir, "limit")
+	var splits map[string]schema.Split
+	return benchCase{
+		op: OpLoad, tool: ToolLimit, threads: t,
+		command: fmt.Sprintf("CREATE TABLE (PK only); LOAD DATA INFILE '%s/t.tsv' INTO TABLE `t` CHARACTER SET binary; ALTER TABLE `t` ADD KEY ..., ADD KEY ...; %d connections, a table each", in, t),
+		setup: func(ctx context.Context) error {
+			var err error
+			if splits == nil {
+				if splits, err = b.splitSource(ctx); err != nil {
+					return err
+				}
+			}
+			return linkFiles(dir, in)
+		},
+		run: func(ctx context.Context) (runStats, error) {
+			start := time.Now()
+			if _, err := b.dstDB.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(b.db())+" CHARACTER SET utf8mb4"); err != nil {
+				return runStats{}, fmt.Errorf("%s: CREATE DATABASE: %w", b.db(), err)
+			}
+			err := onTables(ctx, b.dstDB, b.db(), b.tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
+				s := splits[table]
+				if _, err := c.ExecContext(ctx, s.Create); err != nil {
+					return fmt.Errorf("%s.%s: CREATE TABLE: %w", b.db(), table, err)
+				}
+				q := "LOAD DATA INFILE " + sqlString(filepath.Join(in, table+".tsv")) + " INTO TABLE " + quoteIdent(table) + " CHARACTER SET binary"
+				if _, err := c.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("%s.%s: LOAD DATA INFILE: %w", b.db(), table, err)
+				}
+				for _, q := range s.Indexes {
+					if _, err := c.ExecContext(ctx, q); err != nil {
+						return fmt.Errorf("%s.%s: adding indexes: %w", b.db(), table, err)
+					}
+				}
+				return nil
+			})
+			if err == nil {
+				err = onTables(ctx, b.dstDB, b.db(), b.tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
+					for _, q := range splits[table].ForeignKeys {
+						if _, err := c.ExecContext(ctx, q); err != nil {
+							return fmt.Errorf("%s.%s: adding foreign keys: %w", b.db(), table, err)
+						}
+					}
+					return nil
+				})
+			}
+			return runStats{seconds: time.Since(start).Seconds()}, err
+		},
+	}
+}
+
+// splitSource reads SHOW CREATE TABLE of every source table and splits it with every
+// secondary index deferred (schema.DeferAll).
+func (b *bed) splitSource(ctx context.Context) (map[string]schema.Split, error) {
+	out := map[string]schema.Split{}
+	for _, t := range b.tables {
+		var name, create string
+		if err := b.srcDB.QueryRowContext(ctx, "SHOW CREATE TABLE "+qualify(b.db(), t)).Scan(&name, &create); err != nil {
+			return nil, fmt.Errorf("%s.%s: SHOW CREATE TABLE: %w", b.db(), t, err)
+		}
+		s, err := schema.SplitCreateTable(b.db(), t, create, schema.DeferAll)
+		if err != nil {
+			return nil, err
+		}
+		out[t] = s
+	}
+	return out, nil
+}
+
+// linkFiles makes dst a fresh directory holding hard links to (or copies of) the files of src.
+func linkFiles(src, dst string) error {
+	if err := os.RemoveAll(dst); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dst, 0o777); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
+		if os.Link(from, to) == nil {
+			continue
+		}
+		data, err := os.ReadFile(from)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(to, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sqlString quotes s as a single-quoted SQL string literal, escaping backslashes and quotes.
+func sqlString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
+}

@@ -1,0 +1,121 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// sluiceFeatures are the optional flags the sluice binary under test has: the suite uses
+// only flags that exist, read from `sluice dump --help` and `sluice load --help`.
+type sluiceFeatures struct {
+	compressZstd bool // dump --compress zstd
+	formatTSV    bool // dump --format tsv
+	deferIndexes bool // load --defer-indexes all|none
+}
+
+// probeSluice reads the help of the sluice binary at path.
+func probeSluice(ctx context.Context, path string) (sluiceFeatures, error) {
+	help := func(sub string) (string, error) {
+		out, err := exec.CommandContext(ctx, path, sub, "--help").CombinedOutput()
+		if err != nil {
+			return "", fmt.Errorf("bench: %s %s --help: %w: %s", path, sub, err, out)
+		}
+		return string(out), nil
+	}
+	dump, err := help("dump")
+	if err != nil {
+		return sluiceFeatures{}, err
+	}
+	load, err := help("load")
+	if err != nil {
+		return sluiceFeatures{}, err
+	}
+	return sluiceFeatures{
+		compressZstd: strings.Contains(dump, "--compress") && strings.Contains(dump, "zstd"),
+		formatTSV:    strings.Contains(dump, "--format") && strings.Contains(dump, "tsv"),
+		deferIndexes: strings.Contains(load, "--defer-indexes"),
+	}, nil
+}
+
+// notes says which optional flags were missing, for the report.
+func (f sluiceFeatures) notes() []string {
+	var n []string
+	if !f.compressZstd {
+		n = append(n, "sluice dump has no --compress zstd: zstd dumps not measured")
+	}
+	if !f.formatTSV {
+		n = append(n, "sluice dump has no --format tsv: TSV dumps not measured")
+	}
+	if !f.deferIndexes {
+		n = append(n, "sluice load has no --defer-indexes: its default index handling measured only")
+	}
+	return n
+}
+
+// dumpVariant is one way of running sluice dump.
+type dumpVariant struct {
+	name string   // "sql", "zstd", "tsv"
+	args []string // extra flags
+}
+
+// dumpVariants returns the variants the binary supports, "sql" (the default) first.
+func (f sluiceFeatures) dumpVariants() []dumpVariant {
+	v := []dumpVariant{{name: "sql"}}
+	if f.compressZstd {
+		v = append(v, dumpVariant{name: "zstd", args: []string{"--compress", "zstd"}})
+	}
+	if f.formatTSV {
+		v = append(v, dumpVariant{name: "tsv", args: []string{"--format", "tsv"}})
+	}
+	return v
+}
+
+// deferModes returns the --defer-indexes values to compare, or one "" (flag absent).
+func (f sluiceFeatures) deferModes() []string {
+	if f.deferIndexes {
+		return []string{"all", "none"}
+	}
+	return []string{""}
+}
+
+// connArgs returns -h -P -u for s; the password travels in MYSQL_PWD (see pwdEnv).
+func connArgs(host string, port int, user string) []string {
+	return []string{"-h", host, "-P", strconv.Itoa(port), "-u", user}
+}
+
+// sluiceDump is the case `sluice dump` in variant v at t threads.
+func (b *bed) sluiceDump(v dumpVariant, t int, keep bool) benchCase {
+	out := filepath.Join(b.dir, fmt.Sprintf("sluice-%s-t%d", v.name, t))
+	args := append([]string{"dump"}, connArgs(b.src.Host, b.src.Port, b.src.User)...)
+	args = append(args, "-o", out, "-B", b.db(), "-t", strconv.Itoa(t))
+	args = append(args, v.args...)
+	cmd := command{path: b.o.Sluice, args: args, env: []string{"MYSQL_PWD=" + b.src.Password}}
+	c := benchCase{
+		op: OpDump, tool: ToolSluice, variant: v.name, threads: t, command: cmd.String(), out: out,
+		setup: func(context.Context) error { return os.RemoveAll(out) },
+		run:   cmd.run,
+	}
+	if keep {
+		c.keep = ToolSluice + " " + v.name
+	}
+	return c
+}
+
+// sluiceLoad is the case `sluice load` of the dump in dir (variant format) at t threads with
+// --defer-indexes mode ("" for the default).
+func (b *bed) sluiceLoad(dir, format, mode string, t int) benchCase {
+	args := append([]string{"load"}, connArgs(b.dst.Host, b.dst.Port, b.dst.User)...)
+	args = append(args, "-d", dir, "-t", strconv.Itoa(t))
+	variant := format
+	if mode != "" {
+		args = append(args, "--defer-indexes", mode)
+		variant += " defer=" + mode
+	}
+	cmd := command{path: b.o.Sluice, args: args, env: []string{"MYSQL_PWD=" + b.dst.Password}}
+	return benchCase{op: OpLoad, tool: ToolSluice, variant: variant, threads: t, command: cmd.String(), run: cmd.run}
+}
