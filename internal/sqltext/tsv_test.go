@@ -52,7 +52,7 @@ func TestAppendTSV(t *testing.T) {
 
 func TestAppendTSVBitHex(t *testing.T) {
 	cases := []struct {
-		v         []byte
+		v        []byte
 		bit, hex string
 	}{
 		{nil, `\N`, `\N`},
