@@ -49,8 +49,10 @@ func (s *snapshot) unlock(ctx context.Context) error {
 			err = fmt.Errorf("%s: %w", q, e)
 		}
 	}
+	if len(s.release) > 0 {
+		s.lock = time.Since(s.lockStart)
+	}
 	s.release = nil
-	s.lock = time.Since(s.lockStart)
 	if s.restart {
 		s.restart = false
 		if e := replication.StartReplicaSQLThread(ctx, s.lockConn, s.coords.Flavor); e != nil && err == nil {

@@ -1,0 +1,114 @@
+package dumper
+
+import (
+	"context"
+	"database/sql"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/testserver"
+)
+
+func config(s *testserver.Server) conn.Config {
+	c := conn.Config{Host: s.Host, Port: s.Port, User: s.User, Password: s.Password}
+	c, _ = c.Resolve(func(string) bool { return true })
+	return c
+}
+
+func exec(t *testing.T, d *sql.DB, stmts ...string) {
+	t.Helper()
+	for _, q := range stmts {
+		if _, err := d.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// TestFiltersAndLocks checks --regex, --ignore-engines and --where on a real server, that a
+// MyISAM table is dumped (under the lock), each lock mode, and --lock-wait-timeout with and
+// without --kill-long-queries.
+func TestFiltersAndLocks(t *testing.T) {
+	s := testserver.ForTest(t, testserver.Options{})
+	d, err := s.DB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	d.SetMaxOpenConns(1)
+	exec(t, d, "CREATE DATABASE f", "USE f",
+		"CREATE TABLE keep1 (id INT PRIMARY KEY, v INT) ENGINE=InnoDB",
+		"INSERT INTO keep1 SELECT seq, seq FROM seq_1_to_100",
+		"CREATE TABLE keep2 (id INT PRIMARY KEY) ENGINE=MyISAM",
+		"INSERT INTO keep2 SELECT seq FROM seq_1_to_10",
+		"CREATE TABLE aria1 (id INT PRIMARY KEY) ENGINE=Aria",
+		"CREATE TABLE other (id INT PRIMARY KEY)")
+	ctx := context.Background()
+	tables := func(dir string) map[string]int64 {
+		m, err := dumpdir.ReadMetadata(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, mt := range m.Tables {
+			got[mt.Name] = mt.Rows
+		}
+		return got
+	}
+	dir := t.TempDir() + "/filtered"
+	_, err = Run(ctx, config(s), Options{OutDir: dir, Databases: []string{"f"}, Regex: regexp.MustCompile(`^f\.(keep|aria)`),
+		IgnoreEngines: []string{"aria"}, Where: "id % 2 = 0", Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tables(dir)
+	if len(got) != 2 || got["keep1"] != 50 || got["keep2"] != 5 {
+		t.Errorf("filtered dump holds %v, want keep1: 50 rows, keep2 (MyISAM): 5 rows", got)
+	}
+
+	for _, mode := range []string{LockAuto, LockFTWRL, LockBackupStage, LockTables, LockNone} {
+		dir := t.TempDir() + "/" + mode
+		res, err := Run(ctx, config(s), Options{OutDir: dir, Databases: []string{"f"}, LockMode: mode, Threads: 2})
+		if err != nil {
+			t.Fatalf("--lock-mode %s: %v", mode, err)
+		}
+		if got := tables(dir); got["keep1"] != 100 || got["keep2"] != 10 {
+			t.Errorf("--lock-mode %s: %v", mode, got)
+		}
+		t.Logf("--lock-mode %s: lock held %v", mode, res.Lock)
+	}
+
+	// A query running longer than --lock-wait-timeout: the dump gives up naming it, or kills it.
+	long, err := s.DB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer long.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := long.Exec("SELECT SLEEP(30) /* long-running report */")
+		done <- err
+	}()
+	time.Sleep(2200 * time.Millisecond)
+	_, err = Run(ctx, config(s), Options{OutDir: t.TempDir() + "/x", Databases: []string{"f"}, LockMode: LockFTWRL, LockWaitTimeout: 2 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "long-running report") || !strings.Contains(err.Error(), "--kill-long-queries") {
+		t.Fatalf("dump with a long query running: err = %v, want one naming the query and --kill-long-queries", err)
+	}
+	start := time.Now()
+	_, err = Run(ctx, config(s), Options{OutDir: t.TempDir() + "/y", Databases: []string{"f"}, LockMode: LockFTWRL,
+		LockWaitTimeout: 2 * time.Second, KillLongQueries: true})
+	if err != nil {
+		t.Fatalf("--kill-long-queries: %v", err)
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("--kill-long-queries: the long query still runs")
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("--kill-long-queries: dump took %v", time.Since(start))
+	}
+}
