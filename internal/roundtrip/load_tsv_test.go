@@ -1,0 +1,59 @@
+package roundtrip
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sluicedb/sluice/dumper"
+	"github.com/sluicedb/sluice/internal/testserver"
+	"github.com/sluicedb/sluice/loader"
+	"github.com/sluicedb/sluice/schema"
+)
+
+// TestLoadTSV restores tsv dumps (zstd-compressed, hard values and Sakila with its foreign keys)
+// with LOAD DATA LOCAL INFILE, and with INSERTs into a server with local_infile off.
+func TestLoadTSV(t *testing.T) {
+	a := testserver.ForTest(t, testserver.Options{})
+	ctx := context.Background()
+	shared := testserver.SharedTestdata(t)
+	for _, f := range []string{"sakila-schema.sql", "sakila-data.sql"} {
+		if err := a.LoadSQLFile(ctx, filepath.Join(shared, "sakila", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := Open(t, a, "")
+	src.SetMaxOpenConns(1)
+	CreateHardValues(t, src, "hardv")
+	dir := t.TempDir() + "/dump"
+	if _, err := dumper.Run(ctx, Config(a), dumper.Options{OutDir: dir, Databases: []string{"sakila", "hardv"}, Threads: 2,
+		Format: dumper.FormatTSV, Compression: "zstd", FileSize: 64 << 10}); err != nil {
+		t.Fatalf("dump: %v", err)
+	}
+
+	t.Run("load data local", func(t *testing.T) {
+		b := testserver.ForTest(t, testserver.Options{})
+		var logs strings.Builder
+		if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 3, Checksum: true, Log: testLogger(&logs)}); err != nil {
+			t.Fatalf("load: %v", err)
+		}
+		if strings.Contains(logs.String(), "local_infile is OFF") {
+			t.Fatalf("fell back to INSERTs with local_infile on:\n%s", logs.String())
+		}
+		Equal(t, a, "sakila", b, "sakila")
+		Equal(t, a, "hardv", b, "hardv")
+	})
+	t.Run("local_infile off", func(t *testing.T) {
+		b := testserver.ForTest(t, testserver.Options{ExtraArgs: []string{"--local-infile=0"}})
+		var logs strings.Builder
+		if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 2, DeferIndexes: schema.DeferFulltext, Log: testLogger(&logs)}); err != nil {
+			t.Fatalf("load: %v", err)
+		}
+		if !strings.Contains(logs.String(), "local_infile is OFF") {
+			t.Fatalf("no log line about the INSERT fallback:\n%s", logs.String())
+		}
+		Equal(t, a, "sakila", b, "sakila")
+		Equal(t, a, "hardv", b, "hardv")
+	})
+}
