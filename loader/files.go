@@ -2,8 +2,6 @@ package loader
 
 import (
 	"bufio"
-	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -40,20 +38,6 @@ func readScript(dir string, meta *dumpdir.Metadata, name string) ([]string, erro
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return stmts, nil
-}
-
-// runScript runs a verified schema file's statements on c.
-func runScript(ctx context.Context, c *sql.Conn, dir string, meta *dumpdir.Metadata, name string) error {
-	stmts, err := readScript(dir, meta, name)
-	if err != nil {
-		return err
-	}
-	for i, s := range stmts {
-		if _, err := c.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("%s statement %d: %w", name, i+1, err)
-		}
-	}
-	return nil
 }
 
 // lineReader returns a file's lines one by one, without the newline. A file whose last line
