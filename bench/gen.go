@@ -123,7 +123,6 @@ func generate(ctx context.Context, db *sql.DB, d Dataset, tables []genTable, thr
 	if err != nil {
 		return st, err
 	}
-	fmt.Println("DEBUG load phase", time.Since(start))
 	for _, n := range counts {
 		st.Rows += n
 	}
@@ -131,7 +130,7 @@ func generate(ctx context.Context, db *sql.DB, d Dataset, tables []genTable, thr
 	err = runPool(ctx, db, threads, len(tables), func(c *sql.Conn, i int) error {
 		t := &tables[i]
 		q := qualify(d.Database, t.name)
-		if false {
+		if t.keys != "" {
 			if _, err := c.ExecContext(ctx, "ALTER TABLE "+q+" "+t.keys); err != nil {
 				return fmt.Errorf("%s.%s: adding indexes after load: %w", d.Database, t.name, err)
 			}
@@ -145,7 +144,6 @@ func generate(ctx context.Context, db *sql.DB, d Dataset, tables []genTable, thr
 		return st, err
 	}
 
-	fmt.Println("DEBUG alter phase", time.Since(start))
 	names := make([]any, 0, len(tables)+1)
 	names = append(names, d.Database)
 	for _, t := range tables {
@@ -172,7 +170,7 @@ func createTables(ctx context.Context, c *sql.Conn, database string, tables []ge
 		if _, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+name); err != nil {
 			return fmt.Errorf("%s.%s: dropping the old table: %w", database, t.name, err)
 		}
-		if _, err := c.ExecContext(ctx, "CREATE TABLE "+name+" "+strings.Replace(t.create, "PRIMARY KEY (id))", "PRIMARY KEY (id), "+strings.ReplaceAll(t.keys, "ADD KEY", "KEY")+")", 1)); err != nil {
+		if _, err := c.ExecContext(ctx, "CREATE TABLE "+name+" "+t.create); err != nil {
 			return fmt.Errorf("%s.%s: creating the table: %w", database, t.name, err)
 		}
 	}
