@@ -64,7 +64,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := cfg.Open(ctx, "", o.Threads+1)
+	db, err := cfg.Open(ctx, "", o.Threads+2) // workers, the main connection, killQueries
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +89,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	defer r.close()
 	res, err := r.run(ctx, dbs)
 	if err != nil {
+		r.killQueries()
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w: restore interrupted", ctx.Err())
 		}

@@ -26,12 +26,13 @@ type restore struct {
 	localInfile bool
 	c           counters
 	conns       []*sql.Conn
+	connIDs     []int64  // CONNECTION_ID() of each worker connection, for killQueries
 	current     []string // database each worker connection uses
 }
 
 func newRestore(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata, o *Options, id string, j *journal, plans []*tablePlan) (*restore, error) {
 	r := &restore{db: db, meta: meta, o: o, id: id, nonce: nonce(), j: j, plans: plans,
-		conns: make([]*sql.Conn, o.Threads), current: make([]string, o.Threads)}
+		conns: make([]*sql.Conn, o.Threads), connIDs: make([]int64, o.Threads), current: make([]string, o.Threads)}
 	var err error
 	if r.main, err = prepare(ctx, db, o); err != nil {
 		return nil, err
@@ -51,6 +52,24 @@ func newRestore(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata, o *Opti
 	return r, nil
 }
 
+// killQueries stops what the worker connections are still running on the server after a
+// failure or Ctrl-C: the driver only closes a cancelled query's socket, and the server would go
+// on with an index build until it finished.
+func (r *restore) killQueries() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := r.db.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	for _, id := range r.connIDs {
+		if id != 0 {
+			c.ExecContext(ctx, fmt.Sprintf("KILL QUERY %d", id)) // an idle or gone connection is fine
+		}
+	}
+}
+
 func (r *restore) close() {
 	for _, c := range append(r.conns, r.main) {
 		if c != nil {
@@ -64,6 +83,10 @@ func (r *restore) conn(ctx context.Context, w int) (*sql.Conn, error) {
 	if r.conns[w] == nil {
 		c, err := prepare(ctx, r.db, r.o)
 		if err != nil {
+			return nil, err
+		}
+		if err := c.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&r.connIDs[w]); err != nil {
+			c.Close()
 			return nil, err
 		}
 		r.conns[w] = c
