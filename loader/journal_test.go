@@ -1,0 +1,51 @@
+package loader
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, err := openJournal(path, "id1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.add("file a.sql"); err != nil {
+		t.Fatal(err)
+	}
+	j.close()
+	if _, err := openJournal(path, "id1", false); err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Fatalf("fresh restore over a journal: %v, want a refusal naming --resume", err)
+	}
+	if _, err := openJournal(path, "id2", true); err == nil {
+		t.Fatal("resume with another restore id was accepted")
+	}
+	// A torn last line (a crash mid-write) is ignored and does not glue onto the next entry.
+	f, _ := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	f.WriteString("file b.s")
+	f.Close()
+	j, err = openJournal(path, "id1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !j.has("file a.sql") || j.has("file b.sql") {
+		t.Fatalf("resumed journal: a=%v b=%v, want true false", j.has("file a.sql"), j.has("file b.sql"))
+	}
+	if err := j.add("index t 0"); err != nil {
+		t.Fatal(err)
+	}
+	j.close()
+	j, err = openJournal(path, "id1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !j.has("index t 0") {
+		t.Fatal("entry after a torn line was lost")
+	}
+	if err := j.remove(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,40 @@
+package loader
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/sluicedb/sluice/internal/sqltext"
+)
+
+func TestParseLoadClause(t *testing.T) {
+	clause := "CHARACTER SET binary " + sqltext.TSVFieldsClause +
+		" (`id`,@sluice_2,`we``ird, name`,@sluice_10) SET `b` = UNHEX(@sluice_2), `y, z` = CAST(@sluice_10 AS UNSIGNED)"
+	ts, err := parseLoadClause(clause)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []tsvTarget{{column: "`id`"}, {column: "`b`", expr: "UNHEX(@sluice_2)", v: "@sluice_2"},
+		{column: "`we``ird, name`"}, {column: "`y, z`", expr: "CAST(@sluice_10 AS UNSIGNED)", v: "@sluice_10"}}
+	if len(ts) != len(want) {
+		t.Fatalf("got %+v", ts)
+	}
+	for i := range ts {
+		if ts[i] != want[i] {
+			t.Errorf("target %d: %+v, want %+v", i, ts[i], want[i])
+		}
+	}
+	if _, err := parseLoadClause("FIELDS TERMINATED BY ','"); err == nil {
+		t.Error("a foreign load clause was accepted")
+	}
+}
+
+func TestUnescapeTSV(t *testing.T) {
+	for _, v := range [][]byte{nil, {}, []byte(`\N`), []byte("a\tb\nc\\d\x00e\r\x1a"), []byte("NULL")} {
+		enc := sqltext.AppendTSV(nil, v)
+		got := unescapeTSV(nil, enc)
+		if (got == nil) != (v == nil) || !bytes.Equal(got, v) {
+			t.Errorf("%q: encoded %q, decoded %q", v, enc, got)
+		}
+	}
+}
