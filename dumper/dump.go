@@ -33,7 +33,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := prepareDir(o.OutDir); err != nil {
 		return nil, err
 	}
-	db, err := cfg.Open(ctx, "", o.Threads+3) // workers, lock, schema writer, chunk planner
+	db, err := openPool(ctx, cfg, o.Threads+3) // workers, lock, schema writer, chunk planner
 	if err != nil {
 		return nil, err
 	}

@@ -19,19 +19,8 @@ func AppendTSV(dst, v []byte) []byte {
 	}
 	start := 0
 	for i, c := range v {
-		var esc byte
-		switch c {
-		case '\\':
-			esc = '\\'
-		case '\t':
-			esc = 't'
-		case '\n':
-			esc = 'n'
-		case '\r':
-			esc = 'r'
-		case 0:
-			esc = '0'
-		default:
+		esc := tsvEscapes[c]
+		if esc == 0 {
 			continue
 		}
 		dst = append(dst, v[start:i]...)
@@ -40,6 +29,10 @@ func AppendTSV(dst, v []byte) []byte {
 	}
 	return append(dst, v[start:]...)
 }
+
+// tsvEscapes maps a byte AppendTSV escapes to the letter after the backslash; 0 for the others.
+// A table lookup per byte is about twice as fast as a switch on this hot path.
+var tsvEscapes = [256]byte{'\\': '\\', '\t': 't', '\n': 'n', '\r': 'r', 0: '0'}
 
 // AppendTSVHex appends v as bare hexadecimal digits (upper case; empty for an empty v), or \N for
 // nil: for columns loaded through a user variable with SET col = UNHEX(@v).

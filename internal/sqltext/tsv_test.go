@@ -70,3 +70,22 @@ func TestAppendTSVBitHex(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEscape compares AppendTSV (table lookup) with AppendEscaped (switch) on a
+// sysbench-shaped value with nothing to escape.
+func BenchmarkEscape(b *testing.B) {
+	v := []byte("83868641912-28773972837-60736120486-75162659906-27563526494-20381887404-41576422241-93426793964-56405065102-33518432330")
+	dst := make([]byte, 0, 256)
+	b.Run("AppendTSV", func(b *testing.B) {
+		b.SetBytes(int64(len(v)))
+		for b.Loop() {
+			dst = AppendTSV(dst[:0], v)
+		}
+	})
+	b.Run("AppendEscaped", func(b *testing.B) {
+		b.SetBytes(int64(len(v)))
+		for b.Loop() {
+			dst = AppendEscaped(dst[:0], v)
+		}
+	})
+}
