@@ -28,7 +28,7 @@ lint:
 
 # demo fills a throwaway server with a few hundred MB, dumps it, restores it into another and
 # compares checksums. DATASET and THREADS may be overridden: make demo DATASET=sysbench:4x100k
-DATASET ?= indexed:4x750000
+DATASET ?= indexed:4x400000
 THREADS ?= 2
 demo: deps
 	$(GO) run ./cmd/sluice-demo -dataset $(DATASET) -t $(THREADS)

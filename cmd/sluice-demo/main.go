@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	spec := flag.String("dataset", "indexed:4x750000", "dataset to generate (indexed:NxM, sysbench:NxM, mixed:M)")
+	spec := flag.String("dataset", "indexed:4x400000", "dataset to generate (indexed:NxM, sysbench:NxM, mixed:M)")
 	threads := flag.Int("t", 2, "threads for generate, dump and load")
 	flag.Parse()
 	d, err := bench.ParseDataset(*spec)
