@@ -30,6 +30,8 @@ var keyShapes = []struct {
 		"INSERT INTO dtm SELECT '2020-01-01' + INTERVAL seq * 1001 MICROSECOND + INTERVAL seq DAY, seq FROM seq_1_to_200", "t", 40},
 	{"nullable", "CREATE TABLE nullable (u INT NULL, v INT, UNIQUE KEY u (u))",
 		"INSERT INTO nullable SELECT IF(seq % 3 = 0, NULL, seq), seq FROM seq_1_to_200", "u", 40},
+	{"ucs", "CREATE TABLE ucs (k VARCHAR(20) CHARACTER SET ucs2 PRIMARY KEY, v INT)",
+		"INSERT INTO ucs SELECT CONCAT(CHAR(0x2700 + seq USING ucs2), seq), seq FROM seq_1_to_200", "PRIMARY", 40},
 	{"nokey", "CREATE TABLE nokey (v INT, w TEXT)",
 		"INSERT INTO nokey SELECT seq % 10, REPEAT('x', seq) FROM seq_1_to_200", "", 1},
 }

@@ -109,8 +109,9 @@ func findKey(ctx context.Context, db *sql.DB, t *table) (*chunkKey, error) {
 
 // keyLiteral writes v, a value of key column c read with SET NAMES binary, as an SQL literal that
 // compares exactly as the column orders: numbers bare, binary strings in hex, character strings
-// with their own character set's introducer (so the column's collation applies, not binary
-// comparison), temporal values as strings.
+// as hex with their own character set's introducer (_utf8mb4 X'..': the column's collation then
+// applies, not a binary comparison, and no escaping can split a multi-byte character of ucs2 or
+// utf16), temporal values as quoted strings.
 func keyLiteral(dst []byte, c column, v []byte) []byte {
 	switch {
 	case v == nil:
@@ -119,6 +120,12 @@ func keyLiteral(dst []byte, c column, v []byte) []byte {
 		return append(dst, v...)
 	case c.Kind == sqltext.KindBinary:
 		return sqltext.AppendHex(dst, v)
+	case c.Charset != "" && len(v) > 0:
+		dst = append(dst, '_')
+		dst = append(dst, c.Charset...)
+		dst = append(dst, " X'"...)
+		dst = sqltext.AppendTSVHex(dst, v)
+		return append(dst, '\'')
 	case c.Charset != "":
 		dst = append(dst, '_')
 		dst = append(dst, c.Charset...)
