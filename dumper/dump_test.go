@@ -59,10 +59,14 @@ func TestFiltersAndLocks(t *testing.T) {
 		return got
 	}
 	dir := t.TempDir() + "/filtered"
-	_, err = Run(ctx, config(s), Options{OutDir: dir, Databases: []string{"f"}, Regex: regexp.MustCompile(`^f\.(keep|aria)`),
-		IgnoreEngines: []string{"aria"}, Where: "id % 2 = 0", Threads: 2})
+	progress := &Counters{}
+	res, err := Run(ctx, config(s), Options{OutDir: dir, Databases: []string{"f"}, Regex: regexp.MustCompile(`^f\.(keep|aria)`),
+		IgnoreEngines: []string{"aria"}, Where: "id % 2 = 0", Threads: 2, Progress: progress})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if p := progress.Snapshot(); p.Rows != res.Rows || p.Rows != 55 || p.Bytes == 0 || p.EstRows == 0 {
+		t.Errorf("progress %+v, result %d rows: want 55 rows counted and an estimate", p, res.Rows)
 	}
 	got := tables(dir)
 	if len(got) != 2 || got["keep1"] != 50 || got["keep2"] != 5 {

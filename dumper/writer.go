@@ -152,6 +152,9 @@ func (w *chunkWriter) flushStatement() error {
 	}
 	w.progress.Add(w.stmtRows, int64(len(w.stmt)))
 	w.stmt = w.stmt[:0]
+	if cap(w.stmt) > 4*w.stmtSize+64<<10 {
+		w.stmt = make([]byte, 0, w.stmtSize+64<<10) // a huge row passed: do not keep its buffer
+	}
 	w.fileRows += w.stmtRows
 	w.stmtRows = 0
 	if w.written >= w.fileSize || (w.maxRows > 0 && w.fileRows >= w.maxRows) {
