@@ -119,7 +119,7 @@ func WaitCaughtUp(ctx context.Context, replica, source *sql.DB, flavor Flavor, c
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("replica did not catch up within %s (%s): %s: fix the cause, or wait longer with --wait",
+			return fmt.Errorf("replica did not catch up within %s (%s): %s: fix the cause, or wait longer with --replication-wait",
 				wait, st, st.errors())
 		}
 		select {

@@ -75,7 +75,7 @@ const (
 // String literals are quoted with ” for a quote and \\ for a backslash (the default sql_mode,
 // without NO_BACKSLASH_ESCAPES). The statements carry o.Password in clear: print
 // RedactedStatements instead. Errors: a flavour mismatch between t and c, a missing host or
-// user, an unknown mode, gtid mode without a GTID set in the dump (use --mode binlog), binlog
+// user, an unknown mode, gtid mode without a GTID set in the dump (use --replication-mode binlog), binlog
 // mode without a binlog file (binary logging was off on the source), an unparsable version.
 func SetupStatements(t Target, c Coordinates, o SetupOptions) ([]string, error) {
 	d, err := targetDialect(t, c)
@@ -88,15 +88,15 @@ func SetupStatements(t Target, c Coordinates, o SetupOptions) ([]string, error) 
 	}
 	switch {
 	case o.SourceHost == "":
-		return nil, errors.New("replication setup: no source host: give --source-host")
+		return nil, errors.New("replication setup: no source host: give --replicate-from HOST[:PORT]")
 	case o.User == "":
 		return nil, errors.New("replication setup: no replication user: give --replication-user")
 	case mode != ModeGTID && mode != ModeBinlog:
 		return nil, fmt.Errorf("replication setup: mode %q: want %q or %q", mode, ModeGTID, ModeBinlog)
 	case mode == ModeGTID && c.GTIDSet == "":
-		return nil, errors.New("replication setup: the dump has no GTID set (GTIDs were off on the source): use --mode binlog")
+		return nil, errors.New("replication setup: the dump has no GTID set (GTIDs were off on the source): use --replication-mode binlog")
 	case mode == ModeBinlog && c.File == "":
-		return nil, errors.New("replication setup: the dump has no binlog file (binary logging was off on the source): use --mode gtid")
+		return nil, errors.New("replication setup: the dump has no binlog file (binary logging was off on the source): use --replication-mode gtid")
 	}
 	port := o.SourcePort
 	if port == 0 {

@@ -178,9 +178,9 @@ func TestSetupStatementsErrors(t *testing.T) {
 		want string
 	}{
 		{"flavor mismatch", Target{MySQL, "8.0.36"}, mariaCoords, setupOpts, "restore into a mariadb server"},
-		{"no gtid", Target{MariaDB, "10.11.6"}, noGTID, setupOpts, "use --mode binlog"},
-		{"no file", Target{MySQL, "8.0.36"}, noFile, binlog, "use --mode gtid"},
-		{"no host", Target{MariaDB, "10.11.6"}, mariaCoords, noHost, "--source-host"},
+		{"no gtid", Target{MariaDB, "10.11.6"}, noGTID, setupOpts, "use --replication-mode binlog"},
+		{"no file", Target{MySQL, "8.0.36"}, noFile, binlog, "use --replication-mode gtid"},
+		{"no host", Target{MariaDB, "10.11.6"}, mariaCoords, noHost, "--replicate-from"},
 		{"no user", Target{MariaDB, "10.11.6"}, mariaCoords, noUser, "--replication-user"},
 		{"bad mode", Target{MariaDB, "10.11.6"}, mariaCoords, badMode, `mode "semisync"`},
 		{"bad version", Target{MariaDB, "garbage"}, mariaCoords, setupOpts, `"garbage"`},
