@@ -70,7 +70,7 @@ func ParseTableName(s string) (db, name string, err error) {
 // the -B databases, or of every non-system database.
 func listTables(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table, error) {
 	var dbs []string
-	want := map[[2]string]bool{}
+	want, found := map[[2]string]bool{}, map[[2]string]bool{}
 	for _, t := range o.Tables {
 		d, n, err := ParseTableName(t)
 		if err != nil {
@@ -112,10 +112,10 @@ func listTables(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table
 		}
 		for _, r := range rows {
 			t := &table{DB: d, Name: r["TABLE_NAME"], Engine: r["ENGINE"]}
-			if len(want) > 0 && !want[[2]string{d, t.Name}] {
+			if len(o.Tables) > 0 && !want[[2]string{d, t.Name}] {
 				continue
 			}
-			delete(want, [2]string{d, t.Name})
+			found[[2]string{d, t.Name}] = true
 			switch r["TABLE_TYPE"] {
 			case "VIEW", "SYSTEM VIEW":
 				t.Kind = dumpdir.KindView
@@ -130,7 +130,9 @@ func listTables(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table
 		}
 	}
 	for k := range want {
-		return nil, nil, fmt.Errorf("-T %s.%s: no such table", k[0], k[1])
+		if !found[k] {
+			return nil, nil, fmt.Errorf("-T %s.%s: no such table", k[0], k[1])
+		}
 	}
 	slices.SortStableFunc(tables, func(a, b *table) int { return int(min(max(b.DataLength-a.DataLength, -1), 1)) })
 	return dbs, tables, nil

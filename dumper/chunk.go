@@ -5,7 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math/big"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/sqltext"
@@ -16,22 +17,26 @@ type chunk struct {
 	out     *tableOutput
 	index   int
 	where   string
-	maxRows int64 // rows per file (tables read in one scan); 0 for no limit
+	maxRows int64     // rows per file (tables read in one scan); 0 for no limit
+	rng     *intRange // a splittable range of a dense integer key, read in sub-ranges; nil for where
 }
 
 func (c chunk) String() string {
+	if c.index < 0 {
+		return fmt.Sprintf("%s (a range split off by an idle worker)", c.out.t)
+	}
 	return fmt.Sprintf("%s chunk %d", c.out.t, c.index)
 }
 
-// selectSQL builds the chunk's SELECT of the dumped columns.
-func (c chunk) selectSQL() string {
+// selectSQL builds the SELECT of the dumped columns of the rows matching where ("" for all).
+func (c chunk) selectSQL(where string) string {
 	cols := make([]string, len(c.out.t.Columns))
 	for i, col := range c.out.t.Columns {
 		cols[i] = col.Select
 	}
 	q := "SELECT " + strings.Join(cols, ",") + " FROM " + sqltext.QualifiedName(c.out.t.DB, c.out.t.Name)
-	if c.where != "" {
-		q += " WHERE " + c.where
+	if where != "" {
+		q += " WHERE " + where
 	}
 	return q
 }
@@ -91,7 +96,7 @@ func planTable(ctx context.Context, conn *sql.Conn, out *tableOutput, o *Options
 		return send(c)
 	}
 	if k.integer() {
-		done, err := planDense(ctx, conn, t, n, emit)
+		done, err := planDense(ctx, conn, out, n, send)
 		if err != nil || done {
 			return err
 		}
@@ -136,10 +141,11 @@ func planTable(ctx context.Context, conn *sql.Conn, out *tableOutput, o *Options
 	}
 }
 
-// planDense splits a single integer key by arithmetic when its values are dense: it returns
-// done=false, having sent nothing, when the key is sparse (or the estimate unknown) and the
-// caller should walk the index instead.
-func planDense(ctx context.Context, conn *sql.Conn, t *table, n int64, emit func(string) error) (done bool, err error) {
+// planDense splits a single integer key whose values are dense into splittable ranges of n key
+// values (intRange): it returns done=false, having sent nothing, when the key is sparse, the
+// estimate unknown, or the values beyond int64 arithmetic, and the caller walks the index.
+func planDense(ctx context.Context, conn *sql.Conn, out *tableOutput, n int64, send func(chunk) error) (done bool, err error) {
+	t := out.t
 	k := t.Key
 	name := sqltext.QuoteIdent(k.Cols[0].Name)
 	var lo, hi sql.NullString
@@ -148,43 +154,24 @@ func planDense(ctx context.Context, conn *sql.Conn, t *table, n int64, emit func
 		return false, fmt.Errorf("%s: %s: %w", t, q, err)
 	}
 	if !lo.Valid {
-		return true, emit("") // empty, or only NULL keys: one chunk takes whatever the snapshot holds
+		return true, send(chunk{out: out}) // empty, or only NULL keys: one chunk takes whatever the snapshot holds
 	}
-	var minV, maxV big.Int
-	if _, ok := minV.SetString(lo.String, 10); !ok {
-		return false, fmt.Errorf("%s: MIN(%s) = %q is not an integer", t, k.Cols[0].Name, lo.String)
-	}
-	if _, ok := maxV.SetString(hi.String, 10); !ok {
-		return false, fmt.Errorf("%s: MAX(%s) = %q is not an integer", t, k.Cols[0].Name, hi.String)
-	}
-	span := new(big.Int).Sub(&maxV, &minV)
-	span.Add(span, big.NewInt(1))
-	if t.EstRows <= 0 || span.Cmp(big.NewInt(t.EstRows+t.EstRows/10)) > 0 {
+	minV, err1 := strconv.ParseInt(lo.String, 10, 64)
+	maxV, err2 := strconv.ParseInt(hi.String, 10, 64)
+	if err1 != nil || err2 != nil || minV < math.MinInt64/4 || maxV > math.MaxInt64/4 || n > math.MaxInt64/4 {
 		return false, nil
 	}
-	step := big.NewInt(n)
-	cur := new(big.Int).Add(&minV, step)
-	first := true
-	for cur.Cmp(&maxV) <= 0 {
-		upper := name + " < " + cur.String()
-		cond := upper
-		if !first {
-			lower := new(big.Int).Sub(cur, step)
-			cond = name + " >= " + lower.String() + " AND " + upper
-		} else if k.Nullable {
-			cond = name + " IS NULL OR " + upper
-		}
-		if err := emit(cond); err != nil {
+	span := maxV - minV + 1
+	if t.EstRows <= 0 || span > t.EstRows+t.EstRows/10 {
+		return false, nil
+	}
+	for i, a := 0, minV; a <= maxV; i, a = i+1, a+n {
+		r := newIntRange(out, k.Cols[0].Name, a, n, a == minV, a+n > maxV, k.Nullable)
+		if err := send(chunk{out: out, index: i, rng: r}); err != nil {
 			return true, err
 		}
-		first = false
-		cur.Add(cur, step)
 	}
-	last := ""
-	if !first {
-		last = name + " >= " + new(big.Int).Sub(cur, step).String()
-	}
-	return true, emit(last)
+	return true, nil
 }
 
 // queryKey runs q, which selects at most one row of width columns, and returns its values as raw

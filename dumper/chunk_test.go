@@ -107,11 +107,25 @@ func TestPlanTableEveryRowOnce(t *testing.T) {
 		}
 		seen := map[string]int{}
 		var all []string
+		var conds []string
+		steals := 0
 		for _, ch := range chunks {
+			if ch.rng == nil {
+				conds = append(conds, ch.where)
+				continue
+			}
+			ch.rng.sub = 1 // sub-ranges of one key value, so that splitting happens
+			c, n := drain(ch.rng)
+			conds, steals = append(conds, c...), steals+n
+		}
+		if (tb.Name == "intpk" || tb.Name == "nullable") && steals == 0 { // the dense integer keys
+			t.Errorf("%s: no range was split: not cut into splittable ranges?", tb)
+		}
+		for _, where := range conds {
 			q := "SELECT CONCAT_WS('|', " + strings.Join(colNames(tb), ",") + ", IFNULL(" + sqltext.QuoteIdent(tb.Columns[0].Name) + ", 'null')) FROM " +
 				sqltext.QualifiedName(tb.DB, tb.Name)
-			if ch.where != "" {
-				q += " WHERE " + ch.where
+			if where != "" {
+				q += " WHERE " + where
 			}
 			rows, err := c.QueryContext(ctx, q)
 			if err != nil {
@@ -155,4 +169,28 @@ func colNames(t *table) []string {
 		n = append(n, sqltext.QuoteIdent(c.Name))
 	}
 	return n
+}
+
+// drain reads r as workers would, one sub-range at a time, while an idle worker splits off the
+// largest remainder after every round; it returns every condition read and the splits.
+func drain(r *intRange) (conds []string, splits int) {
+	var rs ranges
+	rs.add(r)
+	var out []string
+	live := []*intRange{r}
+	for len(live) > 0 {
+		var next []*intRange
+		for _, x := range live {
+			if c, ok := x.next(); ok {
+				out = append(out, c)
+				next = append(next, x)
+			}
+		}
+		if s := rs.steal(); s != nil {
+			next = append(next, s)
+			splits++
+		}
+		live = next
+	}
+	return out, splits
 }

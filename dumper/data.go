@@ -26,22 +26,51 @@ func appendNumber(dst []byte, v driver.Value) []byte {
 }
 
 // dumpChunk streams the chunk's rows from conn, inside the worker's snapshot transaction,
-// straight into data files: rows are never held beyond the statement being built. It reads
-// through the driver's own row interface (conn.Raw) so each value is the text protocol's bytes,
-// with no per-row conversion or allocation by database/sql.
+// straight into data files: rows are never held beyond the statement being built. A splittable
+// range is read one sub-range (one SELECT) at a time until it is done, so that idle workers can
+// split off what is left (intRange).
 func dumpChunk(ctx context.Context, conn *sql.Conn, c chunk, o *Options) error {
 	w := newChunkWriter(c.out, c.maxRows, o)
-	err := conn.Raw(func(dc any) error {
+	err := func() error {
+		if c.rng == nil {
+			return readRows(ctx, conn, c.selectSQL(c.where), w)
+		}
+		for {
+			cond, ok := c.rng.next()
+			if !ok {
+				return nil
+			}
+			if err := readRows(ctx, conn, c.selectSQL(and(cond, o.Where)), w); err != nil {
+				return err
+			}
+		}
+	}()
+	if err == nil {
+		err = w.finish()
+	}
+	if err != nil {
+		w.abort()
+		return fmt.Errorf("%s: %w", c, err)
+	}
+	return nil
+}
+
+// readRows runs query on conn and hands every row to w. It reads through the driver's own row
+// interface (conn.Raw) so each value is the text protocol's bytes, with no per-row conversion or
+// allocation by database/sql.
+func readRows(ctx context.Context, conn *sql.Conn, query string, w *chunkWriter) error {
+	cols := w.out.t.Columns
+	return conn.Raw(func(dc any) error {
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return errors.New("driver connection cannot run queries directly")
 		}
-		rows, err := q.QueryContext(ctx, c.selectSQL(), nil)
+		rows, err := q.QueryContext(ctx, query, nil)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		dest := make([]driver.Value, len(c.out.t.Columns))
+		dest := make([]driver.Value, len(cols))
 		vals := make([][]byte, len(dest))
 		var scratch []byte // numbers the driver parsed, formatted back to text
 		for {
@@ -68,7 +97,7 @@ func dumpChunk(ctx context.Context, conn *sql.Conn, c chunk, o *Options) error {
 					scratch = appendNumber(scratch, v)
 					vals[i] = scratch[n:len(scratch):len(scratch)]
 				default:
-					return fmt.Errorf("column %s: unexpected %T from the driver", c.out.t.Columns[i].Name, v)
+					return fmt.Errorf("column %s: unexpected %T from the driver", cols[i].Name, v)
 				}
 			}
 			if err := w.row(vals); err != nil {
@@ -76,12 +105,4 @@ func dumpChunk(ctx context.Context, conn *sql.Conn, c chunk, o *Options) error {
 			}
 		}
 	})
-	if err == nil {
-		err = w.finish()
-	}
-	if err != nil {
-		w.abort()
-		return fmt.Errorf("%s: %w", c, err)
-	}
-	return nil
 }

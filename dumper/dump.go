@@ -218,18 +218,41 @@ func dumpData(ctx context.Context, db *sql.DB, snap *snapshot, locked, unlocked 
 		}
 	}
 	run := func(outs []*tableOutput) error {
-		produce := func(ctx context.Context, jobs chan<- chunk) error {
+		var split ranges
+		g, ctx := errgroup.WithContext(ctx)
+		jobs := make(chan chunk)
+		g.Go(func() error {
+			defer close(jobs)
 			for _, out := range outs {
-				err := planTable(ctx, planner, out, o, func(c chunk) error { return scheduler.Send(ctx, jobs, c) })
+				err := planTable(ctx, planner, out, o, func(c chunk) error {
+					if c.rng != nil {
+						split.add(c.rng)
+					}
+					return scheduler.Send(ctx, jobs, c)
+				})
 				if err != nil {
 					return err
 				}
 			}
 			return nil
-		}
-		return scheduler.Run(ctx, o.Threads, produce, func(ctx context.Context, w int, c chunk) error {
-			return dumpChunk(ctx, snap.conns[w], c, o)
 		})
+		for w := 0; w < o.Threads; w++ {
+			g.Go(func() error {
+				for c := range jobs {
+					if err := dumpChunk(ctx, snap.conns[w], c, o); err != nil {
+						return err
+					}
+				}
+				// Nothing left to hand out: split the largest range still being read.
+				for r := split.steal(); r != nil && ctx.Err() == nil; r = split.steal() {
+					if err := dumpChunk(ctx, snap.conns[w], chunk{out: r.out, index: -1, rng: r}, o); err != nil {
+						return err
+					}
+				}
+				return ctx.Err()
+			})
+		}
+		return g.Wait()
 	}
 	if len(locked) > 0 {
 		o.Log.Info("dumping non-transactional tables under the lock", "tables", len(locked))

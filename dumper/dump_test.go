@@ -73,6 +73,14 @@ func TestFiltersAndLocks(t *testing.T) {
 		t.Errorf("filtered dump holds %v, want keep1: 50 rows, keep2 (MyISAM): 5 rows", got)
 	}
 
+	dir = t.TempDir() + "/one"
+	if _, err := Run(ctx, config(s), Options{OutDir: dir, Tables: []string{"f.keep2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tables(dir); len(got) != 1 || got["keep2"] != 10 {
+		t.Errorf("-T f.keep2 dumped %v", got)
+	}
+
 	for _, mode := range []string{LockAuto, LockFTWRL, LockBackupStage, LockTables, LockNone} {
 		dir := t.TempDir() + "/" + mode
 		res, err := Run(ctx, config(s), Options{OutDir: dir, Databases: []string{"f"}, LockMode: mode, Threads: 2})

@@ -1,0 +1,126 @@
+package dumper
+
+import (
+	"strconv"
+	"sync"
+
+	"github.com/sluicedb/sluice/internal/sqltext"
+)
+
+// intRange is a chunk of a dense integer key that its worker reads in sub-ranges of sub key
+// values, one SELECT each, so that an idle worker can take the half not yet read (split): the
+// table's tail is shared instead of left to one worker. It covers key values [cur, hi), plus
+// everything below when openLo (and the NULL keys when nulls), plus everything from hi up when
+// openHi. Safe for concurrent use.
+type intRange struct {
+	out    *tableOutput
+	col    string // quoted key column
+	sub    int64  // key values per SELECT
+	mu     sync.Mutex
+	cur    int64 // first key value not yet handed out
+	hi     int64
+	openLo bool // the next sub-range has no lower bound (the table's first range, not begun)
+	nulls  bool // with openLo: the NULL keys belong to this range
+	openHi bool
+	done   bool
+}
+
+// next returns the condition of the next sub-range to read, or ok=false when the range is done.
+func (r *intRange) next() (cond string, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done {
+		return "", false
+	}
+	a := r.cur
+	b := r.hi
+	if r.hi-a > r.sub {
+		b = a + r.sub
+	}
+	lowOpen, highOpen := r.openLo, b >= r.hi && r.openHi
+	lower, upper := r.col+" >= "+strconv.FormatInt(a, 10), r.col+" < "+strconv.FormatInt(b, 10)
+	switch {
+	case lowOpen && highOpen:
+		lower, upper = "", ""
+	case lowOpen && r.nulls:
+		lower, upper = r.col+" IS NULL OR "+upper, ""
+	case lowOpen:
+		lower = ""
+	case highOpen:
+		upper = ""
+	}
+	r.cur, r.openLo = b, false
+	r.done = b >= r.hi
+	return and(lower, upper), true
+}
+
+// split gives the upper half of what is left to a new range, or returns nil when less than four
+// sub-ranges are left.
+func (r *intRange) split() *intRange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done || r.hi-r.cur < 4*r.sub {
+		return nil
+	}
+	mid := r.cur + (r.hi-r.cur)/2
+	n := &intRange{out: r.out, col: r.col, sub: r.sub, cur: mid, hi: r.hi, openHi: r.openHi}
+	r.hi, r.openHi = mid, false
+	return n
+}
+
+func (r *intRange) left() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done {
+		return 0
+	}
+	return r.hi - r.cur
+}
+
+// ranges holds the splittable ranges handed out, for idle workers to split the largest.
+type ranges struct {
+	mu  sync.Mutex
+	all []*intRange
+}
+
+func (s *ranges) add(r *intRange) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.all = append(s.all, r)
+}
+
+// steal splits the range with the most key values left and returns the new half, or nil.
+func (s *ranges) steal() *intRange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	live := s.all[:0]
+	var best *intRange
+	var most int64
+	for _, r := range s.all {
+		n := r.left()
+		if n == 0 {
+			continue
+		}
+		live = append(live, r)
+		if n > most {
+			best, most = r, n
+		}
+	}
+	s.all = live
+	if best == nil {
+		return nil
+	}
+	n := best.split()
+	if n != nil {
+		s.all = append(s.all, n)
+	}
+	return n
+}
+
+// newIntRange is the range [lo, lo+n) of key col; first ranges take everything below lo (and the
+// NULL keys if nullable), last ranges everything from lo+n up.
+func newIntRange(out *tableOutput, col string, lo, n int64, first, last, nullable bool) *intRange {
+	sub := min(max(n/8, 1000), 100000)
+	return &intRange{out: out, col: sqltext.QuoteIdent(col), sub: sub, cur: lo, hi: lo + n,
+		openLo: first, nulls: first && nullable, openHi: last}
+}
