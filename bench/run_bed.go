@@ -182,6 +182,12 @@ func (b *bed) measure(ctx context.Context, c benchCase) Result {
 		}
 	}()
 	fail := func(err error) Result {
+		if ctx.Err() != nil {
+			// Interrupted (Ctrl-C): the case did not fail, it was not finished; leave it out.
+			b.o.logf("   interrupted %s %s", c.op, r.Label())
+			r.Error = "interrupted"
+			return r
+		}
 		r.Error = err.Error()
 		b.o.logf("   FAILED %s %s: %v", c.op, r.Label(), err)
 		b.results = append(b.results, r)
