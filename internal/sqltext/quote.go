@@ -27,9 +27,16 @@ func QuoteString(s string) string {
 // become backslash sequences; every other byte is copied as is. The output holds no raw newline,
 // which lets data files keep one statement per line.
 func AppendEscaped(dst, v []byte) []byte {
+	return appendEscapedBy(dst, v, &sqlEscapes)
+}
+
+// appendEscapedBy appends v with every byte c for which escapes[c] != 0 written as a backslash
+// followed by escapes[c]. A table lookup per byte is about twice as fast as a switch on this hot
+// path; SQL literals and TSV fields differ only in their tables.
+func appendEscapedBy(dst, v []byte, escapes *[256]byte) []byte {
 	start := 0
 	for i, c := range v {
-		esc := sqlEscapes[c]
+		esc := escapes[c]
 		if esc == 0 {
 			continue
 		}
@@ -40,8 +47,7 @@ func AppendEscaped(dst, v []byte) []byte {
 	return append(dst, v[start:]...)
 }
 
-// sqlEscapes maps a byte AppendEscaped escapes to the letter after the backslash; 0 for the
-// others. A table lookup per byte is about twice as fast as a switch on this hot path.
+// sqlEscapes maps a byte AppendEscaped escapes to the letter after the backslash; 0 for the others.
 var sqlEscapes = [256]byte{0: '0', '\n': 'n', '\r': 'r', '\\': '\\', '\'': '\'', '"': '"', 0x1a: 'Z'}
 
 const hexDigits = "0123456789ABCDEF"

@@ -17,21 +17,10 @@ func AppendTSV(dst, v []byte) []byte {
 	if v == nil {
 		return append(dst, TSVNull...)
 	}
-	start := 0
-	for i, c := range v {
-		esc := tsvEscapes[c]
-		if esc == 0 {
-			continue
-		}
-		dst = append(dst, v[start:i]...)
-		dst = append(dst, '\\', esc)
-		start = i + 1
-	}
-	return append(dst, v[start:]...)
+	return appendEscapedBy(dst, v, &tsvEscapes)
 }
 
 // tsvEscapes maps a byte AppendTSV escapes to the letter after the backslash; 0 for the others.
-// A table lookup per byte is about twice as fast as a switch on this hot path.
 var tsvEscapes = [256]byte{'\\': '\\', '\t': 't', '\n': 'n', '\r': 'r', 0: '0'}
 
 // AppendTSVHex appends v as bare hexadecimal digits (upper case; empty for an empty v), or \N for
