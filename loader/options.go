@@ -22,7 +22,7 @@ type Options struct {
 	EnableBinlog    bool              // --enable-binlog: write the restore to the target's binary log
 	DeferIndexes    schema.DeferMode  // --defer-indexes: which secondary indexes are built after the data (default all)
 	QueriesPerTx    int               // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
-	MaxTxBytes      int64             // --max-transaction-bytes: bytes of INSERT statements per transaction (default 64 MiB)
+	MaxTxBytes      int64             // --max-transaction-bytes: bytes of INSERT statements per transaction (default 64 MiB); a tsv file is always one transaction
 	Resume          bool              // --resume: finish an interrupted restore recorded in the journal
 	Journal         string            // --journal: the resume journal (default Dir/sluice-load.journal)
 	Checksum        bool              // --checksum: compare row counts with the metadata after the load
