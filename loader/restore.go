@@ -259,13 +259,7 @@ func (r *restore) loadFile(ctx context.Context, w int, p *tablePlan, name string
 	}
 	pr := r.progress[name]
 	if !pr.done {
-		var err error
-		if p.t.Format == "tsv" {
-			err = r.loadTSV(ctx, w, p, name)
-		} else {
-			err = r.loadSQL(ctx, r.conns[w], p, name, pr.statements)
-		}
-		if err != nil {
+		if err := r.loadWithRetry(ctx, w, p, name, pr.statements); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
 		r.c.bytesDone.Add(r.meta.Files[name].Size)

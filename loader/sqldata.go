@@ -15,11 +15,13 @@ import (
 // o.MaxTxBytes bytes (so each stays under a Galera or Group Replication write-set limit); each
 // COMMIT records in the progress table, in the same transaction, how many of the file's INSERTs
 // are in, and the last one marks the file done. The first skip INSERTs (committed by an
-// interrupted run) are not run again; other statements (the SET header) always run.
-func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64) error {
+// interrupted run) are not run again; other statements (the SET header) always run. It returns
+// how many of the file's INSERTs are committed, so that a retry after a deadlock resumes there.
+func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64) (committed int64, err error) {
+	committed = skip
 	f, err := dumpdir.Open(r.o.Dir, name, p.t.Compression)
 	if err != nil {
-		return err
+		return committed, err
 	}
 	defer f.Close()
 	lr := newLineReader(f, name)
@@ -39,7 +41,11 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 			return fmt.Errorf("recording progress in %s: %w", progressTable, err)
 		}
 		inTx, txStmts, txBytes = false, 0, 0
-		return exec("COMMIT")
+		if err := exec("COMMIT"); err != nil {
+			return err
+		}
+		committed = n
+		return nil
 	}
 	for {
 		line, err := lr.next()
@@ -47,7 +53,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 			break
 		}
 		if err != nil {
-			return err
+			return committed, err
 		}
 		stmt := bytes.TrimSuffix(line, []byte(";"))
 		if len(stmt) == 0 {
@@ -55,7 +61,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		}
 		if !bytes.HasPrefix(stmt, []byte("INSERT ")) {
 			if err := exec(string(stmt)); err != nil {
-				return fmt.Errorf("%s: %.60s: %w", name, stmt, err)
+				return committed, fmt.Errorf("%s: %.60s: %w", name, stmt, err)
 			}
 			continue
 		}
@@ -64,26 +70,26 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		}
 		if !inTx {
 			if err := exec("BEGIN"); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				return committed, fmt.Errorf("%s: %w", name, err)
 			}
 			inTx = true
 		}
 		if err := exec(string(stmt)); err != nil {
-			return fmt.Errorf("%s INSERT %d: %w", name, n, err)
+			return committed, fmt.Errorf("%s INSERT %d: %w", name, n, err)
 		}
 		txStmts++
 		txBytes += int64(len(stmt))
 		if txStmts >= int64(r.o.QueriesPerTx) || txBytes >= r.o.MaxTxBytes {
 			if err := commit(false); err != nil {
-				return fmt.Errorf("%s INSERT %d: %w", name, n, err)
+				return committed, fmt.Errorf("%s INSERT %d: %w", name, n, err)
 			}
 		}
 	}
 	if n < skip {
-		return fmt.Errorf("%s: %d INSERT statements, but the progress table says %d were loaded: the dump changed since the interrupted restore", name, n, skip)
+		return committed, fmt.Errorf("%s: %d INSERT statements, but the progress table says %d were loaded: the dump changed since the interrupted restore", name, n, skip)
 	}
 	if err := commit(true); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return committed, fmt.Errorf("%s: %w", name, err)
 	}
-	return nil
+	return committed, nil
 }

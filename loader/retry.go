@@ -1,0 +1,47 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// maxAttempts bounds how often one data file is tried after deadlocks or lock-wait timeouts.
+const maxAttempts = 5
+
+// retryable reports whether err rolled the transaction back for a reason that goes away when it
+// is run again: ER_LOCK_DEADLOCK (1213) or ER_LOCK_WAIT_TIMEOUT (1205) (MariaDB manual,
+// "InnoDB Deadlocks"). Decided by error number, never by message text.
+func retryable(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
+}
+
+// loadWithRetry loads one data file on worker w, resuming after the last committed transaction
+// when a deadlock or lock-wait timeout rolls one back, up to maxAttempts tries. skip is the
+// number of the file's INSERTs an interrupted restore already committed.
+func (r *restore) loadWithRetry(ctx context.Context, w int, p *tablePlan, name string, skip int64) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		if p.t.Format == "tsv" {
+			err = r.loadTSV(ctx, w, p, name)
+		} else {
+			skip, err = r.loadSQL(ctx, r.conns[w], p, name, skip)
+		}
+		if err == nil || !retryable(err) || attempt == maxAttempts {
+			if err != nil && retryable(err) {
+				err = errors.Join(err, errors.New("gave up after repeated deadlocks: try fewer --threads"))
+			}
+			return err
+		}
+		r.conns[w].ExecContext(ctx, "ROLLBACK")
+		r.o.Log.Warn("data file rolled back by the server; retrying", "table", p.String(), "file", name, "attempt", attempt, "error", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 50 * time.Millisecond):
+		}
+	}
+}
