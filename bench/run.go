@@ -43,6 +43,9 @@ type Options struct {
 	// WorkDir holds the dump directories; "" means a new directory under os.TempDir(),
 	// removed at the end.
 	WorkDir string
+	// CaseTimeout stops a run that takes longer (0: no limit); the case is then reported as
+	// stopped, which says it is at least that slow. Used to bound slow peers on small machines.
+	CaseTimeout time.Duration
 	// Log receives one line per step; nil discards them.
 	Log io.Writer
 	// AfterTarget, when set, is called with the report so far after each target, so a

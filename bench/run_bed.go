@@ -204,7 +204,16 @@ func (b *bed) measure(ctx context.Context, c benchCase) Result {
 				return fail(fmt.Errorf("setup: %w", err))
 			}
 		}
-		st, err := c.run(ctx)
+		rctx, cancel := ctx, context.CancelFunc(func() {})
+		if b.o.CaseTimeout > 0 {
+			rctx, cancel = context.WithTimeout(ctx, b.o.CaseTimeout)
+		}
+		st, err := c.run(rctx)
+		timedOut := rctx.Err() == context.DeadlineExceeded
+		cancel()
+		if err != nil && timedOut {
+			return fail(fmt.Errorf("stopped after %s (-case-timeout): it takes longer than that", b.o.CaseTimeout))
+		}
 		if err != nil {
 			return fail(err)
 		}

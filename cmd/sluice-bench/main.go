@@ -27,6 +27,7 @@ func run() int {
 	threads := flag.String("threads", "", "comma-separated -t values (default: 1,2,4, or 1,2 with -quick)")
 	targets := flag.String("targets", "", "semicolon-separated PROFILE=BUFFERPOOL@DATASET, e.g. "+
 		"'small-pool=256M@indexed:4x1250k;fits=4G@sysbench:4x1M' (default: the full or quick set)")
+	caseTimeout := flag.Duration("case-timeout", 0, "stop any single run after this long and report it as stopped (0: no limit)")
 	checksum := flag.Bool("checksum", false, "verify every load by CHECKSUM TABLE too (always on with -quick)")
 	flag.Parse()
 
@@ -40,6 +41,7 @@ func run() int {
 	if *checksum {
 		o.Checksum = true
 	}
+	o.CaseTimeout = *caseTimeout
 	if *threads != "" {
 		o.Threads = nil
 		for _, s := range strings.Split(*threads, ",") {
