@@ -95,16 +95,17 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		}
 		return nil, fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
 	}
-	if o.Replicate != nil {
-		if err := setupReplica(ctx, db, meta, &o); err != nil {
-			return nil, err
-		}
-	}
 	if err := dropProgress(ctx, r.main, id); err != nil {
 		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
 	}
 	if err := j.remove(); err != nil {
 		o.Log.Warn("cannot remove the journal", "file", o.Journal, "err", err)
+	}
+	r.close() // the replica setup below needs two connections of the pool
+	if o.Replicate != nil {
+		if err := setupReplica(ctx, db, meta, &o); err != nil {
+			return nil, fmt.Errorf("the data is restored, but %w: fix that and attach the replica by hand with the statements `sluice replication-sql -d %s` prints", err, o.Dir)
+		}
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil

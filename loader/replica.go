@@ -140,9 +140,6 @@ func setupReplica(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata, o *Op
 	if wait <= 0 {
 		wait = DefaultReplicationWait
 	}
-	// The restore's connections may still be held: Setup keeps one connection for its
-	// statements and WaitCaughtUp polls on another, so lift the pool's bound (two more at most).
-	db.SetMaxOpenConns(0)
 	source := openSource(ctx, r, o)
 	if source != nil {
 		defer source.Close()

@@ -70,11 +70,17 @@ func (r *restore) killQueries() {
 	}
 }
 
+// close returns the restore's connections to the pool; it may be called more than once.
 func (r *restore) close() {
-	for _, c := range append(r.conns, r.main) {
+	for i, c := range r.conns {
 		if c != nil {
 			c.Close()
+			r.conns[i] = nil
 		}
+	}
+	if r.main != nil {
+		r.main.Close()
+		r.main = nil
 	}
 }
 
