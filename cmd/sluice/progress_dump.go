@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/sluicedb/sluice/dumper"
 )
@@ -20,7 +19,7 @@ func startProgress(o *dumper.Options, log *slog.Logger) (stop func()) {
 	o.Progress = c
 	done := make(chan struct{})
 	finished := make(chan struct{})
-	tty := term.IsTerminal(int(os.Stderr.Fd()))
+	tty := stderrIsTerminal()
 	go func() {
 		defer close(finished)
 		start := time.Now()
@@ -50,9 +49,7 @@ func startProgress(o *dumper.Options, log *slog.Logger) (stop func()) {
 				continue
 			}
 			if bar == nil {
-				bar = progressbar.NewOptions64(max(s.EstBytes, 1), progressbar.OptionSetWriter(os.Stderr),
-					progressbar.OptionShowBytes(true), progressbar.OptionSetPredictTime(true),
-					progressbar.OptionSetWidth(30), progressbar.OptionThrottle(250*time.Millisecond))
+				bar = newBar(s.EstBytes)
 			}
 			if s.Bytes > bar.GetMax64() {
 				bar.ChangeMax64(s.Bytes) // the estimate was low

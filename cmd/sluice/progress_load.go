@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/sluicedb/sluice/loader"
 )
@@ -23,7 +22,7 @@ type loadProgress struct {
 }
 
 func newLoadProgress(log *slog.Logger) *loadProgress {
-	return &loadProgress{log: log, tty: term.IsTerminal(int(os.Stderr.Fd())), logged: time.Now()}
+	return &loadProgress{log: log, tty: stderrIsTerminal(), logged: time.Now()}
 }
 
 func (p *loadProgress) Report(s loader.Snapshot) {
@@ -38,9 +37,7 @@ func (p *loadProgress) Report(s loader.Snapshot) {
 		return
 	}
 	if p.bar == nil {
-		p.bar = progressbar.NewOptions64(max(s.Bytes, 1), progressbar.OptionSetWriter(os.Stderr),
-			progressbar.OptionShowBytes(true), progressbar.OptionSetPredictTime(true),
-			progressbar.OptionSetWidth(30), progressbar.OptionThrottle(250*time.Millisecond))
+		p.bar = newBar(s.Bytes)
 	}
 	p.bar.Describe(fmt.Sprintf("tables %d/%d, %d rows, %d index builds", s.TablesDone, s.Tables, s.RowsDone, s.IndexBuilds))
 	p.bar.Set64(s.BytesDone)
