@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -44,6 +45,14 @@ func main() {
 }
 
 func run(args []string) int {
+	if path := os.Getenv("SLUICE_CPUPROFILE"); path != "" {
+		// A CPU profile of the whole command, for `go tool pprof` (see bench/README.md).
+		if f, err := os.Create(path); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" {
 		usage()
 		return 2
