@@ -59,7 +59,7 @@ type chunkWriter struct {
 	dir      string
 	comp     string
 	tsv      bool
-	tsvEnc   []tsvEncoding
+	tsvEnc   []sqltext.TSVEncoding
 	stmtSize int
 	fileSize int64
 	maxRows  int64 // rows per file; 0 for no limit
@@ -85,7 +85,7 @@ func newChunkWriter(out *tableOutput, maxRows int64, o *Options) *chunkWriter {
 	if o.Format == FormatTSV {
 		w.tsv = true
 		for _, c := range out.t.Columns {
-			w.tsvEnc = append(w.tsvEnc, tsvEncodingOf(c))
+			w.tsvEnc = append(w.tsvEnc, sqltext.TSVEncodingOf(c.DataType))
 		}
 	}
 	return w

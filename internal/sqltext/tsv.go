@@ -1,5 +1,10 @@
 package sqltext
 
+import (
+	"strconv"
+	"strings"
+)
+
 // TSVNull is how a NULL is written in a tab-separated field read by LOAD DATA ... ESCAPED BY '\\'
 // (MySQL manual, "LOAD DATA Statement": \N is NULL when the escape character is backslash).
 const TSVNull = `\N`
@@ -60,4 +65,79 @@ func appendUint(dst []byte, n uint64) []byte {
 		}
 	}
 	return append(dst, buf[i:]...)
+}
+
+// TSVEncoding is how one column's values are written in a TSV data file, and so how LOAD DATA
+// reads them back (see TSVLoadClause).
+type TSVEncoding int
+
+const (
+	// TSVRaw: bytes escaped by AppendTSV, loaded straight into the column.
+	TSVRaw TSVEncoding = iota
+	// TSVBit: BIT as a decimal integer (AppendTSVBit), loaded with SET col = CAST(@v AS UNSIGNED).
+	TSVBit
+	// TSVHex: spatial values as hex (AppendTSVHex), loaded with SET col = UNHEX(@v).
+	TSVHex
+	// TSVJSON: MySQL JSON, raw, loaded with SET col = CONVERT(@v USING utf8mb4).
+	TSVJSON
+	// TSVYear: YEAR, raw, loaded with SET col = CAST(@v AS UNSIGNED), since the string '0000'
+	// loads as 2000.
+	TSVYear
+)
+
+// TSVEncodingOf returns the encoding of a column of information_schema DATA_TYPE dataType.
+func TSVEncodingOf(dataType string) TSVEncoding {
+	dt := strings.ToLower(dataType)
+	switch {
+	case dt == "bit":
+		return TSVBit
+	case dt == "year":
+		return TSVYear
+	case KindOf(dt) == KindJSON:
+		return TSVJSON
+	case KindOf(dt) == KindBinary && !strings.Contains(dt, "binary") && !strings.Contains(dt, "blob"):
+		return TSVHex // geometry and its subtypes
+	}
+	return TSVRaw
+}
+
+// TSVLoadClause is the clause that follows `LOAD DATA [LOCAL] INFILE 'file' INTO TABLE t` to load
+// TSV rows of the named columns, encoded as enc says, exactly: CHARACTER SET binary,
+// TSVFieldsClause, the column list with a user variable for each column that needs converting,
+// and the SET clause converting them (MySQL manual, "LOAD DATA Statement", input preprocessing).
+func TSVLoadClause(names []string, enc []TSVEncoding) string {
+	var list, set []string
+	for i, n := range names {
+		name := QuoteIdent(n)
+		v := "@sluice_" + strconv.Itoa(i+1)
+		switch enc[i] {
+		case TSVBit, TSVYear:
+			set = append(set, name+" = CAST("+v+" AS UNSIGNED)")
+		case TSVHex:
+			set = append(set, name+" = UNHEX("+v+")")
+		case TSVJSON:
+			set = append(set, name+" = CONVERT("+v+" USING utf8mb4)")
+		default:
+			list = append(list, name)
+			continue
+		}
+		list = append(list, v)
+	}
+	s := "CHARACTER SET binary " + TSVFieldsClause + " (" + strings.Join(list, ",") + ")"
+	if len(set) > 0 {
+		s += " SET " + strings.Join(set, ", ")
+	}
+	return s
+}
+
+// AppendTSVField appends v, a column value as the text protocol returns it (nil for NULL), as a
+// TSV field in encoding enc.
+func AppendTSVField(dst []byte, enc TSVEncoding, v []byte) []byte {
+	switch enc {
+	case TSVBit:
+		return AppendTSVBit(dst, v)
+	case TSVHex:
+		return AppendTSVHex(dst, v)
+	}
+	return AppendTSV(dst, v)
 }
