@@ -1,7 +1,10 @@
 package loader
 
 import (
+	"sync"
+
 	"fmt"
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"slices"
 	"strings"
 
@@ -18,6 +21,10 @@ type tablePlan struct {
 	key    string   // journal key: file-name-escaped target.table, unique per table
 	create []string // the schema file's statements, the CREATE TABLE replaced by the PK-only one
 	split  schema.Split
+
+	encOnce sync.Once             // tsvEncodings fills enc once
+	enc     []sqltext.TSVEncoding // the dumped columns' TSV encodings on the target; nil: load SQL files as statements
+	encErr  error
 }
 
 func (p *tablePlan) String() string { return p.target + "." + p.t.Name }

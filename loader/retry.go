@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 // maxAttempts bounds how often one data file is tried after deadlocks or lock-wait timeouts.
@@ -25,9 +26,19 @@ func retryable(err error) bool {
 func (r *restore) loadWithRetry(ctx context.Context, w int, p *tablePlan, name string, skip int64) error {
 	var err error
 	for attempt := 1; ; attempt++ {
-		if p.t.Format == "tsv" {
+		switch {
+		case p.t.Format == "tsv":
 			err = r.loadTSV(ctx, w, p, name)
-		} else {
+		case r.localInfile:
+			var enc []sqltext.TSVEncoding
+			if enc, err = r.tsvEncodings(ctx, r.conns[w], p); err == nil {
+				if enc != nil {
+					skip, err = r.loadSQLAsTSV(ctx, r.conns[w], p, name, skip, enc)
+				} else {
+					skip, err = r.loadSQL(ctx, r.conns[w], p, name, skip)
+				}
+			}
+		default:
 			skip, err = r.loadSQL(ctx, r.conns[w], p, name, skip)
 		}
 		if err == nil || !retryable(err) || attempt == maxAttempts {

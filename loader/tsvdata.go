@@ -10,15 +10,16 @@ import (
 )
 
 // checkLocalInfile reads the server's local_infile (MariaDB manual, "LOAD DATA INFILE": LOCAL
-// needs it ON) when a tsv table is to be loaded, and logs the fallback to INSERTs when it is off.
+// needs it ON). With it, tsv files and the rows of SQL files go through LOAD DATA LOCAL INFILE;
+// without it, both are loaded as INSERT statements, which is slower, and a log line says so.
 func (r *restore) checkLocalInfile(ctx context.Context) error {
 	for _, p := range r.plans {
-		if p.t.Format == "tsv" && len(p.t.DataFiles) > 0 {
+		if len(p.t.DataFiles) > 0 {
 			if err := r.main.QueryRowContext(ctx, "SELECT @@GLOBAL.local_infile").Scan(&r.localInfile); err != nil {
 				return fmt.Errorf("reading local_infile: %w", err)
 			}
 			if !r.localInfile {
-				r.o.Log.Warn("local_infile is OFF on the server: loading tsv files with INSERT statements, which is slower; SET GLOBAL local_infile = 1 to use LOAD DATA LOCAL INFILE")
+				r.o.Log.Warn("local_infile is OFF on the server: loading data with INSERT statements, which is slower; SET GLOBAL local_infile = 1 to use LOAD DATA LOCAL INFILE")
 			}
 			return nil
 		}
