@@ -12,8 +12,10 @@ import (
 //   - data jobs go out in Order (largest table first), files of one table in their order;
 //   - a table's IndexJob is queued as soon as its last data file is in, and queued index and
 //     constraint jobs go out before data jobs, so index builds overlap the loading of other
-//     tables; at most indexWorkers IndexJobs run at once (values below 1 mean 1), and
-//     together with data jobs never more than workers jobs run;
+//     tables; while data jobs remain, at most indexWorkers IndexJobs run at once (values below
+//     1 mean 1), so that loading goes on; once every data job is handed out, index builds may
+//     take every worker, so the last tables' builds run side by side instead of one after
+//     another; never more than workers jobs run;
 //   - a table's ConstraintJob is queued once the table and every table in its Refs are Indexed.
 //
 // work runs one job on the worker's own connection (worker is 0..workers-1); observe, if not
@@ -132,10 +134,10 @@ func (m *monitor) refsIndexed(t int) bool {
 }
 
 // next returns the job to offer workers now: the first ready job allowed to run, else the
-// next data job.
+// next data job. The index-build bound holds only while data jobs remain.
 func (m *monitor) next() (Job, bool) {
 	for _, j := range m.ready {
-		if j.Kind != IndexJob || m.indexRunning < m.indexMax {
+		if j.Kind != IndexJob || m.indexRunning < m.indexMax || len(m.data) == 0 {
 			return j, true
 		}
 	}
