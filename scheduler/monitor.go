@@ -9,10 +9,7 @@ import (
 // Load runs every job of tables on workers goroutines through Run, with a monitor goroutine
 // (Run's producer) that hands out the jobs and moves each table through its Stages:
 //
-//   - data jobs go out in Order (largest table first), files of one table in their order,
-//     except that a file of a table no worker is loading goes before another file of a table
-//     being loaded: workers fill different tables, each appending in key order, which InnoDB
-//     does faster than two writers interleaving pages of one table;
+//   - data jobs go out in Order (largest table first), files of one table in their order;
 //   - a table's IndexJob is queued as soon as its last data file is in, and queued index and
 //     constraint jobs go out before data jobs, so index builds overlap the loading of other
 //     tables; while data jobs remain, at most indexWorkers IndexJobs run at once (values below
@@ -59,7 +56,6 @@ type monitor struct {
 	notDone      int   // tables not Done
 	indexRunning int
 	indexMax     int
-	loading      []int // data jobs running per table
 	observe      func(int, Stage)
 }
 
@@ -68,7 +64,7 @@ func newMonitor(tables []Table, indexMax int, observe func(int, Stage)) *monitor
 		observe = func(int, Stage) {}
 	}
 	m := &monitor{tables: tables, stage: make([]Stage, len(tables)), queued: make([]bool, len(tables)), filesLeft: make([]int, len(tables)),
-		notDone: len(tables), indexMax: indexMax, observe: observe, loading: make([]int, len(tables))}
+		notDone: len(tables), indexMax: indexMax, observe: observe}
 	for _, i := range Order(tables) {
 		for _, f := range tables[i].Files {
 			m.data = append(m.data, Job{Kind: DataJob, Table: i, File: f})
@@ -145,11 +141,6 @@ func (m *monitor) next() (Job, bool) {
 			return j, true
 		}
 	}
-	for _, j := range m.data {
-		if m.loading[j.Table] == 0 {
-			return j, true
-		}
-	}
 	if len(m.data) > 0 {
 		return m.data[0], true
 	}
@@ -160,8 +151,7 @@ func (m *monitor) next() (Job, bool) {
 func (m *monitor) handedOut(j Job) {
 	switch j.Kind {
 	case DataJob:
-		m.data = slices.DeleteFunc(m.data, func(d Job) bool { return d == j })
-		m.loading[j.Table]++
+		m.data = m.data[1:]
 		if m.stage[j.Table] == Created {
 			m.set(j.Table, Loading)
 		}
@@ -177,7 +167,6 @@ func (m *monitor) handedOut(j Job) {
 func (m *monitor) finished(j Job) {
 	switch j.Kind {
 	case DataJob:
-		m.loading[j.Table]--
 		if m.filesLeft[j.Table]--; m.filesLeft[j.Table] == 0 {
 			m.dataDone(j.Table)
 		}

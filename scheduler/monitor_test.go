@@ -188,25 +188,3 @@ func TestLoadRunsEachConstraintOnce(t *testing.T) {
 		t.Fatalf("constraint of table 0 ran %d times: %v", n, got)
 	}
 }
-
-// TestDataJobsSpreadOverTables checks that a second worker gets a file of another table, not the
-// next file of the table the first worker is loading, and goes back to largest first after.
-func TestDataJobsSpreadOverTables(t *testing.T) {
-	m := newMonitor([]Table{{Bytes: 2, Files: []int{0, 1}}, {Bytes: 1, Files: []int{0, 1}}}, 1, nil)
-	var got []Job
-	for range 3 {
-		j, ok := m.next()
-		if !ok {
-			t.Fatal("no job offered")
-		}
-		m.handedOut(j)
-		got = append(got, j)
-		if len(got) == 2 {
-			m.finished(got[0])
-		}
-	}
-	want := []Job{{DataJob, 0, 0}, {DataJob, 1, 0}, {DataJob, 0, 1}}
-	if !slices.Equal(got, want) {
-		t.Fatalf("order %v, want %v", got, want)
-	}
-}
