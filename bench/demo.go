@@ -10,7 +10,6 @@ import (
 
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/compare"
-	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/testserver"
 	"github.com/sluicedb/sluice/loader"
 )
@@ -32,13 +31,6 @@ type DemoResult struct {
 	LoadSeconds     float64 // wall seconds of sluice load
 	LockSeconds     float64 // seconds the dump held the global read lock
 	TablesVerified  int     // objects compared equal (CHECKSUM TABLE, SHOW CREATE)
-}
-
-// ServerConfig returns the connection settings that reach a throwaway server over TCP.
-func ServerConfig(s *testserver.Server) conn.Config {
-	c := conn.Config{Host: s.Host, Port: s.Port, User: s.User, Password: s.Password}
-	c, _ = c.Resolve(func(string) bool { return true })
-	return c
 }
 
 // Demo starts two throwaway MariaDB servers, fills the first with o.Dataset, dumps it with
@@ -79,14 +71,14 @@ func Demo(ctx context.Context, o DemoOptions) (*DemoResult, error) {
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "dump")
 	say("sluice dump -t %d -B %s -o %s ...", o.Threads, o.Dataset.Database, out)
-	dr, err := dumper.Run(ctx, ServerConfig(a), dumper.Options{OutDir: out, Databases: []string{o.Dataset.Database}, Threads: o.Threads})
+	dr, err := dumper.Run(ctx, a.ConnConfig(), dumper.Options{OutDir: out, Databases: []string{o.Dataset.Database}, Threads: o.Threads})
 	if err != nil {
 		return nil, fmt.Errorf("dump: %w", err)
 	}
 	res.Rows, res.DumpBytes, res.DumpSeconds, res.LockSeconds = dr.Rows, dr.Bytes, dr.Elapsed.Seconds(), dr.Lock.Seconds()
 
 	say("sluice load -t %d -d %s ...", o.Threads, out)
-	lr, err := loader.Run(ctx, ServerConfig(b), loader.Options{Dir: out, Threads: o.Threads})
+	lr, err := loader.Run(ctx, b.ConnConfig(), loader.Options{Dir: out, Threads: o.Threads})
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}

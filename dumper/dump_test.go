@@ -13,11 +13,7 @@ import (
 	"github.com/sluicedb/sluice/internal/testserver"
 )
 
-func config(s *testserver.Server) conn.Config {
-	c := conn.Config{Host: s.Host, Port: s.Port, User: s.User, Password: s.Password}
-	c, _ = c.Resolve(func(string) bool { return true })
-	return c
-}
+func config(s *testserver.Server) conn.Config { return s.ConnConfig() }
 
 func exec(t *testing.T, d *sql.DB, stmts ...string) {
 	t.Helper()

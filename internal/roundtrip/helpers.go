@@ -14,11 +14,7 @@ import (
 )
 
 // Config returns the connection settings that reach s over TCP as its test user.
-func Config(s *testserver.Server) conn.Config {
-	c := conn.Config{Host: s.Host, Port: s.Port, User: s.User, Password: s.Password}
-	c, _ = c.Resolve(func(string) bool { return true })
-	return c
-}
+func Config(s *testserver.Server) conn.Config { return s.ConnConfig() }
 
 // Open returns a pool to s, closed when the test ends.
 func Open(t testing.TB, s *testserver.Server, db string) *sql.DB {

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/sluicedb/sluice/internal/conn"
 )
 
 // DSN returns a go-sql-driver/mysql DSN for User over TCP to Host:Port with
@@ -75,4 +77,12 @@ func (s *Server) LoadSQLFile(ctx context.Context, path string) error {
 		return fmt.Errorf("testserver: load %s: %w: %s", path, err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
+}
+
+// ConnConfig returns sluice's connection settings that reach s over TCP as its test user, the
+// way `sluice -h 127.0.0.1 -P PORT -u sluice -p ...` would.
+func (s *Server) ConnConfig() conn.Config {
+	c := conn.Config{Host: s.Host, Port: s.Port, User: s.User, Password: s.Password}
+	c, _ = c.Resolve(func(string) bool { return true }) // every field given: nothing is read from files
+	return c
 }
