@@ -3,6 +3,7 @@ package roundtrip
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -76,5 +77,17 @@ func Equal(t testing.TB, sa *testserver.Server, a string, sb *testserver.Server,
 	}
 	if d := compare.Diff(want, got); len(d) > 0 {
 		t.Fatalf("%s differs after restore:\n%s", a, strings.Join(d, "\n"))
+	}
+}
+
+// LoadSakila loads the shared Sakila sample database (../shared/testdata/sakila) into s with the
+// mariadb client, failing the test if it is missing (CI=true) or does not load.
+func LoadSakila(t testing.TB, s *testserver.Server) {
+	t.Helper()
+	shared := testserver.SharedTestdata(t)
+	for _, f := range []string{"sakila-schema.sql", "sakila-data.sql"} {
+		if err := s.LoadSQLFile(context.Background(), filepath.Join(shared, "sakila", f)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package roundtrip
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,12 +17,7 @@ func TestLoadFilters(t *testing.T) {
 	a := testserver.ForTest(t, testserver.Options{})
 	b := testserver.ForTest(t, testserver.Options{})
 	ctx := context.Background()
-	shared := testserver.SharedTestdata(t)
-	for _, f := range []string{"sakila-schema.sql", "sakila-data.sql"} {
-		if err := a.LoadSQLFile(ctx, filepath.Join(shared, "sakila", f)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	LoadSakila(t, a)
 	src := Open(t, a, "")
 	CreateHardValues(t, src, "hardv")
 	dir := t.TempDir() + "/dump"

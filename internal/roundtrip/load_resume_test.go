@@ -38,12 +38,7 @@ func TestLoadResumeAfterInterruptAndKill(t *testing.T) {
 	if _, err := bench.Generate(ctx, src, bench.Dataset{Kind: "indexed", Tables: 2, Rows: 200000, Seed: 1, Database: "idx"}, 2); err != nil {
 		t.Fatal(err)
 	}
-	shared := testserver.SharedTestdata(t)
-	for _, f := range []string{"sakila-schema.sql", "sakila-data.sql"} {
-		if err := a.LoadSQLFile(ctx, filepath.Join(shared, "sakila", f)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	LoadSakila(t, a)
 	dir := t.TempDir() + "/dump"
 	if _, err := dumper.Run(ctx, Config(a), dumper.Options{OutDir: dir, Databases: []string{"idx", "sakila"}, Threads: 2,
 		StatementSize: 32 << 10, FileSize: 512 << 10}); err != nil {

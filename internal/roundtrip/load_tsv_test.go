@@ -2,7 +2,6 @@ package roundtrip
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,12 +16,7 @@ import (
 func TestLoadTSV(t *testing.T) {
 	a := testserver.ForTest(t, testserver.Options{})
 	ctx := context.Background()
-	shared := testserver.SharedTestdata(t)
-	for _, f := range []string{"sakila-schema.sql", "sakila-data.sql"} {
-		if err := a.LoadSQLFile(ctx, filepath.Join(shared, "sakila", f)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	LoadSakila(t, a)
 	src := Open(t, a, "")
 	src.SetMaxOpenConns(1)
 	CreateHardValues(t, src, "hardv")

@@ -1,8 +1,6 @@
 package roundtrip
 
 import (
-	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/sluicedb/sluice/dumper"
@@ -11,15 +9,9 @@ import (
 )
 
 func TestSakilaRoundTrip(t *testing.T) {
-	shared := testserver.SharedTestdata(t)
 	a := testserver.ForTest(t, testserver.Options{})
 	b := testserver.ForTest(t, testserver.Options{})
-	ctx := context.Background()
-	for _, f := range []string{"sakila-schema.sql", "sakila-data.sql"} {
-		if err := a.LoadSQLFile(ctx, filepath.Join(shared, "sakila", f)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	LoadSakila(t, a)
 	snap := Open(t, a, "sakila")
 	var rentals int
 	if err := snap.QueryRow("SELECT COUNT(*) FROM rental").Scan(&rentals); err != nil || rentals != 16044 {
