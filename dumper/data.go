@@ -29,18 +29,18 @@ func appendNumber(dst []byte, v driver.Value) []byte {
 // straight into data files: rows are never held beyond the statement being built. A splittable
 // range is read one sub-range (one SELECT) at a time until it is done, so that idle workers can
 // split off what is left (intRange).
-func dumpChunk(ctx context.Context, conn *sql.Conn, c chunk, o *Options) error {
+func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wires, c chunk, o *Options) error {
 	w := newChunkWriter(c.out, c.maxRows, o)
 	err := func() error {
 		if c.rng == nil {
-			return readRows(ctx, conn, c.selectSQL(c.where), w)
+			return readRows(ctx, conn, ws, c.selectSQL(c.where), w)
 		}
 		for {
 			cond, ok := c.rng.next()
 			if !ok {
 				return nil
 			}
-			if err := readRows(ctx, conn, c.selectSQL(and(cond, o.Where)), w); err != nil {
+			if err := readRows(ctx, conn, ws, c.selectSQL(and(cond, o.Where)), w); err != nil {
 				return err
 			}
 		}
@@ -55,12 +55,16 @@ func dumpChunk(ctx context.Context, conn *sql.Conn, c chunk, o *Options) error {
 	return nil
 }
 
-// readRows runs query on conn and hands every row to w. It reads through the driver's own row
-// interface (conn.Raw) so each value is the text protocol's bytes, with no per-row conversion or
-// allocation by database/sql.
-func readRows(ctx context.Context, conn *sql.Conn, query string, w *chunkWriter) error {
+// readRows runs query on conn and hands every row to w. When ws knows the connection's socket
+// and may read it (wireConn.direct), the rows are read from the socket (textproto.go); otherwise,
+// or with ws nil, through the driver's own row interface (conn.Raw), with no per-row conversion
+// or allocation by database/sql.
+func readRows(ctx context.Context, conn *sql.Conn, ws *wires, query string, w *chunkWriter) error {
 	cols := w.out.t.Columns
 	return conn.Raw(func(dc any) error {
+		if wc := ws.lookup(dc); wc != nil && wc.direct() {
+			return wc.queryRows(ctx, query, len(cols), w.row)
+		}
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return errors.New("driver connection cannot run queries directly")

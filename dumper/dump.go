@@ -33,7 +33,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := prepareDir(o.OutDir); err != nil {
 		return nil, err
 	}
-	db, err := openPool(ctx, cfg, o.Threads+3) // workers, lock, schema writer, chunk planner
+	db, ws, err := openPool(ctx, cfg, o.Threads+3) // workers, lock, schema writer, chunk planner
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,10 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return dumpSchemas(gctx, db, sw, dbs, outputs, meta, &o)
 	})
 	g.Go(func() error {
-		return dumpData(gctx, db, snap, locked, unlocked, &o)
+		if o.driverRows {
+			ws = nil
+		}
+		return dumpData(gctx, db, ws, snap, locked, unlocked, &o)
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -206,7 +209,7 @@ func prepareDir(dir string) error {
 // non-transactional tables (locked) while the lock is still held, then it releases the lock and
 // dumps the rest, cutting each table into chunks on a planner connection of its own as the
 // workers go (planTable).
-func dumpData(ctx context.Context, db *sql.DB, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
+func dumpData(ctx context.Context, db *sql.DB, ws *wires, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
 	planner, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -239,13 +242,13 @@ func dumpData(ctx context.Context, db *sql.DB, snap *snapshot, locked, unlocked 
 		for w := 0; w < o.Threads; w++ {
 			g.Go(func() error {
 				for c := range jobs {
-					if err := dumpChunk(ctx, snap.conns[w], c, o); err != nil {
+					if err := dumpChunk(ctx, snap.conns[w], ws, c, o); err != nil {
 						return err
 					}
 				}
 				// Nothing left to hand out: split the largest range still being read.
 				for r := split.steal(); r != nil && ctx.Err() == nil; r = split.steal() {
-					if err := dumpChunk(ctx, snap.conns[w], chunk{out: r.out, index: -1, rng: r}, o); err != nil {
+					if err := dumpChunk(ctx, snap.conns[w], ws, chunk{out: r.out, index: -1, rng: r}, o); err != nil {
 						return err
 					}
 				}

@@ -55,6 +55,10 @@ type Options struct {
 
 	Progress Progress // counters the dump updates; nil for none
 	Log      *slog.Logger
+
+	// driverRows reads rows through go-sql-driver's rows instead of the dumper's own
+	// result-set reader (textproto.go); tests compare the two.
+	driverRows bool
 }
 
 func (o *Options) setDefaults() {
