@@ -41,6 +41,23 @@ func (c chunk) selectSQL(where string) string {
 	return q
 }
 
+// wholeTables reports, for tables in the order they are dumped (largest first), which to read
+// in one scan: a table is read whole when this and the tables after it hold at least threads
+// times its estimated bytes, so that while one worker reads it the others have as much to do;
+// the last tables, which would leave workers idle, are cut into splittable ranges. This is the
+// longest-processing-time-first rule (Graham, 1969) with the tail split. With one thread every
+// table is read whole; a table whose size is unknown (0) is always cut.
+func wholeTables(tables []*table, threads int) []bool {
+	whole := make([]bool, len(tables))
+	var rest int64
+	for i := len(tables) - 1; i >= 0; i-- {
+		size := max(tables[i].DataLength, 0)
+		rest += size
+		whole[i] = threads <= 1 || (size > 0 && size*int64(threads) <= rest)
+	}
+	return whole
+}
+
 // autoChunkBytes is the data size a chunk aims at when --rows is not given.
 const autoChunkBytes = 64 << 20
 
@@ -73,7 +90,10 @@ func and(conds ...string) string {
 // chunk: ranges are half-open and contiguous, the first has no lower bound (and takes the NULL
 // keys of a nullable key), the last has no upper bound. The boundaries need not come from the
 // snapshot: rows outside them in the snapshot still fall into the first or last range.
-//   - No usable key: one chunk, a single scan whose files end every rows-per-chunk rows.
+//   - No usable key, or whole: one chunk, a single scan whose files end every rows-per-chunk
+//     rows. A scan without a key range is the cheapest way to read a table (a range condition
+//     costs the server per row), so dumpData asks for it whenever other tables are left to
+//     keep the other workers busy (see wholeTables).
 //   - One integer key whose MIN..MAX span is at most 1.1 × the estimated rows (dense): fixed
 //     steps of rows-per-chunk key values.
 //   - Any other key (sparse integers, composite, strings, binary, temporal): boundaries are found
@@ -82,11 +102,11 @@ func and(conds ...string) string {
 //
 // conn reads with SET NAMES binary and time_zone '+00:00', as the workers do, so boundary values
 // are exact bytes written back as literals by keyLiteral.
-func planTable(ctx context.Context, conn *sql.Conn, out *tableOutput, o *Options, send func(chunk) error) error {
+func planTable(ctx context.Context, conn *sql.Conn, out *tableOutput, whole bool, o *Options, send func(chunk) error) error {
 	t := out.t
 	n := rowsPerChunk(t, o)
 	k := t.Key
-	if k == nil {
+	if k == nil || whole {
 		return send(chunk{out: out, where: o.Where, maxRows: n})
 	}
 	index := 0

@@ -98,7 +98,7 @@ func TestPlanTableEveryRowOnce(t *testing.T) {
 			continue
 		}
 		var chunks []chunk
-		err := planTable(ctx, c, &tableOutput{t: tb}, o, func(ch chunk) error { chunks = append(chunks, ch); return nil })
+		err := planTable(ctx, c, &tableOutput{t: tb}, false, o, func(ch chunk) error { chunks = append(chunks, ch); return nil })
 		if err != nil {
 			t.Fatal(err)
 		}

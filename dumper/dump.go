@@ -93,13 +93,17 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		defer close(schemaDone)
 		return dumpSchemas(gctx, db, sw, dbs, outputs, meta, &o)
 	})
+	sy := newSyncer(2 * o.Threads)
+	g.Go(sy.run)
 	g.Go(func() error {
+		defer sy.close()
 		if o.driverRows {
 			ws = nil
 		}
-		return dumpData(gctx, db, ws, snap, locked, unlocked, &o)
+		return dumpData(gctx, db, ws, sy, snap, locked, unlocked, &o)
 	})
 	if err := g.Wait(); err != nil {
+		sy.abortQueued()
 		return nil, err
 	}
 	<-schemaDone
@@ -209,7 +213,7 @@ func prepareDir(dir string) error {
 // non-transactional tables (locked) while the lock is still held, then it releases the lock and
 // dumps the rest, cutting each table into chunks on a planner connection of its own as the
 // workers go (planTable).
-func dumpData(ctx context.Context, db *sql.DB, ws *wires, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
+func dumpData(ctx context.Context, db *sql.DB, ws *wires, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
 	planner, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -226,8 +230,13 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, snap *snapshot, locked
 		jobs := make(chan chunk)
 		g.Go(func() error {
 			defer close(jobs)
-			for _, out := range outs {
-				err := planTable(ctx, planner, out, o, func(c chunk) error {
+			ts := make([]*table, len(outs))
+			for i, out := range outs {
+				ts[i] = out.t
+			}
+			whole := wholeTables(ts, o.Threads)
+			for i, out := range outs {
+				err := planTable(ctx, planner, out, whole[i], o, func(c chunk) error {
 					if c.rng != nil {
 						split.add(c.rng)
 					}
@@ -242,13 +251,13 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, snap *snapshot, locked
 		for w := 0; w < o.Threads; w++ {
 			g.Go(func() error {
 				for c := range jobs {
-					if err := dumpChunk(ctx, snap.conns[w], ws, c, o); err != nil {
+					if err := dumpChunk(ctx, snap.conns[w], ws, sy, c, o); err != nil {
 						return err
 					}
 				}
 				// Nothing left to hand out: split the largest range still being read.
 				for r := split.steal(); r != nil && ctx.Err() == nil; r = split.steal() {
-					if err := dumpChunk(ctx, snap.conns[w], ws, chunk{out: r.out, index: -1, rng: r}, o); err != nil {
+					if err := dumpChunk(ctx, snap.conns[w], ws, sy, chunk{out: r.out, index: -1, rng: r}, o); err != nil {
 						return err
 					}
 				}

@@ -7,15 +7,17 @@ import (
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
-// intRange is a chunk of a dense integer key that its worker reads in sub-ranges of sub key
-// values, one SELECT each, so that an idle worker can take the half not yet read (split): the
-// table's tail is shared instead of left to one worker. It covers key values [cur, hi), plus
+// intRange is a chunk of a dense integer key that its worker reads in sub-ranges, one SELECT
+// each, so that an idle worker can take the half not yet read (split): the table's tail is
+// shared instead of left to one worker. Each sub-range is half of what is left, and the last
+// one at most 2*sub key values: few SELECTs, because every range condition costs the server
+// per row (on MariaDB 10.11, 100k-row sub-ranges took 5-8 % more server CPU than one scan). It covers key values [cur, hi), plus
 // everything below when openLo (and the NULL keys when nulls), plus everything from hi up when
 // openHi. Safe for concurrent use.
 type intRange struct {
 	out    *tableOutput
 	col    string // quoted key column
-	sub    int64  // key values per SELECT
+	sub    int64  // key values below which a sub-range is not halved again
 	mu     sync.Mutex
 	cur    int64 // first key value not yet handed out
 	hi     int64
@@ -34,8 +36,8 @@ func (r *intRange) next() (cond string, ok bool) {
 	}
 	a := r.cur
 	b := r.hi
-	if r.hi-a > r.sub {
-		b = a + r.sub
+	if rest := r.hi - a; rest > 2*r.sub {
+		b = a + rest/2
 	}
 	lowOpen, highOpen := r.openLo, b >= r.hi && r.openHi
 	lower, upper := r.col+" >= "+strconv.FormatInt(a, 10), r.col+" < "+strconv.FormatInt(b, 10)

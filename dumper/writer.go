@@ -64,7 +64,8 @@ type chunkWriter struct {
 	fileSize int64
 	maxRows  int64 // rows per file; 0 for no limit
 	progress Progress
-	prefix   []byte // INSERT INTO `t` (`a`,`b`) VALUES
+	sync     *syncer // finishes files in the background; nil to finish them here
+	prefix   []byte  // INSERT INTO `t` (`a`,`b`) VALUES
 
 	stmt     []byte
 	stmtRows int64
@@ -74,14 +75,14 @@ type chunkWriter struct {
 	fileRows int64
 }
 
-func newChunkWriter(out *tableOutput, maxRows int64, o *Options) *chunkWriter {
+func newChunkWriter(out *tableOutput, maxRows int64, sy *syncer, o *Options) *chunkWriter {
 	cols := make([]string, len(out.t.Columns))
 	for i, c := range out.t.Columns {
 		cols[i] = sqltext.QuoteIdent(c.Name)
 	}
 	prefix := "INSERT INTO " + sqltext.QuoteIdent(out.t.Name) + " (" + strings.Join(cols, ",") + ") VALUES "
 	w := &chunkWriter{out: out, dir: o.OutDir, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
-		fileSize: o.FileSize, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
+		fileSize: o.FileSize, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
 	if o.Format == FormatTSV {
 		w.tsv = true
 		for _, c := range out.t.Columns {
@@ -181,11 +182,18 @@ func (w *chunkWriter) closeFile() error {
 		f.Abort()
 		return fmt.Errorf("%s: compress: %w", w.out.t, err)
 	}
+	out, rows := w.out, w.fileRows
+	if w.sync != nil {
+		if err := w.sync.finish(f, func(fi dumpdir.FileInfo) { out.add(fi, rows) }); err != nil {
+			return fmt.Errorf("%s: %w", w.out.t, err)
+		}
+		return nil
+	}
 	fi, err := f.Close()
 	if err != nil {
 		return fmt.Errorf("%s: %w", w.out.t, err)
 	}
-	w.out.add(fi, w.fileRows)
+	out.add(fi, rows)
 	return nil
 }
 
