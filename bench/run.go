@@ -46,6 +46,10 @@ type Options struct {
 	// CaseTimeout stops a run that takes longer (0: no limit); the case is then reported as
 	// stopped, which says it is at least that slow. Used to bound slow peers on small machines.
 	CaseTimeout time.Duration
+	// DumpsOnly skips the loads: the dumps are then verified by the tests only, not by
+	// loading them. For measuring the dump side alone, which takes minutes where the loads of
+	// slow peers take hours.
+	DumpsOnly bool
 	// Log receives one line per step; nil discards them.
 	Log io.Writer
 	// AfterTarget, when set, is called with the report so far after each target, so a
@@ -175,7 +179,9 @@ func runTarget(ctx context.Context, o Options, feat sluiceFeatures, t Target, wo
 	}
 	defer b.close()
 	b.dumps(ctx)
-	b.loads(ctx)
+	if !b.o.DumpsOnly {
+		b.loads(ctx)
+	}
 	return b.results, src.Version, nil
 }
 

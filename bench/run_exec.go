@@ -49,8 +49,10 @@ type runStats struct {
 	peakRSS int64   // peak resident set size of the tool process, bytes (0: not a process of ours)
 }
 
-// run starts c, waits for it and returns its wall time and peak RSS (getrusage ru_maxrss,
-// what /usr/bin/time -v reports). A non-zero exit is an error carrying the tail of stderr.
+// run starts c, waits for it and returns its wall time and peak RSS: the process's VmHWM
+// sampled every hwmInterval on Linux (watchPeak), else getrusage's ru_maxrss, which is what
+// /usr/bin/time -v reports but includes the bench process's own size before the exec. A
+// non-zero exit is an error carrying the tail of stderr.
 func (c command) run(ctx context.Context) (runStats, error) {
 	cmd := exec.CommandContext(ctx, c.path, c.args...)
 	cmd.Env = append(os.Environ(), c.env...)
@@ -73,9 +75,16 @@ func (c command) run(ctx context.Context) (runStats, error) {
 		cmd.Stdout = f
 	}
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return runStats{}, fmt.Errorf("%s: %w", c, err)
+	}
+	stop := make(chan struct{})
+	peak := watchPeak(cmd.Process.Pid, stop)
+	err := cmd.Wait()
 	st := runStats{seconds: time.Since(start).Seconds()}
-	if cmd.ProcessState != nil {
+	close(stop)
+	st.peakRSS = <-peak
+	if st.peakRSS == 0 && cmd.ProcessState != nil {
 		st.peakRSS = maxRSS(cmd.ProcessState)
 	}
 	if err != nil {

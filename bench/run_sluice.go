@@ -16,6 +16,7 @@ type sluiceFeatures struct {
 	compressZstd bool // dump --compress zstd
 	formatTSV    bool // dump --format tsv
 	deferIndexes bool // load --defer-indexes all|none
+	noSync       bool // dump --no-sync
 }
 
 // probeSluice reads the help of the sluice binary at path.
@@ -39,6 +40,7 @@ func probeSluice(ctx context.Context, path string) (sluiceFeatures, error) {
 		compressZstd: strings.Contains(dump, "--compress") && strings.Contains(dump, "zstd"),
 		formatTSV:    strings.Contains(dump, "--format") && strings.Contains(dump, "tsv"),
 		deferIndexes: strings.Contains(load, "--defer-indexes"),
+		noSync:       strings.Contains(dump, "--no-sync"),
 	}, nil
 }
 
@@ -59,8 +61,9 @@ func (f sluiceFeatures) notes() []string {
 
 // dumpVariant is one way of running sluice dump.
 type dumpVariant struct {
-	name string   // "sql", "zstd", "tsv"
-	args []string // extra flags
+	name     string   // "sql", "zstd", "tsv", "sql no-sync"
+	args     []string // extra flags
+	dumpOnly bool     // not worth a load of its own (the same files as another variant)
 }
 
 // dumpVariants returns the variants the binary supports, "sql" (the default) first.
@@ -71,6 +74,10 @@ func (f sluiceFeatures) dumpVariants() []dumpVariant {
 	}
 	if f.formatTSV {
 		v = append(v, dumpVariant{name: "tsv", args: []string{"--format", "tsv"}})
+	}
+	if f.noSync {
+		// The peers never fsync their files; this is sluice on the same terms.
+		v = append(v, dumpVariant{name: "sql no-sync", args: []string{"--no-sync"}, dumpOnly: true})
 	}
 	return v
 }
@@ -90,7 +97,7 @@ func connArgs(host string, port int, user string) []string {
 
 // sluiceDump is the case `sluice dump` in variant v at t threads.
 func (b *bed) sluiceDump(v dumpVariant, t int, keep bool) benchCase {
-	out := filepath.Join(b.dir, fmt.Sprintf("sluice-%s-t%d", v.name, t))
+	out := filepath.Join(b.dir, fmt.Sprintf("sluice-%s-t%d", strings.ReplaceAll(v.name, " ", "-"), t))
 	args := append([]string{"dump"}, connArgs(b.src.Host, b.src.Port, b.src.User)...)
 	args = append(args, "-o", out, "-B", b.db(), "-t", strconv.Itoa(t))
 	args = append(args, v.args...)
@@ -100,7 +107,7 @@ func (b *bed) sluiceDump(v dumpVariant, t int, keep bool) benchCase {
 		setup: func(context.Context) error { return os.RemoveAll(out) },
 		run:   cmd.run,
 	}
-	if keep {
+	if keep && !v.dumpOnly {
 		c.keep = ToolSluice + " " + v.name
 	}
 	return c

@@ -46,7 +46,8 @@ func (c chunk) selectSQL(where string) string {
 // times its estimated bytes, so that while one worker reads it the others have as much to do;
 // the last tables, which would leave workers idle, are cut into splittable ranges. This is the
 // longest-processing-time-first rule (Graham, 1969) with the tail split. With one thread every
-// table is read whole; a table whose size is unknown (0) is always cut.
+// table is read whole; a table whose size is unknown (0) is always cut. Only without --rows:
+// given --rows, every table with a key is cut into ranges of that many rows, as mydumper does.
 func wholeTables(tables []*table, threads int) []bool {
 	whole := make([]bool, len(tables))
 	var rest int64

@@ -12,9 +12,17 @@
 //     --rows rows by a planner connection while the workers already dump the first chunks:
 //     fixed integer steps for a dense integer key, index walking (ORDER BY key LIMIT 1 OFFSET n)
 //     for any other key; ranges are half-open and unbounded at both ends, so every row is in
-//     exactly one chunk. A table without a usable key is one scan split into files.
-//   - data.go, writer.go, tsv.go: a worker streams its chunk through the driver's raw rows into
-//     SQL (multi-row INSERT) or TSV files, compressed or not, numbered per table.
+//     exactly one chunk. A table without a usable key is one scan split into files, and so is
+//     any table that the tables after it (largest first) leave enough work beside (wholeTables).
+//   - split.go: a range chunk is read half of what is left per SELECT, and an idle worker takes
+//     the upper half of the largest range still being read.
+//   - wire.go, textproto.go: every dump connection runs over a wireConn, and a worker reads the
+//     rows of its SELECTs straight from that socket (text result sets, values used in place)
+//     instead of through go-sql-driver, which parses and boxes every value; the driver's rows
+//     remain the fallback (TLS or compressed sessions).
+//   - data.go, writer.go, tsv.go, syncer.go: a worker streams its chunk into SQL (multi-row
+//     INSERT) or TSV files, compressed or not, numbered per table; a background goroutine
+//     fsyncs and renames finished files, and the metadata file waits for it.
 //   - filter.go: --regex and --ignore-engines; progress.go: the Progress counters the command
 //     line prints.
 package dumper

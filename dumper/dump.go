@@ -234,7 +234,11 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, sy *syncer, snap *snap
 			for i, out := range outs {
 				ts[i] = out.t
 			}
-			whole := wholeTables(ts, o.Threads)
+			whole := make([]bool, len(ts))
+			if o.Rows == 0 {
+				// --rows asks for key-range chunks of that size, as in mydumper.
+				whole = wholeTables(ts, o.Threads)
+			}
 			for i, out := range outs {
 				err := planTable(ctx, planner, out, whole[i], o, func(c chunk) error {
 					if c.rng != nil {

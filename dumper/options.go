@@ -53,6 +53,12 @@ type Options struct {
 	NoRoutines bool // --no-routines (procedures and functions)
 	NoEvents   bool // --no-events
 
+	// NoSync skips the fsync(2) of each data file before the metadata file is written
+	// (--no-sync, as pg_dump's): faster, like mydumper and mysqldump, which never sync, but an
+	// operating system crash right after the dump can leave data files short, which the loader
+	// then refuses by their recorded size and CRC-32C.
+	NoSync bool
+
 	Progress Progress // counters the dump updates; nil for none
 	Log      *slog.Logger
 

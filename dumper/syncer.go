@@ -50,15 +50,24 @@ func (s *syncer) run() error {
 // run stopped on an error, finish removes f and returns that error.
 func (s *syncer) finish(f *dumpdir.File, done func(dumpdir.FileInfo)) error {
 	select {
-	case s.files <- finishing{f, done}:
-		return nil
 	case <-s.stop:
-		f.Abort()
-		if s.err != nil {
-			return s.err
-		}
-		return errors.New("dump files: no longer being written")
+		return s.refuse(f)
+	default:
 	}
+	select {
+	case s.files <- finishing{f, done}:
+		return nil // if run stops now, abortQueued removes f
+	case <-s.stop:
+		return s.refuse(f)
+	}
+}
+
+func (s *syncer) refuse(f *dumpdir.File) error {
+	f.Abort()
+	if s.err != nil {
+		return s.err
+	}
+	return errors.New("dump files: no longer being written")
 }
 
 // close ends the queue: run returns once the files queued so far are finished. Safe to call

@@ -64,6 +64,7 @@ type chunkWriter struct {
 	fileSize int64
 	maxRows  int64 // rows per file; 0 for no limit
 	progress Progress
+	noSync   bool    // Options.NoSync
 	sync     *syncer // finishes files in the background; nil to finish them here
 	prefix   []byte  // INSERT INTO `t` (`a`,`b`) VALUES
 
@@ -82,7 +83,7 @@ func newChunkWriter(out *tableOutput, maxRows int64, sy *syncer, o *Options) *ch
 	}
 	prefix := "INSERT INTO " + sqltext.QuoteIdent(out.t.Name) + " (" + strings.Join(cols, ",") + ") VALUES "
 	w := &chunkWriter{out: out, dir: o.OutDir, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
-		fileSize: o.FileSize, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
+		fileSize: o.FileSize, noSync: o.NoSync, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
 	if o.Format == FormatTSV {
 		w.tsv = true
 		for _, c := range out.t.Columns {
@@ -132,6 +133,9 @@ func (w *chunkWriter) flushStatement() error {
 		f, err := dumpdir.Create(w.dir, name)
 		if err != nil {
 			return err
+		}
+		if w.noSync {
+			f.NoSync()
 		}
 		enc, err := dumpdir.NewCompressor(f, w.comp)
 		if err != nil {

@@ -29,6 +29,7 @@ func run() int {
 		"'small-pool=256M@indexed:4x1250k;fits=4G@sysbench:4x1M' (default: the full or quick set)")
 	caseTimeout := flag.Duration("case-timeout", 0, "stop any single run after this long and report it as stopped (0: no limit)")
 	checksum := flag.Bool("checksum", false, "verify every load by CHECKSUM TABLE too (always on with -quick)")
+	dumpsOnly := flag.Bool("dumps-only", false, "measure the dumps only (no loads, so dumps are not verified by loading them)")
 	flag.Parse()
 
 	o := bench.FullOptions(*sluice)
@@ -42,6 +43,7 @@ func run() int {
 		o.Checksum = true
 	}
 	o.CaseTimeout = *caseTimeout
+	o.DumpsOnly = *dumpsOnly
 	if *threads != "" {
 		o.Threads = nil
 		for _, s := range strings.Split(*threads, ",") {

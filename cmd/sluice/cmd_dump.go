@@ -43,6 +43,7 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.BoolVar(&o.NoTriggers, "no-triggers", false, "skip triggers")
 	fs.BoolVar(&o.NoRoutines, "no-routines", false, "skip stored procedures and functions")
 	fs.BoolVar(&o.NoEvents, "no-events", false, "skip events")
+	fs.BoolVar(&o.NoSync, "no-sync", false, "do not fsync data files before writing the metadata (faster; an OS crash right after may leave a dump the loader refuses)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

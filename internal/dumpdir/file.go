@@ -35,6 +35,7 @@ type File struct {
 	w         *bufio.Writer
 	crc       hash.Hash32
 	size      int64
+	noSync    bool
 }
 
 // Create starts writing dir/name (as dir/name.partial, mode 0600). It fails if the file cannot be
@@ -65,7 +66,7 @@ func (f *File) Size() int64 { return f.size }
 // records about it. On error the partial file is removed.
 func (f *File) Close() (FileInfo, error) {
 	err := f.w.Flush()
-	if err == nil {
+	if err == nil && !f.noSync {
 		err = f.f.Sync()
 	}
 	if cerr := f.f.Close(); err == nil {
@@ -81,6 +82,11 @@ func (f *File) Close() (FileInfo, error) {
 	}
 	return FileInfo{Name: f.name, Size: f.size, CRC32C: f.crc.Sum32()}, nil
 }
+
+// NoSync makes Close skip the fsync(2): the file is renamed once written, but an operating
+// system crash soon after may leave it short or empty (which the metadata's size and CRC-32C
+// then reveal to the loader). For sluice dump --no-sync, as pg_dump --no-sync.
+func (f *File) NoSync() { f.noSync = true }
 
 // Abort closes and removes the partial file; used when the dump fails.
 func (f *File) Abort() {
