@@ -130,7 +130,7 @@ func (w *chunkWriter) flushStatement() error {
 			ext = "tsv"
 		}
 		name := w.out.nextName(ext + dumpdir.Suffix(w.comp))
-		f, err := dumpdir.Create(w.dir, name)
+		f, err := dumpdir.CreateData(w.dir, name)
 		if err != nil {
 			return err
 		}

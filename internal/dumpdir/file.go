@@ -1,13 +1,13 @@
 package dumpdir
 
 import (
-	"bufio"
 	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
+	"unsafe"
 )
 
 // DirMode and FileMode are the permissions of a dump directory and its files: a dump holds a
@@ -28,35 +28,118 @@ type FileInfo struct {
 
 // File is a dump file being written: bytes go to NAME.partial through a buffer while their size
 // and CRC-32C are counted; Close syncs and renames it to NAME, so a file with its final name is
-// always whole.
+// always whole. Data files (CreateData) are written with O_DIRECT where the filesystem allows it.
 type File struct {
 	dir, name string
 	f         *os.File
-	w         *bufio.Writer
+	buf       []byte // the write buffer, all of it usable; aligned to directAlign when direct
+	n         int    // bytes waiting in buf
+	direct    bool   // f is open with O_DIRECT: writes are whole, aligned blocks
 	crc       hash.Hash32
 	size      int64
 	noSync    bool
 }
 
-// Create starts writing dir/name (as dir/name.partial, mode 0600). It fails if the file cannot be
-// created, for example when dir does not exist or is not writable.
-func Create(dir, name string) (*File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, name+".partial"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, FileMode)
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", name, err)
+// smallBufferSize is the write buffer of Create's files (schemas, metadata): one write(2) per
+// 256 KiB.
+const smallBufferSize = 256 << 10
+
+// dataBufferSize is the write buffer of CreateData's files: 1 MiB, written with one write(2)
+// straight from this buffer to the disk when the file is open with O_DIRECT.
+const dataBufferSize = 1 << 20
+
+// directAlign is the alignment of O_DIRECT writes: buffer address, file offset and length are
+// multiples of it (4096 bytes covers every logical block size in use; open(2), "O_DIRECT").
+const directAlign = 4096
+
+// Create starts writing dir/name (as dir/name.partial, mode 0600) through the page cache. It
+// fails if the file cannot be created, for example when dir does not exist or is not writable.
+func Create(dir, name string) (*File, error) { return create(dir, name, false, smallBufferSize) }
+
+// CreateData is Create for a data file: written with O_DIRECT when the filesystem supports it
+// (falling back to the page cache when not, as on tmpfs). Copying hundreds of megabytes
+// into the page cache costs the dump more CPU than anything else it does (54 % of its CPU time
+// in a profile of sysbench 4x1M on a virtual machine), and it evicts what the page cache held.
+func CreateData(dir, name string) (*File, error) {
+	return create(dir, name, directSupported, dataBufferSize)
+}
+
+func create(dir, name string, direct bool, bufSize int) (*File, error) {
+	path := filepath.Join(dir, name+".partial")
+	flags := os.O_CREATE | os.O_TRUNC | os.O_WRONLY
+	var f *os.File
+	if direct {
+		var err error
+		if f, err = os.OpenFile(path, flags|oDirect, FileMode); err != nil {
+			direct = false // EINVAL: this filesystem has no O_DIRECT; any other error recurs below
+		}
 	}
-	return &File{dir: dir, name: name, f: f, w: bufio.NewWriterSize(f, 256<<10), crc: crc32.New(castagnoli)}, nil
+	if f == nil {
+		var err error
+		if f, err = os.OpenFile(path, flags, FileMode); err != nil {
+			return nil, fmt.Errorf("create %s: %w", name, err)
+		}
+	}
+	return &File{dir: dir, name: name, f: f, buf: alignedBuffer(bufSize), direct: direct, crc: crc32.New(castagnoli)}, nil
+}
+
+// alignedBuffer returns n bytes starting at a multiple of directAlign.
+func alignedBuffer(n int) []byte {
+	b := make([]byte, n+directAlign)
+	off := 0
+	if r := int(uintptrOf(b) % directAlign); r != 0 {
+		off = directAlign - r
+	}
+	return b[off : off+n : off+n]
 }
 
 // Write appends p; errors (a full disk) name the file.
 func (f *File) Write(p []byte) (int, error) {
-	n, err := f.w.Write(p)
-	f.crc.Write(p[:n])
-	f.size += int64(n)
-	if err != nil {
-		return n, fmt.Errorf("write %s: %w", f.name, err)
+	n := 0
+	for len(p) > n {
+		c := copy(f.buf[f.n:], p[n:])
+		f.n += c
+		n += c
+		if f.n == len(f.buf) {
+			if err := f.writeOut(f.buf); err != nil {
+				return n, err
+			}
+			f.n = 0
+		}
 	}
+	f.crc.Write(p)
+	f.size += int64(n)
 	return n, nil
+}
+
+// writeOut writes b, a whole buffer or the file's tail, to the file.
+func (f *File) writeOut(b []byte) error {
+	if _, err := f.f.Write(b); err != nil {
+		return fmt.Errorf("write %s: %w", f.name, err)
+	}
+	return nil
+}
+
+// flush writes what the buffer holds. With O_DIRECT, the whole blocks go first and the last
+// partial block after O_DIRECT is turned off, since O_DIRECT writes whole blocks only.
+func (f *File) flush() error {
+	b := f.buf[:f.n]
+	f.n = 0
+	if f.direct && len(b)%directAlign != 0 {
+		whole := len(b) &^ (directAlign - 1)
+		if err := f.writeOut(b[:whole]); err != nil {
+			return err
+		}
+		if err := clearDirect(f.f); err != nil {
+			return fmt.Errorf("write %s: turn off O_DIRECT for the last block: %w", f.name, err)
+		}
+		f.direct = false
+		b = b[whole:]
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	return f.writeOut(b)
 }
 
 // Size is the number of bytes written so far.
@@ -65,7 +148,7 @@ func (f *File) Size() int64 { return f.size }
 // Close flushes, syncs and renames the file to its final name and returns what the metadata file
 // records about it. On error the partial file is removed.
 func (f *File) Close() (FileInfo, error) {
-	err := f.w.Flush()
+	err := f.flush()
 	if err == nil && !f.noSync {
 		err = f.f.Sync()
 	}
@@ -126,3 +209,6 @@ func Verify(dir string, fi FileInfo) error {
 	}
 	return nil
 }
+
+// uintptrOf is the address of b's first byte.
+func uintptrOf(b []byte) uintptr { return uintptr(unsafe.Pointer(&b[0])) }

@@ -168,6 +168,8 @@ func TestClientAndLoad(t *testing.T) {
 // TestStartFailureCleansUp checks that a server that cannot start returns the
 // error log tail and leaves no directory behind.
 func TestStartFailureCleansUp(t *testing.T) {
+	// A private TMPDIR, so servers that other packages' tests start meanwhile do not count.
+	t.Setenv("TMPDIR", t.TempDir())
 	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "sluice-test-*"))
 	_, err := Start(context.Background(), Options{ExtraArgs: []string{"--no-such-option"}})
 	if err == nil {
