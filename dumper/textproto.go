@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -94,7 +93,7 @@ func (pr *packetReader) header() (int, error) {
 // returned as *mysql.MySQLError and leaves the connection usable; any other failure is a
 // badConnError.
 func (c *wireConn) queryRows(ctx context.Context, query string, ncols int, row func([][]byte) error) (err error) {
-	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Unix(1, 0)) })
+	stop := context.AfterFunc(ctx, c.src.stop)
 	defer func() {
 		if !stop() {
 			// The deadline was set (or is being set): the socket is of no further use.
@@ -104,6 +103,8 @@ func (c *wireConn) queryRows(ctx context.Context, query string, ncols int, row f
 	if err := c.sendQuery(query); err != nil {
 		return badConnError{err}
 	}
+	c.src.batch(true)
+	defer c.src.batch(false)
 	pr := &packetReader{c: c}
 	err = readResultSet(pr, c.caps&capDeprecateEOF != 0, ncols, row)
 	var me *mysql.MySQLError

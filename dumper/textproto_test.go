@@ -100,13 +100,27 @@ func errPacket(code uint16, state, msg string) []byte {
 	return append([]byte{pktErr, byte(code), byte(code >> 8), '#'}, state+msg...)
 }
 
-// pipe returns a wireConn with the given capabilities on one end of a pipe and the fake
+// pipe returns a wireConn with the given capabilities on one end of a loopback TCP
+// connection (so that reads batch with SO_RCVLOWAT, as on a dump connection) and the fake
 // server on the other; serve runs the server side in a goroutine.
 func pipe(t *testing.T, caps uint32, serve func(*fakeServer)) *wireConn {
-	client, server := net.Pipe()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { client.Close(); server.Close() })
 	go serve(&fakeServer{t: t, conn: server})
-	return &wireConn{Conn: client, r: bufio.NewReaderSize(client, readBufferSize), caps: caps}
+	src := &socketReader{c: client}
+	return &wireConn{Conn: client, src: src, r: bufio.NewReaderSize(src, readBufferSize), caps: caps}
 }
 
 // collect runs query on c and returns the rows, copied, NULL as nil.
@@ -263,7 +277,7 @@ func TestWireConnCapabilities(t *testing.T) {
 	client, server := net.Pipe()
 	defer client.Close()
 	go func() { _, _ = io.Copy(io.Discard, server) }()
-	c := &wireConn{Conn: client, r: bufio.NewReader(client)}
+	c := &wireConn{Conn: client, src: &socketReader{c: client}, r: bufio.NewReader(client)}
 	if c.direct() {
 		t.Error("direct before the handshake response")
 	}

@@ -34,7 +34,8 @@ const (
 // dumper can read result sets from the socket itself (textproto.go).
 type wireConn struct {
 	net.Conn
-	r *bufio.Reader
+	src *socketReader
+	r   *bufio.Reader // reads src
 
 	mu   sync.Mutex
 	caps uint32 // client capabilities of the handshake response; 0 until it is written
@@ -125,7 +126,8 @@ func openPool(ctx context.Context, cfg conn.Config, maxConns int) (*sql.DB, *wir
 		if err != nil {
 			return nil, err
 		}
-		wc := &wireConn{Conn: c, r: bufio.NewReaderSize(c, readBufferSize)}
+		src := &socketReader{c: c}
+		wc := &wireConn{Conn: c, src: src, r: bufio.NewReaderSize(src, readBufferSize)}
 		if slot, ok := ctx.Value(wireSlotKey{}).(*wireSlot); ok {
 			slot.c = wc
 		}

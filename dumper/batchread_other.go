@@ -1,0 +1,11 @@
+//go:build !linux
+
+package dumper
+
+import (
+	"errors"
+	"net"
+)
+
+// setRcvLowat is only used on Linux, where SO_RCVLOWAT also governs poll(2) and epoll(7).
+func setRcvLowat(net.Conn, int) error { return errors.ErrUnsupported }
