@@ -19,7 +19,8 @@
 //   - wire.go, textproto.go: every dump connection runs over a wireConn, and a worker reads the
 //     rows of its SELECTs straight from that socket (text result sets, values used in place)
 //     instead of through go-sql-driver, which parses and boxes every value; the driver's rows
-//     remain the fallback (TLS or compressed sessions).
+//     remain the fallback (TLS or compressed sessions). batchread.go: while rows stream, the
+//     socket wakes its worker once per 256 KiB (SO_RCVLOWAT) instead of every few KiB.
 //   - data.go, writer.go, tsv.go, syncer.go: a worker streams its chunk into SQL (multi-row
 //     INSERT) or TSV files, compressed or not, numbered per table; a background goroutine
 //     fsyncs and renames finished files, and the metadata file waits for it.
