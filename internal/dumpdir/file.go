@@ -1,12 +1,14 @@
 package dumpdir
 
 import (
+	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"unsafe"
 )
 
@@ -113,8 +115,18 @@ func (f *File) Write(p []byte) (int, error) {
 }
 
 // writeOut writes b, a whole buffer or the file's tail, to the file.
+// A filesystem that accepts O_DIRECT at open(2) but refuses the write itself (EINVAL: a block
+// size above directAlign, or no direct I/O after all) gets the file through the page cache: an
+// O_DIRECT write refused with EINVAL has written nothing, so it is repeated as it was.
 func (f *File) writeOut(b []byte) error {
-	if _, err := f.f.Write(b); err != nil {
+	n, err := f.f.Write(b)
+	if err != nil && f.direct && n == 0 && errors.Is(err, syscall.EINVAL) {
+		if cerr := clearDirect(f.f); cerr == nil {
+			f.direct = false
+			_, err = f.f.Write(b)
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("write %s: %w", f.name, err)
 	}
 	return nil
