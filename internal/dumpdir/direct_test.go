@@ -72,3 +72,26 @@ func TestAlignedBuffer(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectWriteRefusedFallsBack makes an O_DIRECT write that the kernel refuses (a length
+// that is not a whole block) and checks that it is written through the page cache instead.
+func TestDirectWriteRefusedFallsBack(t *testing.T) {
+	dir := t.TempDir()
+	f, err := CreateData(dir, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Abort()
+	if !f.direct {
+		t.Skipf("%s has no O_DIRECT: nothing to fall back from", dir)
+	}
+	if err := f.writeOut(alignedBuffer(100)); err != nil {
+		t.Fatalf("refused O_DIRECT write did not fall back: %v", err)
+	}
+	if f.direct {
+		t.Error("still O_DIRECT after a refused write")
+	}
+	if st, err := os.Stat(filepath.Join(dir, "x.partial")); err != nil || st.Size() != 100 {
+		t.Errorf("file after the fallback: %v, %v; want 100 bytes", st, err)
+	}
+}
