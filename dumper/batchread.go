@@ -16,7 +16,7 @@ const batchWait = 2 * time.Millisecond
 var errStopped = errors.New("query stopped")
 
 // socketReader is what a wireConn's read buffer fills from: the socket, read as it comes, or,
-// while a worker streams a result set (batch), in batches of readBufferSize bytes. A worker
+// once a result set has proved large (readBufferSize bytes read), in batches of that size. A worker
 // reads faster than a server thread sends, so reading as data comes means a wake-up for every
 // few kilobytes (30,000 context switches in a dump of 5M rows), each of which costs CPU and
 // preempts the server; with batches the dump wakes about 5,000 times and uses half the CPU

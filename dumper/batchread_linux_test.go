@@ -3,6 +3,7 @@
 package dumper
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"testing"
@@ -26,25 +27,36 @@ func rcvLowat(t *testing.T, c net.Conn) int {
 	return v
 }
 
-// TestBatchingDuringResultSet checks that SO_RCVLOWAT is readBufferSize while rows stream and
-// back to 1 afterwards, and that a result set smaller than that still ends (batchWait).
+// TestBatchingDuringResultSet checks that SO_RCVLOWAT stays 1 for a small result set, becomes
+// readBufferSize once a large one has passed that many bytes, and is 1 again afterwards.
 func TestBatchingDuringResultSet(t *testing.T) {
+	big := make([][][]byte, 200) // 200 rows of 4 KiB: 800 KiB
+	for i := range big {
+		big[i] = [][]byte{bytes.Repeat([]byte{'x'}, 4096)}
+	}
 	c := pipe(t, capProtocol41|capDeprecateEOF, func(s *fakeServer) {
 		s.readQuery()
 		s.resultSet(true, 1, [][][]byte{{[]byte("a")}, {[]byte("b")}})
+		s.readQuery()
+		s.resultSet(true, 1, big)
 	})
-	var during []int
-	err := c.queryRows(context.Background(), "SELECT", 1, func([][]byte) error {
-		during = append(during, rcvLowat(t, c.Conn))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(during) != 2 || during[0] != readBufferSize {
-		t.Errorf("SO_RCVLOWAT while streaming: %v, want %d for both rows", during, readBufferSize)
-	}
-	if v := rcvLowat(t, c.Conn); v != 1 {
-		t.Errorf("SO_RCVLOWAT after the result set: %d, want 1", v)
+	for _, want := range []struct {
+		rows        int
+		first, last int
+	}{{2, 1, 1}, {200, 1, readBufferSize}} {
+		var during []int
+		err := c.queryRows(context.Background(), "SELECT", 1, func([][]byte) error {
+			during = append(during, rcvLowat(t, c.Conn))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(during) != want.rows || during[0] != want.first || during[len(during)-1] != want.last {
+			t.Errorf("%d rows: SO_RCVLOWAT first %d last %d, want %d and %d", len(during), during[0], during[len(during)-1], want.first, want.last)
+		}
+		if v := rcvLowat(t, c.Conn); v != 1 {
+			t.Errorf("SO_RCVLOWAT after the result set: %d, want 1", v)
+		}
 	}
 }

@@ -138,21 +138,87 @@ func listTables(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table
 	return dbs, tables, nil
 }
 
-// loadColumns reads the columns to dump: every column but generated ones, in table order,
-// INVISIBLE columns included (they are named explicitly, so SELECT * hiding them does not matter).
-func loadColumns(ctx context.Context, db *sql.DB, t *table) error {
-	rows, err := queryMaps(ctx, db, `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, EXTRA FROM information_schema.COLUMNS
-		WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, t.DB, t.Name)
-	if err != nil {
-		return fmt.Errorf("%s: columns: %w", t, err)
-	}
-	for _, r := range rows {
-		if strings.Contains(strings.ToUpper(r["EXTRA"]), "GENERATED") {
+// loadColumns reads the columns of every table of tables (views and sequences are skipped) and,
+// with keys, the key each is cut on (findKey). It asks information_schema once per database,
+// not once per table: per-table queries, and above all a join of STATISTICS with COLUMNS, cost
+// MariaDB a scan of the whole schema each (1,000 small tables took 28 s to list, now well
+// under one).
+func loadColumns(ctx context.Context, db *sql.DB, tables []*table, keys bool) error {
+	byDB := map[string][]*table{}
+	var dbs []string
+	for _, t := range tables {
+		if t.Kind != dumpdir.KindTable {
 			continue
 		}
-		t.Columns = append(t.Columns, column{Name: r["COLUMN_NAME"], Kind: sqltext.KindOf(r["DATA_TYPE"]),
-			Select: sqltext.SelectExpr(r["COLUMN_NAME"], r["DATA_TYPE"]), DataType: strings.ToLower(r["DATA_TYPE"]),
-			Charset: r["CHARACTER_SET_NAME"], Unsigned: strings.Contains(strings.ToLower(r["COLUMN_TYPE"]), "unsigned")})
+		if byDB[t.DB] == nil {
+			dbs = append(dbs, t.DB)
+		}
+		byDB[t.DB] = append(byDB[t.DB], t)
+	}
+	for _, d := range dbs {
+		if err := loadDatabaseColumns(ctx, db, d, byDB[d], keys); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// catalogColumn is a row of information_schema.COLUMNS.
+type catalogColumn struct {
+	column
+	generated, nullable bool
+}
+
+// loadDatabaseColumns is loadColumns for the tables of database d.
+func loadDatabaseColumns(ctx context.Context, db *sql.DB, d string, tables []*table, keys bool) error {
+	rows, err := queryMaps(ctx, db, `SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, EXTRA, IS_NULLABLE
+		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`, d)
+	if err != nil {
+		return fmt.Errorf("%s: columns: %w", d, err)
+	}
+	cols := map[string]map[string]catalogColumn{} // table -> column name -> column
+	order := map[string][]string{}                // table -> column names in table order
+	for _, r := range rows {
+		tn, cn := r["TABLE_NAME"], r["COLUMN_NAME"]
+		dt := strings.ToLower(r["DATA_TYPE"])
+		c := catalogColumn{
+			column: column{Name: cn, Kind: sqltext.KindOf(dt), Select: sqltext.SelectExpr(cn, dt), DataType: dt,
+				Charset: r["CHARACTER_SET_NAME"], Unsigned: strings.Contains(strings.ToLower(r["COLUMN_TYPE"]), "unsigned")},
+			generated: strings.Contains(strings.ToUpper(r["EXTRA"]), "GENERATED"),
+			nullable:  r["IS_NULLABLE"] == "YES",
+		}
+		if cols[tn] == nil {
+			cols[tn] = map[string]catalogColumn{}
+		}
+		cols[tn][cn] = c
+		order[tn] = append(order[tn], cn)
+	}
+	var keyRows map[string][]map[string]string
+	if keys {
+		rows, err := queryMaps(ctx, db, `SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS
+			WHERE TABLE_SCHEMA = ? AND NON_UNIQUE = 0 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`, d)
+		if err != nil {
+			return fmt.Errorf("%s: keys: %w", d, err)
+		}
+		keyRows = map[string][]map[string]string{}
+		for _, r := range rows {
+			keyRows[r["TABLE_NAME"]] = append(keyRows[r["TABLE_NAME"]], r)
+		}
+	}
+	for _, t := range tables {
+		if len(order[t.Name]) == 0 {
+			return fmt.Errorf("%s: no columns in information_schema.COLUMNS: was it dropped during the dump?", t)
+		}
+		// Every column but generated ones, in table order, INVISIBLE columns included (they are
+		// named explicitly, so SELECT * hiding them does not matter).
+		for _, cn := range order[t.Name] {
+			if c := cols[t.Name][cn]; !c.generated {
+				t.Columns = append(t.Columns, c.column)
+			}
+		}
+		if keys {
+			t.Key = findKey(keyRows[t.Name], cols[t.Name])
+		}
 	}
 	return nil
 }

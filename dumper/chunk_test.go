@@ -83,10 +83,7 @@ func TestPlanTableEveryRowOnce(t *testing.T) {
 				want, maxChunks = ks.key, ks.maxChunks
 			}
 		}
-		if err := loadColumns(ctx, db, tb); err != nil {
-			t.Fatal(err)
-		}
-		if tb.Key, err = findKey(ctx, db, tb); err != nil {
+		if err := loadColumns(ctx, db, []*table{tb}, true); err != nil {
 			t.Fatal(err)
 		}
 		got := ""

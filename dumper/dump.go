@@ -43,18 +43,12 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	tables = filterTables(tables, &o)
+	if err := loadColumns(ctx, db, tables, !o.NoData); err != nil {
+		return nil, err
+	}
 	var estRows, estBytes int64
 	for _, t := range tables {
-		if t.Kind != dumpdir.KindTable {
-			continue
-		}
-		if err := loadColumns(ctx, db, t); err != nil {
-			return nil, err
-		}
-		if !o.NoData {
-			if t.Key, err = findKey(ctx, db, t); err != nil {
-				return nil, err
-			}
+		if t.Kind == dumpdir.KindTable && !o.NoData {
 			estRows += t.EstRows
 			estBytes += t.DataLength
 		}

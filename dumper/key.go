@@ -1,9 +1,6 @@
 package dumper
 
 import (
-	"context"
-	"database/sql"
-	"fmt"
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/sqltext"
@@ -41,20 +38,13 @@ func keyTypeUsable(t string) bool {
 	return isIntegerType(t)
 }
 
-// findKey chooses the key to chunk t on: the PRIMARY KEY, else a UNIQUE key of NOT NULL columns
-// (a single integer column first, then the fewest columns), else a single-column UNIQUE key that
+// findKey chooses the key to chunk a table on, from its unique index rows of
+// information_schema.STATISTICS (TABLE_NAME, INDEX_NAME, COLUMN_NAME, SUB_PART, in index and
+// column order) and its columns: the PRIMARY KEY, else a UNIQUE key of NOT NULL columns (a
+// single integer column first, then the fewest columns), else a single-column UNIQUE key that
 // allows NULL. Keys with a prefix part or a column keyTypeUsable refuses are skipped. It returns
 // nil when no key is usable (the table is then read in one scan).
-func findKey(ctx context.Context, db *sql.DB, t *table) (*chunkKey, error) {
-	rows, err := queryMaps(ctx, db, `SELECT s.INDEX_NAME, s.COLUMN_NAME, s.SUB_PART, c.DATA_TYPE, c.COLUMN_TYPE,
-			c.CHARACTER_SET_NAME, c.IS_NULLABLE
-		FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c
-			ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
-		WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.NON_UNIQUE = 0
-		ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX`, t.DB, t.Name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: keys: %w", t, err)
-	}
+func findKey(rows []map[string]string, cols map[string]catalogColumn) *chunkKey {
 	type cand struct {
 		key      chunkKey
 		bad      bool
@@ -69,15 +59,14 @@ func findKey(ctx context.Context, db *sql.DB, t *table) (*chunkKey, error) {
 			cands[r["INDEX_NAME"]] = c
 			order = append(order, r["INDEX_NAME"])
 		}
-		dt := strings.ToLower(r["DATA_TYPE"])
-		if r["SUB_PART"] != "" || !keyTypeUsable(dt) {
-			c.bad = true
+		col, ok := lookupColumn(cols, r["COLUMN_NAME"])
+		if !ok || r["SUB_PART"] != "" || !keyTypeUsable(col.DataType) {
+			c.bad = true // a functional key part, a prefix, or a type that does not order as it compares
 		}
-		if r["IS_NULLABLE"] == "YES" {
+		if col.nullable {
 			c.nullable++
 		}
-		c.key.Cols = append(c.key.Cols, column{Name: r["COLUMN_NAME"], Kind: sqltext.KindOf(dt), DataType: dt,
-			Charset: r["CHARACTER_SET_NAME"], Unsigned: strings.Contains(strings.ToLower(r["COLUMN_TYPE"]), "unsigned")})
+		c.key.Cols = append(c.key.Cols, col.column)
 	}
 	var best *cand
 	rank := func(c *cand) int {
@@ -101,10 +90,24 @@ func findKey(ctx context.Context, db *sql.DB, t *table) (*chunkKey, error) {
 		}
 	}
 	if best == nil {
-		return nil, nil
+		return nil
 	}
 	best.key.Nullable = best.nullable > 0
-	return &best.key, nil
+	return &best.key
+}
+
+// lookupColumn finds column name in cols, exactly or else ignoring case (column names are
+// case-insensitive, and information_schema joins compare them so).
+func lookupColumn(cols map[string]catalogColumn, name string) (catalogColumn, bool) {
+	if c, ok := cols[name]; ok {
+		return c, true
+	}
+	for n, c := range cols {
+		if strings.EqualFold(n, name) {
+			return c, true
+		}
+	}
+	return catalogColumn{}, false
 }
 
 // keyLiteral writes v, a value of key column c read with SET NAMES binary, as an SQL literal that

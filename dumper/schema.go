@@ -20,6 +20,9 @@ type schemaWriter struct {
 	conn  *sql.Conn
 	dir   string
 	files map[string]dumpdir.FileInfo
+	// trigs holds, per database read so far, each table's trigger names in SHOW TRIGGERS
+	// order (which is their firing order).
+	trigs map[string]map[string][]string
 }
 
 func (s *schemaWriter) write(name string, body string) (string, error) {
@@ -97,20 +100,34 @@ func (s *schemaWriter) table(ctx context.Context, t *table) (string, error) {
 }
 
 // triggers writes the table's triggers file, or returns "" when it has none.
+// SHOW TRIGGERS is run once per database: it reads every table's triggers whatever its WHERE
+// clause, so once per table would cost a database of N tables N² reads.
 func (s *schemaWriter) triggers(ctx context.Context, t *table) (string, error) {
-	rows, err := queryMaps(ctx, s.conn, "SHOW TRIGGERS FROM "+sqltext.QuoteIdent(t.DB)+" WHERE `Table` = ?", t.Name)
-	if err != nil {
-		return "", fmt.Errorf("%s: triggers: %w", t, err)
+	byTable, ok := s.trigs[t.DB]
+	if !ok {
+		rows, err := queryMaps(ctx, s.conn, "SHOW TRIGGERS FROM "+sqltext.QuoteIdent(t.DB))
+		if err != nil {
+			return "", fmt.Errorf("%s: triggers: %w", t, err)
+		}
+		byTable = map[string][]string{}
+		for _, r := range rows {
+			byTable[r["Table"]] = append(byTable[r["Table"]], r["Trigger"])
+		}
+		if s.trigs == nil {
+			s.trigs = map[string]map[string][]string{}
+		}
+		s.trigs[t.DB] = byTable
 	}
-	if len(rows) == 0 {
+	names := byTable[t.Name]
+	if len(names) == 0 {
 		return "", nil
 	}
 	var b strings.Builder
 	b.WriteString(schemaHeader)
-	for _, tr := range rows {
-		r, err := s.showCreate(ctx, "TRIGGER "+sqltext.QualifiedName(t.DB, tr["Trigger"]))
+	for _, name := range names {
+		r, err := s.showCreate(ctx, "TRIGGER "+sqltext.QualifiedName(t.DB, name))
 		if err != nil {
-			return "", fmt.Errorf("%s: trigger %s: %w", t, tr["Trigger"], err)
+			return "", fmt.Errorf("%s: trigger %s: %w", t, name, err)
 		}
 		b.WriteString(sessionFor(r))
 		fmt.Fprintf(&b, "DELIMITER ;;\n%s ;;\nDELIMITER ;\n", r["SQL Original Statement"])

@@ -13,6 +13,10 @@ import (
 // goroutine finishes files in the order they come; the dump waits for it (wait) before it
 // writes the metadata file, so a dump with metadata still has every file on disk.
 type syncer struct {
+	// buffers are the write buffers of the data files, which go back there as the files are
+	// finished.
+	buffers dumpdir.Buffers
+
 	files chan finishing
 	stop  chan struct{} // closed when run returns
 	once  sync.Once

@@ -42,8 +42,10 @@ func (e badConnError) Unwrap() []error { return []error{e.err, driver.ErrBadConn
 
 // packetReader reads the packets of one response from a wireConn.
 type packetReader struct {
-	c   *wireConn
-	big []byte // a payload of a packet that spans several, or exceeds the read buffer
+	c        *wireConn
+	big      []byte // a payload of a packet that spans several, or exceeds the read buffer
+	read     int    // bytes of the response read so far, up to readBufferSize
+	batching bool   // the socket was switched to batched reads (socketReader.batch)
 }
 
 // next returns the next packet's payload. It stays valid until the following call.
@@ -84,6 +86,14 @@ func (pr *packetReader) header() (int, error) {
 	}
 	n := int(h[0]) | int(h[1])<<8 | int(h[2])<<16
 	_, _ = pr.c.r.Discard(4)
+	if !pr.batching {
+		// A response that has reached the size of a batch is a stream of rows: read the rest
+		// in batches. A smaller one never waits batchWait for bytes that will not come.
+		if pr.read += 4 + n; pr.read >= readBufferSize && pr.c.src != nil {
+			pr.c.src.batch(true)
+			pr.batching = true
+		}
+	}
 	return n, nil
 }
 
@@ -103,9 +113,12 @@ func (c *wireConn) queryRows(ctx context.Context, query string, ncols int, row f
 	if err := c.sendQuery(query); err != nil {
 		return badConnError{err}
 	}
-	c.src.batch(true)
-	defer c.src.batch(false)
 	pr := &packetReader{c: c}
+	defer func() {
+		if pr.batching {
+			c.src.batch(false)
+		}
+	}()
 	err = readResultSet(pr, c.caps&capDeprecateEOF != 0, ncols, row)
 	var me *mysql.MySQLError
 	if err != nil && !errors.As(err, &me) && !errors.As(err, new(rowError)) {

@@ -130,7 +130,11 @@ func (w *chunkWriter) flushStatement() error {
 			ext = "tsv"
 		}
 		name := w.out.nextName(ext + dumpdir.Suffix(w.comp))
-		f, err := dumpdir.CreateData(w.dir, name)
+		var bufs *dumpdir.Buffers
+		if w.sync != nil {
+			bufs = &w.sync.buffers
+		}
+		f, err := dumpdir.CreateData(w.dir, name, bufs)
 		if err != nil {
 			return err
 		}

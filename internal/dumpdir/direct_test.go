@@ -22,6 +22,7 @@ func TestCreateDataSizes(t *testing.T) {
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
+	bufs := &Buffers{} // reused from file to file, as a dump does
 	for _, dir := range dirs {
 		for _, size := range []int{0, 1, directAlign - 1, directAlign, directAlign + 1, dataBufferSize - 1,
 			dataBufferSize, dataBufferSize + 1, 3*dataBufferSize + directAlign + 17} {
@@ -29,7 +30,7 @@ func TestCreateDataSizes(t *testing.T) {
 			for i := range want {
 				want[i] = byte(rng.Uint32())
 			}
-			f, err := CreateData(dir, "d.sql")
+			f, err := CreateData(dir, "d.sql", bufs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +78,7 @@ func TestAlignedBuffer(t *testing.T) {
 // that is not a whole block) and checks that it is written through the page cache instead.
 func TestDirectWriteRefusedFallsBack(t *testing.T) {
 	dir := t.TempDir()
-	f, err := CreateData(dir, "x")
+	f, err := CreateData(dir, "x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

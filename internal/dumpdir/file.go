@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"unsafe"
 )
@@ -34,9 +35,10 @@ type FileInfo struct {
 type File struct {
 	dir, name string
 	f         *os.File
-	buf       []byte // the write buffer, all of it usable; aligned to directAlign when direct
-	n         int    // bytes waiting in buf
-	direct    bool   // f is open with O_DIRECT: writes are whole, aligned blocks
+	buf       []byte   // the write buffer, all of it usable; aligned to directAlign when direct
+	n         int      // bytes waiting in buf
+	direct    bool     // f is open with O_DIRECT: writes are whole, aligned blocks
+	bufs      *Buffers // where buf goes back when the file is done; nil for none
 	crc       hash.Hash32
 	size      int64
 	noSync    bool
@@ -62,8 +64,43 @@ func Create(dir, name string) (*File, error) { return create(dir, name, false, s
 // (falling back to the page cache when not, as on tmpfs). Copying hundreds of megabytes
 // into the page cache costs the dump more CPU than anything else it does (54 % of its CPU time
 // in a profile of sysbench 4x1M on a virtual machine), and it evicts what the page cache held.
-func CreateData(dir, name string) (*File, error) {
-	return create(dir, name, directSupported, dataBufferSize)
+// Its write buffer comes from bufs and goes back there when the file is closed or aborted; bufs
+// may be nil (a new buffer each time).
+func CreateData(dir, name string, bufs *Buffers) (*File, error) {
+	f, err := create(dir, name, directSupported, 0)
+	if err != nil {
+		return nil, err
+	}
+	f.bufs, f.buf = bufs, bufs.get()
+	return f, nil
+}
+
+// Buffers reuses the write buffers of data files (dataBufferSize bytes, aligned for O_DIRECT)
+// from one file to the next: a dump of 1,000 small tables would otherwise allocate and clear
+// a GiB. Safe for concurrent use; the zero value is ready.
+type Buffers struct{ pool sync.Pool }
+
+func (b *Buffers) get() []byte {
+	if b != nil {
+		if v, ok := b.pool.Get().(*[]byte); ok {
+			return *v
+		}
+	}
+	return alignedBuffer(dataBufferSize)
+}
+
+func (b *Buffers) put(buf []byte) {
+	if b != nil && len(buf) == dataBufferSize {
+		b.pool.Put(&buf)
+	}
+}
+
+// release gives f's buffer back to its Buffers; f is not written to again.
+func (f *File) release() {
+	if f.buf != nil {
+		f.bufs.put(f.buf)
+		f.buf, f.n = nil, 0
+	}
 }
 
 func create(dir, name string, direct bool, bufSize int) (*File, error) {
@@ -82,7 +119,11 @@ func create(dir, name string, direct bool, bufSize int) (*File, error) {
 			return nil, fmt.Errorf("create %s: %w", name, err)
 		}
 	}
-	return &File{dir: dir, name: name, f: f, buf: alignedBuffer(bufSize), direct: direct, crc: crc32.New(castagnoli)}, nil
+	nf := &File{dir: dir, name: name, f: f, direct: direct, crc: crc32.New(castagnoli)}
+	if bufSize > 0 {
+		nf.buf = alignedBuffer(bufSize)
+	}
+	return nf, nil
 }
 
 // alignedBuffer returns n bytes starting at a multiple of directAlign.
@@ -161,6 +202,7 @@ func (f *File) Size() int64 { return f.size }
 // records about it. On error the partial file is removed.
 func (f *File) Close() (FileInfo, error) {
 	err := f.flush()
+	f.release()
 	if err == nil && !f.noSync {
 		err = f.f.Sync()
 	}
@@ -185,6 +227,7 @@ func (f *File) NoSync() { f.noSync = true }
 
 // Abort closes and removes the partial file; used when the dump fails.
 func (f *File) Abort() {
+	f.release()
 	f.f.Close()
 	os.Remove(filepath.Join(f.dir, f.name+".partial"))
 }
