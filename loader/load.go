@@ -120,7 +120,7 @@ func restoreID(o *Options) (string, error) {
 	}
 	h := sha256.New()
 	h.Write(b)
-	fmt.Fprintf(h, "\x00%q %q %q %s", o.TargetDB, o.SourceDB, o.Tables, o.DeferIndexes)
+	fmt.Fprintf(h, "\x00%q %q %q %s %d", o.TargetDB, o.SourceDB, o.Tables, o.DeferIndexes, o.DeferMinRows)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

@@ -79,7 +79,11 @@ func planTables(tables []*dumpdir.Table, meta *dumpdir.Metadata, o *Options) ([]
 			}
 			for _, s := range stmts {
 				if t.Kind == dumpdir.KindTable && isCreateTable(s) {
-					sp, err := schema.SplitCreateTable(p.target, t.Name, s, o.DeferIndexes)
+					mode := o.DeferIndexes
+					if t.Rows < o.DeferMinRows {
+						mode = schema.DeferNone // foreign keys are still deferred
+					}
+					sp, err := schema.SplitCreateTable(p.target, t.Name, s, mode)
 					if err != nil {
 						return nil, fmt.Errorf("%s: %w", p, err)
 					}

@@ -18,6 +18,7 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.IntVarP(&o.Threads, "threads", "t", 4, "connections loading at once (data files and index builds)")
 	fs.IntVar(&o.IndexThreads, "index-threads", 0, "index builds running at once, within --threads (default max(1, threads/2))")
 	deferIdx := fs.String("defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
+	fs.Int64Var(&o.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE (0: defer in every table)")
 	fs.StringVarP(&o.TargetDB, "database", "B", "", "restore into this database (the dump must hold one, or pick one with --source-db)")
 	fs.StringVar(&o.SourceDB, "source-db", "", "restore only this database of the dump")
 	fs.StringSliceVarP(&o.Tables, "tables-list", "T", nil, "restore only these tables, as db.table (comma-separated or repeated)")
