@@ -75,28 +75,21 @@ func (s *snapshot) close() {
 
 // serverInfo is what the lock choice depends on.
 type serverInfo struct {
-	mariadb             bool
-	major, minor, patch int
+	flavor  replication.Flavor
+	version replication.Version
 }
 
-func (v serverInfo) atLeast(major, minor, patch int) bool {
-	if v.major != major {
-		return v.major > major
-	}
-	if v.minor != minor {
-		return v.minor > minor
-	}
-	return v.patch >= patch
-}
+func (v serverInfo) mariadb() bool { return v.flavor == replication.MariaDB }
 
+// readServerInfo reads @@version. A version without a readable major.minor prefix reads as
+// 0.0.0, for which auto chooses FTWRL.
 func readServerInfo(ctx context.Context, c *sql.Conn) (serverInfo, error) {
 	var version string
 	if err := c.QueryRowContext(ctx, "SELECT @@version").Scan(&version); err != nil {
 		return serverInfo{}, fmt.Errorf("SELECT @@version: %w", err)
 	}
-	v := serverInfo{mariadb: strings.Contains(strings.ToLower(version), "mariadb")}
-	fmt.Sscanf(version, "%d.%d.%d", &v.major, &v.minor, &v.patch)
-	return v, nil
+	v, _ := replication.ParseVersion(version)
+	return serverInfo{flavor: replication.FlavorOf(version), version: v}, nil
 }
 
 // lockStatements returns the statements that take and release the lock of mode on server v.
@@ -107,9 +100,9 @@ func readServerInfo(ctx context.Context, c *sql.Conn) (serverInfo, error) {
 func lockStatements(mode string, v serverInfo, tables []*table) (lock, release []string, err error) {
 	if mode == LockAuto {
 		switch {
-		case v.mariadb && v.atLeast(10, 4, 1):
+		case v.mariadb() && v.version.AtLeast(10, 4, 1):
 			mode = LockBackupStage
-		case !v.mariadb && v.atLeast(8, 0, 0):
+		case !v.mariadb() && v.version.AtLeast(8, 0, 0):
 			return []string{"LOCK INSTANCE FOR BACKUP", "FLUSH TABLES WITH READ LOCK"},
 				[]string{"UNLOCK TABLES", "UNLOCK INSTANCE"}, nil
 		default:
@@ -120,7 +113,7 @@ func lockStatements(mode string, v serverInfo, tables []*table) (lock, release [
 	case LockFTWRL:
 		return []string{"FLUSH TABLES WITH READ LOCK"}, []string{"UNLOCK TABLES"}, nil
 	case LockBackupStage:
-		if !v.mariadb || !v.atLeast(10, 4, 1) {
+		if !v.mariadb() || !v.version.AtLeast(10, 4, 1) {
 			return nil, nil, fmt.Errorf("--lock-mode backup-stage needs MariaDB 10.4.1 or later: use --lock-mode ftwrl")
 		}
 		return []string{"BACKUP STAGE START", "BACKUP STAGE BLOCK_COMMIT"}, []string{"BACKUP STAGE END"}, nil
@@ -178,10 +171,7 @@ func takeSnapshot(ctx context.Context, db *sql.DB, tables []*table, o *Options) 
 	}
 	s.mode = o.LockMode
 	if o.ReplicaData {
-		flavor := replication.MySQL
-		if v.mariadb {
-			flavor = replication.MariaDB
-		}
+		flavor := v.flavor
 		if err := replication.StopReplicaSQLThread(ctx, s.lockConn, flavor); err != nil {
 			return s, fmt.Errorf("--replica-data: %w", err)
 		}

@@ -21,12 +21,12 @@ import (
 func CheckTarget(ctx context.Context, db *sql.DB, t Target, c Coordinates) error {
 	stmt := "SHOW ALL SLAVES STATUS"
 	if t.Flavor == MySQL {
-		v, err := parseVersion(t.Version)
+		v, err := ParseVersion(t.Version)
 		if err != nil {
 			return fmt.Errorf("replication target: %w", err)
 		}
 		stmt = "SHOW SLAVE STATUS"
-		if v.atLeast(8, 0, 22) {
+		if v.AtLeast(8, 0, 22) {
 			stmt = "SHOW REPLICA STATUS"
 		}
 	}

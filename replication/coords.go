@@ -59,11 +59,11 @@ func readCoordinates(ctx context.Context, q queryer) (Coordinates, error) {
 	if c.Version, err = queryString(ctx, q, "SELECT @@version"); err != nil {
 		return c, fmt.Errorf("read coordinates: %w", err)
 	}
-	v, err := parseVersion(c.Version)
+	v, err := ParseVersion(c.Version)
 	if err != nil {
 		return c, fmt.Errorf("read coordinates: %w", err)
 	}
-	c.Flavor = flavorOf(c.Version)
+	c.Flavor = FlavorOf(c.Version)
 	id, err := queryString(ctx, q, "SELECT @@server_id")
 	if err != nil {
 		return c, fmt.Errorf("read coordinates: %w", err)
@@ -81,7 +81,7 @@ func readCoordinates(ctx context.Context, q queryer) (Coordinates, error) {
 			return c, fmt.Errorf("read coordinates: %w", err)
 		}
 		gtidQuery = "SELECT @@GLOBAL.gtid_executed"
-		if v.atLeast(8, 2, 0) {
+		if v.AtLeast(8, 2, 0) {
 			status = "SHOW BINARY LOG STATUS"
 		}
 	}
@@ -160,7 +160,7 @@ func CoordinatesFromMetadata(kv map[string]string) (Coordinates, error) {
 	case f != "":
 		return c, fmt.Errorf("metadata [%s] flavor %q: want %q or %q", SourceSection, f, MariaDB, MySQL)
 	case c.Version != "":
-		c.Flavor = flavorOf(c.Version)
+		c.Flavor = FlavorOf(c.Version)
 	case strings.Contains(c.GTIDSet, ":"):
 		c.Flavor = MySQL
 	case c.GTIDSet != "":

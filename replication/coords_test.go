@@ -85,21 +85,21 @@ func TestReplicaSourceMetadataRoundTrip(t *testing.T) {
 }
 
 func TestParseVersion(t *testing.T) {
-	for in, want := range map[string]serverVersion{
+	for in, want := range map[string]Version{
 		"10.11.6-MariaDB-0+deb12u1": {10, 11, 6},
 		"8.0.36":                    {8, 0, 36},
 		"5.7.44-log":                {5, 7, 44},
 		"11.4":                      {11, 4, 0},
 	} {
-		got, err := parseVersion(in)
+		got, err := ParseVersion(in)
 		if err != nil || got != want {
-			t.Errorf("parseVersion(%q) = %v, %v; want %v", in, got, err, want)
+			t.Errorf("ParseVersion(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	if _, err := parseVersion("MariaDB"); err == nil {
-		t.Error("parseVersion(MariaDB): want an error")
+	if _, err := ParseVersion("MariaDB"); err == nil {
+		t.Error("ParseVersion(MariaDB): want an error")
 	}
-	if flavorOf("10.11.6-MariaDB-0+deb12u1") != MariaDB || flavorOf("8.0.36") != MySQL {
-		t.Error("flavorOf misreads versions")
+	if FlavorOf("10.11.6-MariaDB-0+deb12u1") != MariaDB || FlavorOf("8.0.36") != MySQL {
+		t.Error("FlavorOf misreads versions")
 	}
 }

@@ -71,7 +71,7 @@ func replicaStatus(ctx context.Context, q queryer, flavor Flavor, channel string
 		if err != nil {
 			return nil, err
 		}
-		if v.atLeast(8, 0, 22) {
+		if v.AtLeast(8, 0, 22) {
 			stmt = "SHOW REPLICA STATUS"
 		}
 		if channel != "" {
@@ -88,12 +88,12 @@ func replicaStatus(ctx context.Context, q queryer, flavor Flavor, channel string
 	return rows[0], nil
 }
 
-func queryVersion(ctx context.Context, q queryer) (serverVersion, error) {
+func queryVersion(ctx context.Context, q queryer) (Version, error) {
 	s, err := queryString(ctx, q, "SELECT @@version")
 	if err != nil {
-		return serverVersion{}, err
+		return Version{}, err
 	}
-	return parseVersion(s)
+	return ParseVersion(s)
 }
 
 // MetadataKeys returns the ReplicaSourceSection of the dump's metadata file as ordered
@@ -153,7 +153,7 @@ func sqlThread(ctx context.Context, conn *sql.Conn, flavor Flavor, verb string) 
 		if err != nil {
 			return err
 		}
-		if v.atLeast(8, 0, 22) {
+		if v.AtLeast(8, 0, 22) {
 			stmt = verb + " REPLICA SQL_THREAD"
 		}
 	}

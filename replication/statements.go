@@ -102,7 +102,7 @@ func SetupStatements(t Target, c Coordinates, o SetupOptions) ([]string, error) 
 	if port == 0 {
 		port = 3306
 	}
-	v, _ := parseVersion(t.Version) // checked by targetDialect
+	v, _ := ParseVersion(t.Version) // checked by targetDialect
 
 	// Words that differ by dialect.
 	kw := "MASTER_"
@@ -159,7 +159,7 @@ func SetupStatements(t Target, c Coordinates, o SetupOptions) ([]string, error) 
 			stmts = append(stmts, "SET GLOBAL gtid_slave_pos = "+quote(c.GTIDSet))
 		} else {
 			reset := "RESET MASTER"
-			if v.atLeast(8, 2, 0) {
+			if v.AtLeast(8, 2, 0) {
 				reset = "RESET BINARY LOGS AND GTIDS"
 			}
 			stmts = append(stmts, reset, "SET GLOBAL gtid_purged = "+quote(c.GTIDSet))
@@ -191,14 +191,14 @@ func targetDialect(t Target, c Coordinates) (dialect, error) {
 	if c.Flavor != "" && c.Flavor != t.Flavor {
 		return 0, fmt.Errorf("replication setup: the dump comes from %s but the target is %s: GTID sets do not carry over; restore into a %s server", c.Flavor, t.Flavor, c.Flavor)
 	}
-	v, err := parseVersion(t.Version)
+	v, err := ParseVersion(t.Version)
 	if err != nil {
 		return 0, fmt.Errorf("replication setup: target: %w", err)
 	}
 	switch {
 	case t.Flavor == MariaDB:
 		return mariadbDialect, nil
-	case v.atLeast(8, 0, 23):
+	case v.AtLeast(8, 0, 23):
 		return mysqlSource, nil
 	default:
 		return mysqlLegacy, nil
