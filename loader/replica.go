@@ -99,11 +99,7 @@ func checkReplicaTarget(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata,
 	if r == nil {
 		return nil
 	}
-	c, section, err := ReplicaCoordinates(meta, r.FromDumpedServer)
-	if err != nil {
-		return fmt.Errorf("--replicate-from: %w", err)
-	}
-	t, err := ReadTarget(ctx, db)
+	c, section, t, err := replicaPlan(ctx, db, meta, r)
 	if err != nil {
 		return err
 	}
@@ -119,6 +115,18 @@ func checkReplicaTarget(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata,
 	return nil
 }
 
+// replicaPlan returns the coordinates to replicate from (ReplicaCoordinates, with the metadata
+// section they come from) and what the target is (ReadTarget): the inputs of both the check
+// before the load and the setup after it, read each time since the target may change between.
+func replicaPlan(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata, r *ReplicateOptions) (replication.Coordinates, string, replication.Target, error) {
+	c, section, err := ReplicaCoordinates(meta, r.FromDumpedServer)
+	if err != nil {
+		return c, "", replication.Target{}, fmt.Errorf("--replicate-from: %w", err)
+	}
+	t, err := ReadTarget(ctx, db)
+	return c, section, t, err
+}
+
 // setupReplica runs once data, indexes, constraints and post-data objects are in (the load
 // ran with sql_log_bin=0, so the target's own GTID state did not move): it runs
 // replication.Setup with the coordinates ReplicaCoordinates picks (on MariaDB this sets
@@ -128,11 +136,7 @@ func checkReplicaTarget(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata,
 // REPLICATION CLIENT), else by Seconds_Behind_Master reaching 0.
 func setupReplica(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata, o *Options) error {
 	r := o.Replicate
-	c, section, err := ReplicaCoordinates(meta, r.FromDumpedServer)
-	if err != nil {
-		return fmt.Errorf("--replicate-from: %w", err)
-	}
-	t, err := ReadTarget(ctx, db)
+	c, section, t, err := replicaPlan(ctx, db, meta, r)
 	if err != nil {
 		return err
 	}
