@@ -58,7 +58,14 @@ const directAlign = 4096
 
 // Create starts writing dir/name (as dir/name.partial, mode 0600) through the page cache. It
 // fails if the file cannot be created, for example when dir does not exist or is not writable.
-func Create(dir, name string) (*File, error) { return create(dir, name, false, smallBufferSize) }
+func Create(dir, name string) (*File, error) {
+	f, err := create(dir, name, false)
+	if err != nil {
+		return nil, err
+	}
+	f.buf = make([]byte, smallBufferSize)
+	return f, nil
+}
 
 // CreateData is Create for a data file: written with O_DIRECT when the filesystem supports it
 // (falling back to the page cache when not, as on tmpfs). Copying hundreds of megabytes
@@ -67,7 +74,7 @@ func Create(dir, name string) (*File, error) { return create(dir, name, false, s
 // Its write buffer comes from bufs and goes back there when the file is closed or aborted; bufs
 // may be nil (a new buffer each time).
 func CreateData(dir, name string, bufs *Buffers) (*File, error) {
-	f, err := create(dir, name, directSupported, 0)
+	f, err := create(dir, name, directSupported)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +110,9 @@ func (f *File) release() {
 	}
 }
 
-func create(dir, name string, direct bool, bufSize int) (*File, error) {
+// create opens dir/name.partial, with O_DIRECT if direct and the filesystem allows it; the
+// caller gives the File its buffer.
+func create(dir, name string, direct bool) (*File, error) {
 	path := filepath.Join(dir, name+".partial")
 	flags := os.O_CREATE | os.O_TRUNC | os.O_WRONLY
 	var f *os.File
@@ -119,11 +128,7 @@ func create(dir, name string, direct bool, bufSize int) (*File, error) {
 			return nil, fmt.Errorf("create %s: %w", name, err)
 		}
 	}
-	nf := &File{dir: dir, name: name, f: f, direct: direct, crc: crc32.New(castagnoli)}
-	if bufSize > 0 {
-		nf.buf = alignedBuffer(bufSize)
-	}
-	return nf, nil
+	return &File{dir: dir, name: name, f: f, direct: direct, crc: crc32.New(castagnoli)}, nil
 }
 
 // alignedBuffer returns n bytes starting at a multiple of directAlign.
