@@ -117,7 +117,7 @@ func planTable(ctx context.Context, conn *sql.Conn, out *tableOutput, whole bool
 		return send(c)
 	}
 	if k.integer() {
-		done, err := planDense(ctx, conn, out, n, send)
+		done, err := planDense(ctx, conn, out, n, o, send)
 		if err != nil || done {
 			return err
 		}
@@ -144,7 +144,7 @@ func planTable(ctx context.Context, conn *sql.Conn, out *tableOutput, whole bool
 		}
 		var lower, upper string
 		if prev != nil {
-			lower = keyCompare(k, ">", prev)
+			lower = cond // keyCompare(k, ">", prev), as queried above
 		}
 		if next != nil {
 			upper = keyCompare(k, "<=", next)
@@ -165,7 +165,7 @@ func planTable(ctx context.Context, conn *sql.Conn, out *tableOutput, whole bool
 // planDense splits a single integer key whose values are dense into splittable ranges of n key
 // values (intRange): it returns done=false, having sent nothing, when the key is sparse, the
 // estimate unknown, or the values beyond int64 arithmetic, and the caller walks the index.
-func planDense(ctx context.Context, conn *sql.Conn, out *tableOutput, n int64, send func(chunk) error) (done bool, err error) {
+func planDense(ctx context.Context, conn *sql.Conn, out *tableOutput, n int64, o *Options, send func(chunk) error) (done bool, err error) {
 	t := out.t
 	k := t.Key
 	name := sqltext.QuoteIdent(k.Cols[0].Name)
@@ -175,7 +175,9 @@ func planDense(ctx context.Context, conn *sql.Conn, out *tableOutput, n int64, s
 		return false, fmt.Errorf("%s: %s: %w", t, q, err)
 	}
 	if !lo.Valid {
-		return true, send(chunk{out: out}) // empty, or only NULL keys: one chunk takes whatever the snapshot holds
+		// Empty, or only NULL keys: one chunk takes whatever the snapshot holds, filtered by
+		// --where and cut into files as the keyless scan is.
+		return true, send(chunk{out: out, where: o.Where, maxRows: n})
 	}
 	minV, err1 := strconv.ParseInt(lo.String, 10, 64)
 	maxV, err2 := strconv.ParseInt(hi.String, 10, 64)
