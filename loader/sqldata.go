@@ -86,10 +86,16 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		}
 	}
 	if n < skip {
-		return committed, fmt.Errorf("%s: %d INSERT statements, but the progress table says %d were loaded: the dump changed since the interrupted restore", name, n, skip)
+		return committed, shortFileError(name, n, skip)
 	}
 	if err := commit(true); err != nil {
 		return committed, fmt.Errorf("%s: %w", name, err)
 	}
 	return committed, nil
+}
+
+// shortFileError is the error for a file with fewer INSERTs (n) than the progress table says an
+// interrupted restore committed (skip): the file is not the one that was being loaded.
+func shortFileError(name string, n, skip int64) error {
+	return fmt.Errorf("%s: %d INSERT statements, but the progress table says %d were loaded: the dump changed since the interrupted restore", name, n, skip)
 }

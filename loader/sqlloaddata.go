@@ -164,6 +164,9 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 				continue
 			}
 		}
+		if ir.eof && ir.n < skip {
+			return committed, shortFileError(name, ir.n, skip)
+		}
 		if err := exec("BEGIN"); err != nil {
 			return committed, fmt.Errorf("%s: %w", name, err)
 		}
