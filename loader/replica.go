@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/sluicedb/sluice/internal/conn"
@@ -83,11 +82,7 @@ func ReadTarget(ctx context.Context, db *sql.DB) (replication.Target, error) {
 	if err := db.QueryRowContext(ctx, "SELECT @@version").Scan(&v); err != nil {
 		return replication.Target{}, fmt.Errorf("replication target: SELECT @@version: %w", err)
 	}
-	t := replication.Target{Flavor: replication.MySQL, Version: v}
-	if strings.Contains(strings.ToLower(v), "mariadb") {
-		t.Flavor = replication.MariaDB
-	}
-	return t, nil
+	return replication.Target{Flavor: replication.FlavorOf(v), Version: v}, nil
 }
 
 // checkReplicaTarget runs before anything is loaded: it checks that the dump can seed a

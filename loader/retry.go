@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
@@ -15,10 +14,7 @@ const maxAttempts = 5
 // retryable reports whether err rolled the transaction back for a reason that goes away when it
 // is run again: ER_LOCK_DEADLOCK (1213) or ER_LOCK_WAIT_TIMEOUT (1205) (MariaDB manual,
 // "InnoDB Deadlocks"). Decided by error number, never by message text.
-func retryable(err error) bool {
-	var me *mysql.MySQLError
-	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
-}
+func retryable(err error) bool { return errIs(err, 1213, 1205) }
 
 // loadWithRetry loads one data file on worker w, resuming after the last committed transaction
 // when a deadlock or lock-wait timeout rolls one back, up to maxAttempts tries. skip is the
