@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"io"
 	"strings"
 	"time"
@@ -130,7 +131,7 @@ func generate(ctx context.Context, db *sql.DB, d Dataset, tables []genTable, thr
 
 	err = runPool(ctx, db, threads, len(tables), func(c *sql.Conn, i int) error {
 		t := &tables[i]
-		q := qualify(d.Database, t.name)
+		q := sqltext.QualifiedName(d.Database, t.name)
 		if t.keys != "" {
 			if _, err := c.ExecContext(ctx, "ALTER TABLE "+q+" "+t.keys); err != nil {
 				return fmt.Errorf("%s.%s: adding indexes after load: %w", d.Database, t.name, err)
@@ -162,12 +163,12 @@ func generate(ctx context.Context, db *sql.DB, d Dataset, tables []genTable, thr
 // createTables creates the database if missing and drops and creates the tables (primary
 // keys only) on c, whose session has foreign_key_checks=0 so drops ignore references.
 func createTables(ctx context.Context, c *sql.Conn, database string, tables []genTable) error {
-	q := "CREATE DATABASE IF NOT EXISTS " + quoteIdent(database) + " CHARACTER SET utf8mb4"
+	q := "CREATE DATABASE IF NOT EXISTS " + sqltext.QuoteIdent(database) + " CHARACTER SET utf8mb4"
 	if _, err := c.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("creating database %s: %w", database, err)
 	}
 	for _, t := range tables {
-		name := qualify(database, t.name)
+		name := sqltext.QualifiedName(database, t.name)
 		if _, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+name); err != nil {
 			return fmt.Errorf("%s.%s: dropping the old table: %w", database, t.name, err)
 		}
@@ -187,7 +188,7 @@ func loadChunk(ctx context.Context, c *sql.Conn, d Dataset, tables []genTable, j
 		return newRowSource(t, d.Seed, j.table+1, j.start, j.end)
 	})
 	defer mysql.DeregisterReaderHandler(handler)
-	q := "LOAD DATA LOCAL INFILE 'Reader::" + handler + "' INTO TABLE " + qualify(d.Database, t.name) +
+	q := "LOAD DATA LOCAL INFILE 'Reader::" + handler + "' INTO TABLE " + sqltext.QualifiedName(d.Database, t.name) +
 		` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n' ` + t.load
 	res, err := c.ExecContext(ctx, q)
 	if err != nil {
@@ -269,10 +270,3 @@ func withSession(ctx context.Context, db *sql.DB, f func(*sql.Conn) error) error
 	}
 	return f(c)
 }
-
-// quoteIdent quotes a MySQL identifier with backticks, doubling embedded backticks
-// (MySQL manual 11.2 "Schema Object Names").
-func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
-
-// qualify returns `database`.`table`.
-func qualify(database, table string) string { return quoteIdent(database) + "." + quoteIdent(table) }

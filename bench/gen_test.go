@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func checksums(t *testing.T, db *sql.DB, database string, tables []genTable) map
 	for _, tb := range tables {
 		var name string
 		var sum sql.NullInt64
-		if err := db.QueryRow("CHECKSUM TABLE "+qualify(database, tb.name)).Scan(&name, &sum); err != nil {
+		if err := db.QueryRow("CHECKSUM TABLE "+sqltext.QualifiedName(database, tb.name)).Scan(&name, &sum); err != nil {
 			t.Fatalf("CHECKSUM TABLE %s.%s: %v", database, tb.name, err)
 		}
 		if !sum.Valid {
@@ -113,7 +114,7 @@ func TestGenerate(t *testing.T) {
 				t.Errorf("Generate(%s) stats = %+v, want %d tables, %d rows, positive bytes and seconds", d, st, len(tables), want)
 			}
 			for _, tb := range tables {
-				if n := queryInt(t, db, "SELECT COUNT(*) FROM "+qualify(d.Database, tb.name)); n != tb.rows {
+				if n := queryInt(t, db, "SELECT COUNT(*) FROM "+sqltext.QualifiedName(d.Database, tb.name)); n != tb.rows {
 					t.Errorf("%s.%s: %d rows, want %d", d.Database, tb.name, n, tb.rows)
 				}
 				if got := indexColumns(t, db, d.Database, tb.name); got != c.indexes[tb.name] {
@@ -156,7 +157,9 @@ func TestGenerate(t *testing.T) {
 // checkContent checks the value rules of d's kind in d.Database.
 func checkContent(t *testing.T, db *sql.DB, d Dataset) {
 	t.Helper()
-	q := func(s string) int64 { return queryInt(t, db, strings.ReplaceAll(s, "DB.", quoteIdent(d.Database)+".")) }
+	q := func(s string) int64 {
+		return queryInt(t, db, strings.ReplaceAll(s, "DB.", sqltext.QuoteIdent(d.Database)+"."))
+	}
 	switch d.Kind {
 	case KindIndexed:
 		if n := q("SELECT COUNT(*) FROM DB.indexed1 WHERE id NOT BETWEEN 1 AND 20000 OR c3 NOT BETWEEN 0 AND 99"); n != 0 {
@@ -191,7 +194,7 @@ func checkContent(t *testing.T, db *sql.DB, d Dataset) {
 // one of hardTexts, byte for byte, and that most of them occur.
 func checkHardNames(t *testing.T, db *sql.DB, database string) {
 	t.Helper()
-	rows, err := db.Query("SELECT DISTINCT name FROM " + qualify(database, "customers") +
+	rows, err := db.Query("SELECT DISTINCT name FROM " + sqltext.QualifiedName(database, "customers") +
 		" WHERE name NOT REGEXP '^[A-Z][a-z]+ [A-Z][a-z]+$'")
 	if err != nil {
 		t.Fatal(err)

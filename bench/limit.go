@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/sluicedb/sluice/schema"
@@ -50,7 +50,7 @@ func onTables(ctx context.Context, db *sql.DB, database string, tables []string,
 				_ = c.Raw(func(any) error { return driver.ErrBadConn })
 				_ = c.Close()
 			}()
-			for _, q := range append(limitSession, "USE "+quoteIdent(database)) {
+			for _, q := range append(limitSession, "USE "+sqltext.QuoteIdent(database)) {
 				if _, err := c.ExecContext(ctx, q); err != nil {
 					return fmt.Errorf("session setup %q: %w", q, err)
 				}
@@ -83,7 +83,7 @@ func (b *bed) limitDump(t int, keep bool) benchCase {
 		run: func(ctx context.Context) (runStats, error) {
 			start := time.Now()
 			err := onTables(ctx, b.srcDB, b.db(), b.tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
-				q := "SELECT * FROM " + quoteIdent(table) + " INTO OUTFILE " + sqlString(filepath.Join(out, table+".tsv")) + " CHARACTER SET binary"
+				q := "SELECT * FROM " + sqltext.QuoteIdent(table) + " INTO OUTFILE " + sqltext.QuoteString(filepath.Join(out, table+".tsv")) + " CHARACTER SET binary"
 				if _, err := c.ExecContext(ctx, q); err != nil {
 					return fmt.Errorf("%s.%s: SELECT INTO OUTFILE: %w", b.db(), table, err)
 				}
@@ -124,7 +124,7 @@ func (b *bed) limitLoad(dir string, t int) benchCase {
 		},
 		run: func(ctx context.Context) (runStats, error) {
 			start := time.Now()
-			if _, err := b.dstDB.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(b.db())+" CHARACTER SET utf8mb4"); err != nil {
+			if _, err := b.dstDB.ExecContext(ctx, "CREATE DATABASE "+sqltext.QuoteIdent(b.db())+" CHARACTER SET utf8mb4"); err != nil {
 				return runStats{}, fmt.Errorf("%s: CREATE DATABASE: %w", b.db(), err)
 			}
 			err := onTables(ctx, b.dstDB, b.db(), b.tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
@@ -132,7 +132,7 @@ func (b *bed) limitLoad(dir string, t int) benchCase {
 				if _, err := c.ExecContext(ctx, s.Create); err != nil {
 					return fmt.Errorf("%s.%s: CREATE TABLE: %w", b.db(), table, err)
 				}
-				q := "LOAD DATA INFILE " + sqlString(filepath.Join(in, table+".tsv")) + " INTO TABLE " + quoteIdent(table) + " CHARACTER SET binary"
+				q := "LOAD DATA INFILE " + sqltext.QuoteString(filepath.Join(in, table+".tsv")) + " INTO TABLE " + sqltext.QuoteIdent(table) + " CHARACTER SET binary"
 				if _, err := c.ExecContext(ctx, q); err != nil {
 					return fmt.Errorf("%s.%s: LOAD DATA INFILE: %w", b.db(), table, err)
 				}
@@ -164,7 +164,7 @@ func (b *bed) splitSource(ctx context.Context) (map[string]schema.Split, error) 
 	out := map[string]schema.Split{}
 	for _, t := range b.tables {
 		var name, create string
-		if err := b.srcDB.QueryRowContext(ctx, "SHOW CREATE TABLE "+qualify(b.db(), t)).Scan(&name, &create); err != nil {
+		if err := b.srcDB.QueryRowContext(ctx, "SHOW CREATE TABLE "+sqltext.QualifiedName(b.db(), t)).Scan(&name, &create); err != nil {
 			return nil, fmt.Errorf("%s.%s: SHOW CREATE TABLE: %w", b.db(), t, err)
 		}
 		s, err := schema.SplitCreateTable(b.db(), t, create, schema.DeferAll)
@@ -202,9 +202,4 @@ func linkFiles(src, dst string) error {
 		}
 	}
 	return nil
-}
-
-// sqlString quotes s as a single-quoted SQL string literal, escaping backslashes and quotes.
-func sqlString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
 }

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,7 +72,7 @@ func (b *bed) mariadbLoad(file string) benchCase {
 	return benchCase{
 		op: OpLoad, tool: ToolMariadb, threads: 1, command: cmd.String(), run: cmd.run,
 		setup: func(ctx context.Context) error {
-			_, err := b.dstDB.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(b.db())+" CHARACTER SET utf8mb4")
+			_, err := b.dstDB.ExecContext(ctx, "CREATE DATABASE "+sqltext.QuoteIdent(b.db())+" CHARACTER SET utf8mb4")
 			return err
 		},
 	}

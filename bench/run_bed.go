@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"os"
 	"path/filepath"
 	"slices"
@@ -86,7 +87,7 @@ func tableCounts(ctx context.Context, db *sql.DB, database string) (map[string]i
 	counts := map[string]int64{}
 	for _, t := range tables {
 		var n int64
-		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+qualify(database, t)).Scan(&n); err != nil {
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+sqltext.QualifiedName(database, t)).Scan(&n); err != nil {
 			return nil, fmt.Errorf("%s.%s: counting rows: %w", database, t, err)
 		}
 		counts[t] = n
@@ -147,7 +148,7 @@ func (b *bed) verify(ctx context.Context) (string, error) {
 
 // dropTarget drops the dataset's database on the target, so each load starts fresh.
 func (b *bed) dropTarget(ctx context.Context) error {
-	if _, err := b.dstDB.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(b.db())); err != nil {
+	if _, err := b.dstDB.ExecContext(ctx, "DROP DATABASE IF EXISTS "+sqltext.QuoteIdent(b.db())); err != nil {
 		return fmt.Errorf("%s: dropping the database on the target: %w", b.db(), err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"database/sql"
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"slices"
 	"strings"
 	"testing"
@@ -138,7 +139,7 @@ func TestServerRoundTrip(t *testing.T) {
 func showCreate(ctx context.Context, t *testing.T, conn *sql.Conn, db, table string) string {
 	t.Helper()
 	var name, stmt string
-	q := "SHOW CREATE TABLE " + quoteIdent(db) + "." + quoteIdent(table)
+	q := "SHOW CREATE TABLE " + sqltext.QuoteIdent(db) + "." + sqltext.QuoteIdent(table)
 	if err := conn.QueryRowContext(ctx, q).Scan(&name, &stmt); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}

@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"slices"
 	"strings"
 
@@ -52,7 +53,7 @@ type TableRef struct {
 func (r TableRef) String() string { return r.DB + "." + r.Table }
 
 // QuotedName returns `db`.`table` with backticks doubled inside the names.
-func (r TableRef) QuotedName() string { return quoteIdent(r.DB) + "." + quoteIdent(r.Table) }
+func (r TableRef) QuotedName() string { return sqltext.QualifiedName(r.DB, r.Table) }
 
 // SplitCreateTable cuts createSQL, the text of SHOW CREATE TABLE for db.table from MariaDB
 // 10.x or MySQL 8 (one definition per line, two-space indent, identifiers in backticks,
@@ -282,9 +283,4 @@ func hasPartitioning(tail string) bool {
 		}
 	}
 	return false
-}
-
-// quoteIdent quotes name with backticks, doubling backticks inside it.
-func quoteIdent(name string) string {
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
 }

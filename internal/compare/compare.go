@@ -69,13 +69,13 @@ func Take(ctx context.Context, db *sql.DB, database string) (Snapshot, error) {
 		col              int // the definition's column in the SHOW CREATE result
 	}{
 		{"trigger", "SHOW TRIGGERS FROM %s", "SHOW CREATE TRIGGER %s.%s", 2},
-		{"procedure", "SHOW PROCEDURE STATUS WHERE Db = '%s'", "SHOW CREATE PROCEDURE %s.%s", 2},
-		{"function", "SHOW FUNCTION STATUS WHERE Db = '%s'", "SHOW CREATE FUNCTION %s.%s", 2},
+		{"procedure", "SHOW PROCEDURE STATUS WHERE Db = %s", "SHOW CREATE PROCEDURE %s.%s", 2},
+		{"function", "SHOW FUNCTION STATUS WHERE Db = %s", "SHOW CREATE FUNCTION %s.%s", 2},
 		{"event", "SHOW EVENTS FROM %s", "SHOW CREATE EVENT %s.%s", 3},
 	} {
 		arg := sqltext.QuoteIdent(database)
-		if strings.Contains(k.list, "'%s'") {
-			arg = strings.ReplaceAll(database, "'", "''")
+		if strings.Contains(k.list, "Db = ") {
+			arg = sqltext.QuoteString(database)
 		}
 		names, err := firstCol(ctx, db, fmt.Sprintf(k.list, arg), k.kind)
 		if err != nil {

@@ -200,9 +200,6 @@ func (f *File) flush() error {
 	return f.writeOut(b)
 }
 
-// Size is the number of bytes written so far.
-func (f *File) Size() int64 { return f.size }
-
 // Close flushes, syncs and renames the file to its final name and returns what the metadata file
 // records about it. On error the partial file is removed.
 func (f *File) Close() (FileInfo, error) {

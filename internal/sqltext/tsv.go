@@ -50,21 +50,7 @@ func AppendTSVBit(dst, v []byte) []byte {
 	for _, c := range v {
 		n = n<<8 | uint64(c)
 	}
-	return appendUint(dst, n)
-}
-
-func appendUint(dst []byte, n uint64) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return append(dst, buf[i:]...)
+	return strconv.AppendUint(dst, n, 10)
 }
 
 // TSVEncoding is how one column's values are written in a TSV data file, and so how LOAD DATA

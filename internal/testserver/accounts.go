@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"github.com/sluicedb/sluice/internal/sqltext"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -54,8 +55,8 @@ func (s *Server) setupAccounts(ctx context.Context) error {
 		return fmt.Errorf("testserver: list anonymous accounts: %w", err)
 	}
 	for _, h := range hosts {
-		if _, err := db.ExecContext(ctx, "DROP USER ''@"+quote(h)); err != nil {
-			return fmt.Errorf("testserver: drop anonymous account ''@%s: %w", quote(h), err)
+		if _, err := db.ExecContext(ctx, "DROP USER ''@"+sqltext.QuoteString(h)); err != nil {
+			return fmt.Errorf("testserver: drop anonymous account ''@%s: %w", sqltext.QuoteString(h), err)
 		}
 	}
 
@@ -65,9 +66,9 @@ func (s *Server) setupAccounts(ctx context.Context) error {
 	}
 	s.Password = hex.EncodeToString(pw)
 	for _, h := range []string{"%", "127.0.0.1", "localhost"} {
-		acct := quote(s.User) + "@" + quote(h)
+		acct := sqltext.QuoteString(s.User) + "@" + sqltext.QuoteString(h)
 		// The statement carries the password: errors name the account only.
-		if _, err := db.ExecContext(ctx, "CREATE USER "+acct+" IDENTIFIED BY "+quote(s.Password)); err != nil {
+		if _, err := db.ExecContext(ctx, "CREATE USER "+acct+" IDENTIFIED BY "+sqltext.QuoteString(s.Password)); err != nil {
 			return fmt.Errorf("testserver: create user %s: %w", acct, err)
 		}
 		if _, err := db.ExecContext(ctx, "GRANT ALL PRIVILEGES ON *.* TO "+acct+" WITH GRANT OPTION"); err != nil {
@@ -78,19 +79,4 @@ func (s *Server) setupAccounts(ctx context.Context) error {
 		return fmt.Errorf("testserver: SELECT VERSION(): %w", err)
 	}
 	return nil
-}
-
-// quote returns s as a single-quoted SQL string literal. Only for the
-// harness's own fixed or hex strings and host names read from mysql.user.
-func quote(s string) string {
-	b := []byte{'\''}
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\'', '\\':
-			b = append(b, '\\', c)
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(append(b, '\''))
 }
