@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
-	"golang.org/x/sync/errgroup"
 )
 
 // GenerateStats describes what [Generate] loaded.
@@ -96,7 +94,10 @@ func generate(ctx context.Context, db *sql.DB, d Dataset, tables []genTable, thr
 	}
 	prefix := "sluice-bench-" + hex.EncodeToString(nonce)
 
-	if err := withSession(ctx, db, func(c *sql.Conn) error { return createTables(ctx, c, d.Database, tables) }); err != nil {
+	err := sessionPool(ctx, db, 1, genSession, []string{d.Database}, func(ctx context.Context, c *sql.Conn, database string) error {
+		return createTables(ctx, c, database, tables)
+	})
+	if err != nil {
 		return st, err
 	}
 
@@ -116,9 +117,8 @@ func generate(ctx context.Context, db *sql.DB, d Dataset, tables []genTable, thr
 		}
 	}
 	counts := make([]int64, len(jobs))
-	err := runPool(ctx, db, threads, len(jobs), func(c *sql.Conn, i int) error {
-		j := jobs[i]
-		n, err := loadChunk(ctx, c, d, tables, j, fmt.Sprintf("%s-%d", prefix, i))
+	err = sessionPool(ctx, db, threads, genSession, jobIndexes(len(jobs)), func(ctx context.Context, c *sql.Conn, i int) error {
+		n, err := loadChunk(ctx, c, d, tables, jobs[i], fmt.Sprintf("%s-%d", prefix, i))
 		counts[i] = n
 		return err
 	})
@@ -129,7 +129,7 @@ func generate(ctx context.Context, db *sql.DB, d Dataset, tables []genTable, thr
 		st.Rows += n
 	}
 
-	err = runPool(ctx, db, threads, len(tables), func(c *sql.Conn, i int) error {
+	err = sessionPool(ctx, db, threads, genSession, jobIndexes(len(tables)), func(ctx context.Context, c *sql.Conn, i int) error {
 		t := &tables[i]
 		q := sqltext.QualifiedName(d.Database, t.name)
 		if t.keys != "" {
@@ -213,60 +213,25 @@ func loadChunk(ctx context.Context, c *sql.Conn, d Dataset, tables []genTable, j
 	return n, nil
 }
 
-// runPool runs do(conn, i) for i in [0, n) on up to threads workers, each owning one
-// connection set up by withSession. The first error cancels the rest and is returned.
-func runPool(ctx context.Context, db *sql.DB, threads, n int, do func(*sql.Conn, int) error) error {
-	g, ctx := errgroup.WithContext(ctx)
-	work := make(chan int)
-	g.Go(func() error {
-		defer close(work)
-		for i := range n {
-			select {
-			case work <- i:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		return nil
-	})
-	for range min(threads, n) {
-		g.Go(func() error {
-			return withSession(ctx, db, func(c *sql.Conn) error {
-				for i := range work {
-					if err := do(c, i); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-		})
-	}
-	return g.Wait()
-}
-
-// withSession runs f on a dedicated connection with the loading session settings, then
-// discards the connection so that db's pool never sees those settings.
-func withSession(ctx context.Context, db *sql.DB, f func(*sql.Conn) error) error {
-	c, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("bench: connecting: %w", err)
-	}
-	defer func() {
-		// Returning driver.ErrBadConn from Raw makes database/sql close the connection.
-		_ = c.Raw(func(any) error { return driver.ErrBadConn })
-		_ = c.Close()
-	}()
-	for _, q := range []string{
-		"SET NAMES utf8mb4",
-		"SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'," +
-			" unique_checks = 0, foreign_key_checks = 0",
-	} {
-		if _, err := c.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("bench: session setup %q: %w", q, err)
-		}
+// genSession sets up a generator connection: utf8mb4, UTC, strict, the bulk-load switches,
+// and no binary logging.
+func genSession(ctx context.Context, c *sql.Conn) error {
+	if err := execAll(ctx, c, "SET NAMES utf8mb4",
+		"SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION',"+
+			" unique_checks = 0, foreign_key_checks = 0"); err != nil {
+		return err
 	}
 	if _, err := c.ExecContext(ctx, "SET SESSION sql_log_bin = 0"); err != nil {
 		return fmt.Errorf("bench: SET sql_log_bin = 0: %w (grant BINLOG ADMIN on MariaDB, SUPER or SESSION_VARIABLES_ADMIN on MySQL)", err)
 	}
-	return f(c)
+	return nil
+}
+
+// jobIndexes returns 0, 1, ..., n-1.
+func jobIndexes(n int) []int {
+	is := make([]int, n)
+	for i := range is {
+		is[i] = i
+	}
+	return is
 }

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"github.com/sluicedb/sluice/internal/sqltext"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/schema"
-	"golang.org/x/sync/errgroup"
 )
 
 // limitSession is run on every connection of the limit: byte-exact text (CHARACTER SET
@@ -25,45 +23,10 @@ var limitSession = []string{
 // up with limitSession and USE database), threads tables at a time. The first error stops
 // the rest.
 func onTables(ctx context.Context, db *sql.DB, database string, tables []string, threads int, do func(context.Context, *sql.Conn, string) error) error {
-	g, ctx := errgroup.WithContext(ctx)
-	work := make(chan string)
-	g.Go(func() error {
-		defer close(work)
-		for _, t := range tables {
-			select {
-			case work <- t:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		return nil
-	})
-	for range min(max(threads, 1), len(tables)) {
-		g.Go(func() error {
-			c, err := db.Conn(ctx)
-			if err != nil {
-				return err
-			}
-			defer func() {
-				// Returning driver.ErrBadConn from Raw makes database/sql close the
-				// connection, so the pool never hands out this session's settings.
-				_ = c.Raw(func(any) error { return driver.ErrBadConn })
-				_ = c.Close()
-			}()
-			for _, q := range append(limitSession, "USE "+sqltext.QuoteIdent(database)) {
-				if _, err := c.ExecContext(ctx, q); err != nil {
-					return fmt.Errorf("session setup %q: %w", q, err)
-				}
-			}
-			for t := range work {
-				if err := do(ctx, c, t); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	setup := func(ctx context.Context, c *sql.Conn) error {
+		return execAll(ctx, c, append(limitSession, "USE "+sqltext.QuoteIdent(database))...)
 	}
-	return g.Wait()
+	return sessionPool(ctx, db, threads, setup, tables, do)
 }
 
 // limitDump is the dump limit: SELECT * INTO OUTFILE of every table into the source's
