@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/spf13/pflag"
-	"gopkg.in/ini.v1"
 
 	"github.com/sluicedb/sluice/loader"
 	"github.com/sluicedb/sluice/replication"
@@ -112,20 +112,11 @@ func splitHostPort(s string) (string, int, error) {
 }
 
 // readClientSection reads user and password from the [client] section of a MySQL option
-// file (MySQL manual 6.2.2.2 "Using Option Files"; surrounding quotes are removed). Errors
-// name the file, never its content.
+// file, as conn.ReadClientOptions reads it. Errors name the file, never its content.
 func readClientSection(path string) (user, password string, err error) {
-	f, err := ini.LoadSources(ini.LoadOptions{AllowBooleanKeys: true, SkipUnrecognizableLines: true, Insensitive: true, IgnoreInlineComment: true}, path)
+	opts, err := conn.ReadClientOptions(path)
 	if err != nil {
 		return "", "", fmt.Errorf("--replication-defaults-file %s: %w", path, err)
 	}
-	s := f.Section("client")
-	get := func(k string) string {
-		v := s.Key(k).String()
-		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
-		}
-		return v
-	}
-	return get("user"), get("password"), nil
+	return opts.Get("user"), opts.Get("password"), nil
 }

@@ -63,23 +63,11 @@ func (c Config) Resolve(changed func(name string) bool) (Config, error) {
 		}
 	}
 	if file != "" {
-		f, err := ini.LoadSources(ini.LoadOptions{AllowBooleanKeys: true, SkipUnrecognizableLines: true, Insensitive: true, IgnoreInlineComment: true}, file)
+		opts, err := ReadClientOptions(file)
 		if err != nil {
 			return c, fmt.Errorf("--defaults-file %s: %w", file, err)
 		}
-		s := f.Section("client")
-		get := func(k string) string {
-			for _, name := range []string{k, "client-" + k} {
-				if s.HasKey(name) {
-					v := s.Key(name).String()
-					if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-						v = v[1 : len(v)-1]
-					}
-					return v
-				}
-			}
-			return ""
-		}
+		get := opts.Get
 		if c.Host == "" {
 			c.Host = get("host")
 		}
@@ -177,4 +165,32 @@ func (c Config) explain(err error) error {
 		return fmt.Errorf("connect to %s: server unreachable: check --host, --port or --socket: %w", c, err)
 	}
 	return fmt.Errorf("connect to %s: %w", c, err)
+}
+
+// ClientOptions is the [client] section of a MySQL option file (MySQL manual, "Using Option
+// Files").
+type ClientOptions struct{ s *ini.Section }
+
+// ReadClientOptions reads the [client] section of the option file at path. Errors come from
+// reading or parsing the file and never quote its content.
+func ReadClientOptions(path string) (ClientOptions, error) {
+	f, err := ini.LoadSources(ini.LoadOptions{AllowBooleanKeys: true, SkipUnrecognizableLines: true, Insensitive: true, IgnoreInlineComment: true}, path)
+	if err != nil {
+		return ClientOptions{}, err
+	}
+	return ClientOptions{s: f.Section("client")}, nil
+}
+
+// Get returns option k (or its client-k spelling), without surrounding quotes; "" when absent.
+func (o ClientOptions) Get(k string) string {
+	for _, name := range []string{k, "client-" + k} {
+		if o.s.HasKey(name) {
+			v := o.s.Key(name).String()
+			if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+				v = v[1 : len(v)-1]
+			}
+			return v
+		}
+	}
+	return ""
 }
