@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
+	"fmt"
 	"net"
 	"sync"
 
@@ -111,14 +112,9 @@ func (c *wireConnector) Connect(ctx context.Context) (driver.Conn, error) {
 func (c *wireConnector) Driver() driver.Driver { return c.inner.Driver() }
 
 // openPool opens a pool of at most maxConns connections to cfg, each over a wireConn, and
-// returns it with the registry of its sockets. It first connects with cfg.Open, so errors
-// explain themselves as everywhere else in sluice (wrong password, unreachable server).
+// returns it with the registry of its sockets. Errors explain themselves as everywhere else in
+// sluice (wrong password, unreachable server: conn.Config.OpenConnector).
 func openPool(ctx context.Context, cfg conn.Config, maxConns int) (*sql.DB, *wires, error) {
-	check, err := cfg.Open(ctx, "", 1)
-	if err != nil {
-		return nil, nil, err
-	}
-	check.Close()
 	dc := cfg.DriverConfig("")
 	dc.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		var d net.Dialer
@@ -135,11 +131,12 @@ func openPool(ctx context.Context, cfg conn.Config, maxConns int) (*sql.DB, *wir
 	}
 	connector, err := mysql.NewConnector(dc)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("connect to %s: %w", cfg, err)
 	}
 	ws := &wires{conns: make(map[driver.Conn]*wireConn)}
-	db := sql.OpenDB(&wireConnector{inner: connector, ws: ws})
-	db.SetMaxOpenConns(maxConns)
-	db.SetMaxIdleConns(maxConns)
+	db, err := cfg.OpenConnector(ctx, &wireConnector{inner: connector, ws: ws}, maxConns)
+	if err != nil {
+		return nil, nil, err
+	}
 	return db, ws, nil
 }

@@ -3,6 +3,7 @@ package conn
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net"
@@ -140,6 +141,13 @@ func (c Config) Open(ctx context.Context, db string, maxConns int) (*sql.DB, err
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", c, err)
 	}
+	return c.OpenConnector(ctx, connector, maxConns)
+}
+
+// OpenConnector is Open for a connector built from c.DriverConfig by the caller (for example
+// with its own DialFunc): a pool of at most maxConns connections, checked with a ping whose
+// errors name the server and the flag to fix.
+func (c Config) OpenConnector(ctx context.Context, connector driver.Connector, maxConns int) (*sql.DB, error) {
 	pool := sql.OpenDB(connector)
 	pool.SetMaxOpenConns(maxConns)
 	pool.SetMaxIdleConns(maxConns)
