@@ -1,6 +1,7 @@
 package dumper
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -56,7 +57,7 @@ const sqlHeader = "/*!40101 SET NAMES binary*/;\n/*!40014 SET FOREIGN_KEY_CHECKS
 // rows. Not safe for concurrent use: each worker has its own.
 type chunkWriter struct {
 	out      *tableOutput
-	dir      string
+	create   func(name string, bufs *dumpdir.Buffers) (*dumpdir.File, error) // Dir.CreateData on the dump's Dir
 	comp     string
 	tsv      bool
 	tsvEnc   []sqltext.TSVEncoding
@@ -76,13 +77,18 @@ type chunkWriter struct {
 	fileRows int64
 }
 
-func newChunkWriter(out *tableOutput, maxRows int64, sy *syncer, o *Options) *chunkWriter {
+// newChunkWriter returns the writer of one chunk of out into dir; ctx is the chunk's, for the
+// files it creates.
+func newChunkWriter(ctx context.Context, dir *dumpdir.Dir, out *tableOutput, maxRows int64, sy *syncer, o *Options) *chunkWriter {
 	cols := make([]string, len(out.t.Columns))
 	for i, c := range out.t.Columns {
 		cols[i] = sqltext.QuoteIdent(c.Name)
 	}
 	prefix := "INSERT INTO " + sqltext.QuoteIdent(out.t.Name) + " (" + strings.Join(cols, ",") + ") VALUES "
-	w := &chunkWriter{out: out, dir: o.OutDir, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
+	create := func(name string, bufs *dumpdir.Buffers) (*dumpdir.File, error) {
+		return dir.CreateData(ctx, name, bufs)
+	}
+	w := &chunkWriter{out: out, create: create, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
 		fileSize: o.FileSize, noSync: o.NoSync, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
 	if o.Format == FormatTSV {
 		w.tsv = true
@@ -134,7 +140,7 @@ func (w *chunkWriter) flushStatement() error {
 		if w.sync != nil {
 			bufs = &w.sync.buffers
 		}
-		f, err := dumpdir.CreateData(w.dir, name, bufs)
+		f, err := w.create(name, bufs)
 		if err != nil {
 			return err
 		}

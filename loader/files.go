@@ -2,11 +2,10 @@ package loader
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqlscript"
@@ -16,20 +15,22 @@ import (
 var quoteIdent = sqltext.QuoteIdent
 
 // verify checks a file against the size and CRC-32C the metadata recorded for it.
-func verify(dir string, meta *dumpdir.Metadata, name string) error {
+func verify(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, name string) error {
 	fi, ok := meta.Files[name]
 	if !ok {
 		return fmt.Errorf("%s: not listed in the metadata file: the dump is damaged", name)
 	}
-	return dumpdir.Verify(dir, fi)
+	return dir.Verify(ctx, fi)
 }
 
-// readScript verifies and splits a schema file into statements.
-func readScript(dir string, meta *dumpdir.Metadata, name string) ([]string, error) {
-	if err := verify(dir, meta, name); err != nil {
-		return nil, err
+// readScript reads a schema file, checks it against the metadata's size and CRC-32C, and splits
+// it into statements.
+func readScript(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, name string) ([]string, error) {
+	fi, ok := meta.Files[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: not listed in the metadata file: the dump is damaged", name)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, name))
+	b, err := dir.ReadVerified(ctx, fi)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,12 @@ func runReplicationSQL(ctx context.Context, args []string, log *slog.Logger) err
 // coordinates' origin, then one statement per line. The password is always the placeholder
 // replication.PlaceholderPassword, whatever was given.
 func printReplicationSQL(ctx context.Context, w io.Writer, o replicationSQLOptions) error {
-	meta, err := dumpdir.ReadMetadata(o.dir)
+	dir, err := dumpdir.OpenDir(ctx, o.dir)
+	if err != nil {
+		return fmt.Errorf("-d %w", err)
+	}
+	defer dir.Close()
+	meta, err := dir.ReadMetadata(ctx)
 	if err != nil {
 		return err
 	}

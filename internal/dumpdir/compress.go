@@ -2,10 +2,9 @@ package dumpdir
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/klauspost/pgzip"
@@ -78,11 +77,18 @@ func (r *Reader) Close() error {
 	return err
 }
 
-// Open opens dir/name and decompresses it by the given compression. Errors name the file.
+// Open opens the local file dir/name and decompresses it by the given compression (see
+// Dir.Open).
 func Open(dir, name, compression string) (*Reader, error) {
-	f, err := os.Open(filepath.Join(dir, name))
+	return Local(dir).Open(context.Background(), name, compression)
+}
+
+// Open opens name, streamed (one GET for an object), and decompresses it by the given
+// compression. Errors name the file.
+func (d *Dir) Open(ctx context.Context, name, compression string) (*Reader, error) {
+	f, err := d.open(ctx, name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	r := &Reader{closers: []func() error{f.Close}}
 	br := bufio.NewReaderSize(f, 256<<10)

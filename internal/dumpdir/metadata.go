@@ -2,9 +2,9 @@ package dumpdir
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,9 +87,23 @@ func sectionName(parts ...string) string {
 	return strings.Join(parts, ".")
 }
 
-// Write writes the metadata file into dir atomically. Sections follow mydumper's INI layout:
-// [config], [source], then one [`db`.`table`] section per table; names inside values are Go-quoted.
+// Write writes the metadata file into the local directory dir atomically (see Save).
 func (m *Metadata) Write(dir string) error {
+	_, err := WriteFile(dir, MetadataName, m.encode())
+	return err
+}
+
+// Save writes the metadata file into d: on disk atomically (written as metadata.partial, then
+// renamed), in an object store as one object that exists only once whole. Call it last: its
+// presence marks the dump complete.
+func (m *Metadata) Save(ctx context.Context, d *Dir) error {
+	_, err := d.WriteFile(ctx, MetadataName, m.encode())
+	return err
+}
+
+// encode returns the metadata file's text. Sections follow mydumper's INI layout: [config],
+// [source], then one [`db`.`table`] section per table; names inside values are Go-quoted.
+func (m *Metadata) encode() []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# sluice dump metadata; written last: a dump without it is incomplete\n")
 	fmt.Fprintf(&b, "[config]\nformat_version = %d\nquote_character = BACKTICK\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
@@ -131,21 +145,31 @@ func (m *Metadata) Write(dir string) error {
 		fi := m.Files[n]
 		fmt.Fprintf(&b, "%s = %d %08x\n", n, fi.Size, fi.CRC32C)
 	}
-	_, err := WriteFile(dir, MetadataName, b.Bytes())
-	return err
+	return b.Bytes()
 }
 
-// ReadMetadata reads dir/metadata. It returns an error that says the dump is incomplete when the
-// file is missing or has no finish time, and one naming the key when a value is malformed.
+// ReadMetadata reads the metadata file of the local directory dir (see Dir.ReadMetadata).
 func ReadMetadata(dir string) (*Metadata, error) {
-	path := filepath.Join(dir, MetadataName)
-	raw, err := os.ReadFile(path)
+	return Local(dir).ReadMetadata(context.Background())
+}
+
+// ReadMetadata reads d's metadata file. It returns an error that says the dump is incomplete
+// when the file is missing or has no finish time, one naming the key when a value is
+// malformed, and for an object store the errors of Dir.ReadFile (a missing bucket, refused
+// credentials).
+func (d *Dir) ReadMetadata(ctx context.Context) (*Metadata, error) {
+	raw, err := d.ReadFile(ctx, MetadataName)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("%s: no metadata file: the dump is incomplete or this is not a dump directory; take the dump again", dir)
+		if errors.Is(err, ErrNotExist) {
+			return nil, fmt.Errorf("%s: no metadata file: the dump is incomplete or this is not a dump directory; take the dump again", d)
 		}
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err
 	}
+	return parseMetadata(d.path(MetadataName), raw)
+}
+
+// parseMetadata parses the text of a metadata file; path names it in errors.
+func parseMetadata(path string, raw []byte) (*Metadata, error) {
 	f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true, PreserveSurroundedQuote: true, KeyValueDelimiters: "=", ChildSectionDelimiter: "\x00"}, raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: the metadata file is corrupt", path, err)
