@@ -30,7 +30,7 @@ func runReplicationSQL(ctx context.Context, args []string, log *slog.Logger) err
 	var o replicationSQLOptions
 	fs := newFlags("replication-sql")
 	o.cfg.AddFlags(fs)
-	fs.StringVarP(&o.dir, "directory", "d", "", "dump directory whose coordinates to use")
+	fs.StringVarP(&o.dir, "directory", "d", "", "dump directory (or s3://BUCKET/PREFIX) whose coordinates to use")
 	fs.StringVar(&o.targetFlavor, "target-flavor", "", "flavour of the server to attach: mariadb or mysql (default: connect and read it)")
 	fs.StringVar(&o.targetVersion, "target-version", "", "its version, e.g. 10.11.6 or 8.0.36 (default: connect and read it)")
 	repl := addReplicationFlags(fs, false)
