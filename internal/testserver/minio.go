@@ -124,16 +124,20 @@ func (m *MinIO) launch(ctx context.Context, bin string) error {
 	return nil
 }
 
-// waitReady polls MinIO's liveness endpoint until it answers 200.
+// waitReady polls MinIO until its readiness endpoint answers 200 and it lists its buckets (it
+// answers 503 XMinioServerNotInitialized for a moment after it is "ready").
 func (m *MinIO) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
+	cl := m.Client()
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, m.Endpoint+"/minio/health/ready", nil)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return nil
+				if _, err := cl.ListBuckets(ctx, &s3.ListBucketsInput{}, func(o *s3.Options) { o.RetryMaxAttempts = 1 }); err == nil {
+					return nil
+				}
 			}
 		}
 		select {
