@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/dumper"
-	"github.com/sluicedb/sluice/internal/testserver"
 	"github.com/sluicedb/sluice/loader"
 )
 
@@ -32,16 +31,13 @@ func buildSluice(t *testing.T) string {
 	return bin
 }
 
-// TestS3LoadResumeAfterKill kills `sluice load -d s3://...` with SIGKILL mid-restore, then
-// finishes it with --resume from the same working directory, where the journal is by default,
-// and finds Sakila equal to the source.
-func TestS3LoadResumeAfterKill(t *testing.T) {
+// loadResumeAfterKill kills `sluice load -d s3://...` with SIGKILL mid-restore, then finishes it
+// with --resume from the same working directory, where the journal is by default, and finds
+// Sakila equal to the source.
+func (e *s3Env) loadResumeAfterKill(t *testing.T) {
 	ctx := context.Background()
-	bin := buildSluice(t)
-	testserver.MinIOForTest(t, s3Bucket)
-	a := testserver.ForTest(t, testserver.Options{})
-	b := testserver.ForTest(t, testserver.Options{})
-	LoadSakila(t, a)
+	bin, a, b := e.bin, e.a, e.b
+	Exec(t, Open(t, b, ""), "DROP DATABASE IF EXISTS sakila")
 	loc := "s3://" + s3Bucket + "/resume"
 	if _, err := dumper.Run(ctx, Config(a), dumper.Options{OutDir: loc, Databases: []string{"sakila"}, Threads: 2,
 		StatementSize: 8 << 10, FileSize: 32 << 10, Compression: "zstd"}); err != nil {
@@ -115,14 +111,11 @@ func waitFor(done chan error, cond func() bool) bool {
 	}
 }
 
-// TestS3DumpFault cuts the connection to the object store in the middle of a dump: sluice dump
-// must exit non-zero with an error naming the location, and leave no metadata object, so that
-// the loader refuses the partial dump.
-func TestS3DumpFault(t *testing.T) {
-	bin := buildSluice(t)
-	m := testserver.MinIOForTest(t, s3Bucket)
-	a := testserver.ForTest(t, testserver.Options{})
-	LoadSakila(t, a)
+// dumpFault cuts the connection to the object store in the middle of a dump: sluice dump must
+// exit non-zero with an error naming the location, and leave no metadata object, so that the
+// loader refuses the partial dump.
+func (e *s3Env) dumpFault(t *testing.T) {
+	bin, m, a := e.bin, e.m, e.a
 	p := startCutProxy(t, strings.TrimPrefix(m.Endpoint, "http://"), 1<<20)
 	loc := "s3://" + s3Bucket + "/fault"
 	cmd := exec.Command(bin, "dump", "-o", loc, "-B", "sakila", "-h", a.Host, "-P", strconv.Itoa(a.Port), "-u", a.User, "-t", "2", "-F", "1")

@@ -21,17 +21,41 @@ import (
 // s3Bucket is the bucket the S3 tests create on their MinIO server.
 const s3Bucket = "sluice-test"
 
-// TestS3RoundTrip dumps the hard-values table and Sakila to MinIO and loads them back, for
-// every format and with and without zstd, and compares the databases (CHECKSUM TABLE and SHOW
-// CREATE).
-func TestS3RoundTrip(t *testing.T) {
-	m := testserver.MinIOForTest(t, s3Bucket)
-	a := testserver.ForTest(t, testserver.Options{})
-	b := testserver.ForTest(t, testserver.Options{})
-	src := Open(t, a, "")
+// s3Env is what the S3 tests share: one MinIO server, a source server holding the hard-values
+// table (hardv), Sakila and a table of 20,000 rows (r.t), a target server and the sluice binary.
+type s3Env struct {
+	m    *testserver.MinIO
+	a, b *testserver.Server
+	bin  string
+}
+
+// TestS3 runs the object-store tests on one set of servers (starting them and loading Sakila
+// costs more than most of the tests).
+func TestS3(t *testing.T) {
+	e := &s3Env{m: testserver.MinIOForTest(t, s3Bucket), a: testserver.ForTest(t, testserver.Options{}), b: testserver.ForTest(t, testserver.Options{})}
+	if e.m == nil || e.a == nil || e.b == nil {
+		return
+	}
+	e.bin = buildSluice(t)
+	src := Open(t, e.a, "")
 	src.SetMaxOpenConns(1)
 	CreateHardValues(t, src, "hardv")
-	LoadSakila(t, a)
+	LoadSakila(t, e.a)
+	Exec(t, src, "CREATE DATABASE r", "CREATE TABLE r.t (id INT PRIMARY KEY, v VARCHAR(100))")
+	for i := 0; i < 20; i++ {
+		Exec(t, src, fmt.Sprintf("INSERT INTO r.t SELECT seq + %d, REPEAT('x', 90) FROM r.seq_1_to_1000", i*1000))
+	}
+	t.Run("RoundTrip", e.roundTrip)
+	t.Run("Refusals", e.refusals)
+	t.Run("LoadResumeAfterKill", e.loadResumeAfterKill)
+	t.Run("DumpFault", e.dumpFault)
+}
+
+// roundTrip dumps the hard-values table and Sakila to MinIO and loads them back, for every
+// format and with and without zstd, and compares the databases (CHECKSUM TABLE and SHOW
+// CREATE).
+func (e *s3Env) roundTrip(t *testing.T) {
+	m, a, b := e.m, e.a, e.b
 	dst := Open(t, b, "")
 	dbs := []string{"hardv", "sakila"}
 	for _, format := range []string{dumper.FormatSQL, dumper.FormatTSV} {
@@ -75,19 +99,12 @@ func objectKeys(t testing.TB, m *testserver.MinIO, prefix string) []string {
 	return keys
 }
 
-// TestS3Refusals checks that a load from an object store refuses a corrupted and a missing
-// object by name, and that wrong credentials and a missing bucket give one clear error, for the
-// dump and the load alike.
-func TestS3Refusals(t *testing.T) {
+// refusals checks that a load from an object store refuses a corrupted and a missing object by
+// name, and that wrong credentials and a missing bucket give one clear error, for the dump and
+// the load alike.
+func (e *s3Env) refusals(t *testing.T) {
 	ctx := context.Background()
-	m := testserver.MinIOForTest(t, s3Bucket)
-	a := testserver.ForTest(t, testserver.Options{})
-	b := testserver.ForTest(t, testserver.Options{})
-	src := Open(t, a, "")
-	Exec(t, src, "CREATE DATABASE r", "CREATE TABLE r.t (id INT PRIMARY KEY, v VARCHAR(100))")
-	for i := 0; i < 20; i++ {
-		Exec(t, src, fmt.Sprintf("INSERT INTO r.t SELECT seq + %d, REPEAT('x', 90) FROM r.seq_1_to_1000", i*1000))
-	}
+	m, a, b := e.m, e.a, e.b
 	loc := "s3://" + s3Bucket + "/refusals"
 	if _, err := dumper.Run(ctx, Config(a), dumper.Options{OutDir: loc, Databases: []string{"r"}, Threads: 2, StatementSize: 16 << 10, FileSize: 128 << 10}); err != nil {
 		t.Fatalf("dump: %v", err)
@@ -125,7 +142,6 @@ func TestS3Refusals(t *testing.T) {
 	if _, err := cl.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s3Bucket), Key: key(files[2])}); err != nil {
 		t.Fatal(err)
 	}
-	Exec(t, Open(t, b, ""), "DROP DATABASE IF EXISTS r")
 	_, err = loader.Run(ctx, Config(b), loader.Options{Dir: loc, Threads: 1, Journal: t.TempDir() + "/j", OverwriteTables: true})
 	if err == nil || !strings.Contains(err.Error(), files[2]) || !strings.Contains(err.Error(), "incomplete") {
 		t.Fatalf("load with a missing object: %v; want an error naming %s and saying the dump is incomplete", err, files[2])
@@ -167,6 +183,7 @@ func TestS3Refusals(t *testing.T) {
 	if keys := objectKeys(t, m, "refusals-2/"); len(keys) > 0 {
 		t.Errorf("a refused dump left objects: %q", keys)
 	}
+	Exec(t, Open(t, b, ""), "DROP DATABASE IF EXISTS r")
 }
 
 // readS3Metadata reads the metadata of the dump at loc.
