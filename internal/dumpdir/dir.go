@@ -27,7 +27,9 @@ type Dir struct {
 	local  string       // the local directory; "" for an object store
 	bucket *blob.Bucket // the object store; nil for a local directory
 	store  string       // the bucket as a URL, "s3://BUCKET", for messages
-	prefix string       // key prefix of the dump's objects: "" or ending in "/"
+	// beforeWrite is the driver's WriterOptions.BeforeWrite hook (see openS3); may be nil.
+	beforeWrite func(func(any) bool) error
+	prefix      string // key prefix of the dump's objects: "" or ending in "/"
 }
 
 // Local returns the Dir of a local directory.

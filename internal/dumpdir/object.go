@@ -57,7 +57,7 @@ func openObjectDir(ctx context.Context, loc string) (*Dir, error) {
 		if u.RawQuery != "" {
 			return nil, fmt.Errorf("%s: settings go in the AWS configuration, not the URL: AWS_REGION, AWS_ENDPOINT_URL, AWS_PROFILE", loc)
 		}
-		d.bucket, err = openS3(ctx, u.Host)
+		d.bucket, d.beforeWrite, err = openS3(ctx, u.Host)
 	default:
 		// gs://, azblob:// and others: the driver gocloud.dev/blob has registered for the
 		// scheme, with the query as that driver's settings.
@@ -96,6 +96,7 @@ func (d *Dir) createObject(ctx context.Context, name string, bufs *Buffers) (*Fi
 		ContentType:    "application/octet-stream",
 		BufferSize:     partSize,
 		MaxConcurrency: partConcurrency,
+		BeforeWrite:    d.beforeWrite,
 	})
 	if err != nil {
 		cancel()

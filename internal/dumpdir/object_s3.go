@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/s3blob"
@@ -21,10 +22,15 @@ const defaultRegion = "us-east-1"
 // (AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_S3, as for MinIO) requests use path-style addressing
 // (http://host/bucket/key), which S3-compatible stores expect, and the region defaults to
 // us-east-1.
-func openS3(ctx context.Context, bucket string) (*blob.Bucket, error) {
+//
+// It also returns the BeforeWrite hook of its writers: it gives each upload a transfer manager
+// whose multipart threshold is one part (the SDK's default, 16 MiB, is read into one buffer
+// grown by doubling before the first request, which tripled the memory of each file being
+// uploaded), so each file holds its two part buffers and little more.
+func openS3(ctx context.Context, bucket string) (*blob.Bucket, func(func(any) bool) error, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// Reads are checked by the dump's own CRC-32C; the SDK would log each GET of a
@@ -38,7 +44,26 @@ func openS3(ctx context.Context, bucket string) (*blob.Bucket, error) {
 		}
 	})
 	if client.Options().Region == "" {
-		return nil, errors.New("no AWS region: set AWS_REGION (or region in the AWS_PROFILE's configuration)")
+		return nil, nil, errors.New("no AWS region: set AWS_REGION (or region in the AWS_PROFILE's configuration)")
 	}
-	return s3blob.OpenBucket(ctx, client, bucket, &s3blob.Options{RequestChecksumCalculation: cfg.RequestChecksumCalculation})
+	b, err := s3blob.OpenBucket(ctx, client, bucket, &s3blob.Options{RequestChecksumCalculation: cfg.RequestChecksumCalculation})
+	if err != nil {
+		return nil, nil, err
+	}
+	tm := transfermanager.New(client, func(o *transfermanager.Options) {
+		o.PartSizeBytes = partSize
+		o.MultipartUploadThreshold = partSize
+		o.Concurrency = partConcurrency
+		o.RequestChecksumCalculation = cfg.RequestChecksumCalculation
+	})
+	// s3blob's writer hands its transfer manager to BeforeWrite, which may change it (see
+	// s3blob.NewTypedWriter): it takes ours.
+	before := func(as func(any) bool) error {
+		var c *transfermanager.Client
+		if as(&c) {
+			*c = *tm
+		}
+		return nil
+	}
+	return b, before, nil
 }
