@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -144,6 +145,11 @@ func (d *Dir) objectError(op, name string, err error) error {
 		return fmt.Errorf("%s: no such object: %w", d.path(name), ErrNotExist)
 	case gcerrors.Code(err) == gcerrors.NotFound:
 		return fmt.Errorf("%s: the bucket does not exist: create it, or correct the location", bucket)
+	}
+	var ne *net.OpError
+	if errors.As(err, &ne) && code == "" {
+		// The SDK has retried already (AWS_MAX_ATTEMPTS).
+		return fmt.Errorf("%s: %s %s: cannot reach the store (%v): check AWS_ENDPOINT_URL (or AWS_REGION) and the network", d.loc, op, d.path(name), ne.Err)
 	}
 	return fmt.Errorf("%s: %s: %w", d.path(name), op, err)
 }

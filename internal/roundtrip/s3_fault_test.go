@@ -128,6 +128,7 @@ func (e *s3Env) dumpFault(t *testing.T) {
 	if !p.wasCut() {
 		t.Fatalf("the dump failed before the connection was cut:\n%s", out)
 	}
+	t.Logf("sluice dump through a cut connection:\n%s", out)
 	if !strings.Contains(string(out), loc) {
 		t.Errorf("the error does not name %s:\n%s", loc, out)
 	}

@@ -183,6 +183,9 @@ func (e *s3Env) refusals(t *testing.T) {
 	if keys := objectKeys(t, m, "refusals-2/"); len(keys) > 0 {
 		t.Errorf("a refused dump left objects: %q", keys)
 	}
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1") // nothing listens on port 1
+	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	clear("load from an unreachable store", loadFrom(loc), loc, "cannot reach the store", "AWS_ENDPOINT_URL")
 	Exec(t, Open(t, b, ""), "DROP DATABASE IF EXISTS r")
 }
 
