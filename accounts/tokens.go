@@ -21,7 +21,7 @@ type token struct {
 	start, end int    // byte offsets in the statement
 }
 
-// value is the token's text without its quotes, unescaped (`a``b` is a`b, 'it\'s' is it's).
+// value is the token's text without its quotes, unescaped (`a“b` is a`b, 'it\'s' is it's).
 func (t token) value() string {
 	switch t.kind {
 	case tokIdent:

@@ -37,7 +37,7 @@ var (
 // translation is an account made ready for a target: the statements to run and what had to be
 // changed or dropped on the way.
 type translation struct {
-	Account          // Name, Create, Grants and DefaultRoles for the target
+	Account           // Name, Create, Grants and DefaultRoles for the target
 	warnings []string // what was dropped or could not be translated, one sentence each
 	skip     bool     // the account cannot exist on the target: warnings say why
 }
