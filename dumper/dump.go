@@ -66,6 +66,9 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if snap.replica != nil {
 		meta.ReplicaSource = snap.replica.MetadataKeys()
 	}
+	if err := dumpUsers(ctx, db, meta, &o); err != nil {
+		return nil, err
+	}
 	outputs := make([]*tableOutput, 0, len(tables))
 	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
 	for _, t := range tables {
