@@ -1,6 +1,9 @@
 package accounts
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDefinerRewrite(t *testing.T) {
 	view := "CREATE ALGORITHM=UNDEFINED DEFINER=`app`@`%` SQL SECURITY DEFINER VIEW `v` AS select 'DEFINER=`x`@`y`' AS `a`"
@@ -44,5 +47,13 @@ func TestDefinerRewrite(t *testing.T) {
 	}
 	if _, err := ParseDefiner("etl@"); err == nil {
 		t.Error("--definer etl@: no error")
+	}
+}
+
+func TestRedact(t *testing.T) {
+	stmt := "CREATE USER 'c'@'%' IDENTIFIED WITH 'caching_sha2_password' AS '$A$005$secrethash'"
+	msg := "Error 1064 (42000): You have an error in your SQL syntax; near 'caching_sha2_password' AS '$A$005$secrethash'' at line 1"
+	if got := redact(msg, stmt); strings.Contains(got, "secrethash") {
+		t.Errorf("redact left the hash: %s", got)
 	}
 }

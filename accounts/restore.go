@@ -228,7 +228,7 @@ func (r *Restore) exec(ctx context.Context, c *sql.Conn, p *plan, stmt string) e
 	case err == nil:
 		return nil
 	case errors.As(err, &me):
-		r.warn(fmt.Sprintf("%s %s: the target refused to create it: %v: skipped", kindOf(p.Account), p.Name, me))
+		r.warn(fmt.Sprintf("%s %s: the target refused to create it: %s: skipped", kindOf(p.Account), p.Name, redact(me.Error(), stmt)))
 		p.state = failed
 		r.sum.Failed++
 		return nil
@@ -314,4 +314,15 @@ func (r *Restore) Grant(ctx context.Context, c *sql.Conn) error {
 		return r.strictError()
 	}
 	return nil
+}
+
+// redact replaces in a server's error message every string literal of stmt (an
+// authentication hash, which a syntax error quotes "near '...'") by '...'.
+func redact(msg, stmt string) string {
+	for _, t := range lex(stmt) {
+		if v := t.value(); t.kind == tokString && len(v) >= 4 {
+			msg = strings.ReplaceAll(msg, v, "...")
+		}
+	}
+	return msg
 }
