@@ -66,8 +66,9 @@ const (
 
 type plan struct {
 	translation
-	drop  bool // --overwrite-users: drop the existing account first
-	state planState
+	drop    bool // --overwrite-users: drop the existing account first
+	resumed bool // an earlier run of this restore created it (RestoreOptions.Done, read once in Prepare)
+	state   planState
 }
 
 // Prepare reads the target's version and accounts and decides, for every account of f, whether
@@ -106,12 +107,12 @@ func Prepare(ctx context.Context, c *sql.Conn, f *File, o RestoreOptions) (*Rest
 		for _, w := range t.warnings {
 			r.warn(w)
 		}
-		p := &plan{translation: t}
+		p := &plan{translation: t, resumed: r.o.Done != nil && r.o.Done(t.Name)}
 		r.plans = append(r.plans, p)
 		switch {
 		case t.skip:
 			p.state = skipped
-		case !r.exists[t.Name] || r.done(t.Name):
+		case !r.exists[t.Name] || p.resumed:
 		case t.Name == r.current:
 			r.warn(fmt.Sprintf("%s %s is the account this load is connected as: left alone, even with --overwrite-users", kindOf(a), t.Name))
 			p.state = skipped
@@ -139,8 +140,6 @@ func Prepare(ctx context.Context, c *sql.Conn, f *File, o RestoreOptions) (*Rest
 	}
 	return r, nil
 }
-
-func (r *Restore) done(n Name) bool { return r.o.Done != nil && r.o.Done(n) }
 
 func (r *Restore) warn(msg string) {
 	r.o.Log.Warn(msg)
@@ -182,7 +181,7 @@ func (r *Restore) Create(ctx context.Context, c *sql.Conn) error {
 		if p.state != pending {
 			continue
 		}
-		if r.done(p.Name) {
+		if p.resumed {
 			p.state = created
 			r.sum.Created++
 			continue
@@ -272,7 +271,7 @@ func (r *Restore) Grant(ctx context.Context, c *sql.Conn) error {
 	}
 	for _, p := range r.plans {
 		who := kindOf(p.Account) + " " + p.Name.String()
-		if p.state != created || !p.Role || r.target != replication.MariaDB || r.done(p.Name) {
+		if p.state != created || !p.Role || r.target != replication.MariaDB || p.resumed {
 			continue
 		}
 		// MariaDB's CREATE ROLE grants the role WITH ADMIN OPTION to its creator, this load:

@@ -160,8 +160,10 @@ func TestAccountsRoundTrip(t *testing.T) {
 	noClearText(t, dir, logs.String())
 }
 
-// TestAccountsLoadOptions loads one dump three times: --users-strict refuses it before anything
-// changes, --overwrite-users replaces an existing account, and --definer replaces DEFINERs.
+// TestAccountsLoadOptions loads one dump twice as the test's sluice account, which lacks the
+// PROXY privilege: --users-strict refuses it before anything changes; then --overwrite-users
+// replaces an existing account, --definer replaces DEFINERs, the proxy grant is refused with a
+// warning, and the roles CREATE ROLE gave the loading account go to root, as on the source.
 func TestAccountsLoadOptions(t *testing.T) {
 	src := testserver.ForTest(t, testserver.Options{NoBinlog: true})
 	dst := testserver.ForTest(t, testserver.Options{NoBinlog: true})
@@ -177,7 +179,7 @@ func TestAccountsLoadOptions(t *testing.T) {
 		t.Fatalf("dump: %v", err)
 	}
 
-	_, err := loader.Run(ctx, rootConfig(dst), loader.Options{Dir: dir, Threads: 2, Log: testLogger(&logs), UsersStrict: true})
+	_, err := loader.Run(ctx, Config(dst), loader.Options{Dir: dir, Threads: 2, Log: testLogger(&logs), UsersStrict: true})
 	if err == nil || !strings.Contains(err.Error(), "--users-strict") || !strings.Contains(err.Error(), "'exists'@'%'") {
 		t.Fatalf("--users-strict with an existing account: err = %v", err)
 	}
@@ -187,13 +189,26 @@ func TestAccountsLoadOptions(t *testing.T) {
 	}
 
 	app := accounts.Name{User: "app", Host: "%"}
-	res, err := loader.Run(ctx, rootConfig(dst), loader.Options{Dir: dir, Threads: 2, Log: testLogger(&logs),
+	res, err := loader.Run(ctx, Config(dst), loader.Options{Dir: dir, Threads: 2, Log: testLogger(&logs),
 		OverwriteUsers: true, Definers: accounts.Definers{Replace: &app}})
 	if err != nil {
 		t.Fatalf("load: %v\n%s", err, logs.String())
 	}
-	if want := (accounts.Summary{Created: 10}); res.Accounts != want || res.Warnings != 0 {
-		t.Errorf("--overwrite-users: summary %+v, %d warnings; want %+v, none\n%s", res.Accounts, res.Warnings, want, logs.String())
+	if want := (accounts.Summary{Created: 10, GrantsFailed: 1, Warnings: 1}); res.Accounts != want || res.Warnings != 1 {
+		t.Errorf("--overwrite-users: summary %+v, %d warnings; want %+v, 1\n%s", res.Accounts, res.Warnings, want, logs.String())
+	}
+	for _, w := range []string{"account 'app'@'%': the target refused", "GRANT PROXY ON `sock`@`localhost` TO `app`@`%`", "Access denied"} {
+		if !strings.Contains(logs.String(), w) {
+			t.Errorf("the logs do not say %s:\n%s", w, logs.String())
+		}
+	}
+	srcRoot, dstRoot := openRoot(t, src), openRoot(t, dst)
+	equalRows(t, srcRoot, dstRoot, "SHOW GRANTS FOR 'root'@'localhost'", true)
+	for _, h := range []string{"%", "127.0.0.1", "localhost"} {
+		var g string
+		if err := dstRoot.QueryRow("SELECT GROUP_CONCAT(Role) FROM mysql.roles_mapping WHERE User = 'sluice' AND Host = ?", h).Scan(&g); err == nil && g != "" {
+			t.Errorf("sluice@%s, the loading account, still holds the roles it created: %s", h, g)
+		}
 	}
 	if err := loginAs(t, dst, "exists", "ExistsPw-6u!").Ping(); err != nil {
 		t.Errorf("exists@%%: not recreated with the dumped password: %v", err)
