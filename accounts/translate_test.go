@@ -61,45 +61,55 @@ func TestTranslateMariaDBToMySQL(t *testing.T) {
 	}
 }
 
-// The statements a MySQL 8.0 dump becomes on MariaDB, pinned. The inputs are MySQL 8.0's SHOW
-// CREATE USER (with print_identified_with_as_hex, DEFAULT ROLE stripped) and SHOW GRANTS.
+// translateCase is one account and what translation must make of it.
+type translateCase struct {
+	name     string
+	in       Account
+	want     Account
+	warnings []string // substrings, one per warning, in order
+	skip     bool
+}
+
+// mysqlRoles are the roles of mysqlCases' source.
+var mysqlRoles = map[Name]bool{{"r_read", "%"}: true, {"r_app", "localhost"}: true}
+
+const mysqlTail = " REQUIRE NONE PASSWORD EXPIRE DEFAULT ACCOUNT UNLOCK PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT DEFAULT"
+
+// mysqlCases are MySQL 8.0's SHOW CREATE USER (with print_identified_with_as_hex, DEFAULT ROLE
+// stripped) and SHOW GRANTS output, and the MariaDB statements they become.
+var mysqlCases = []translateCase{
+	{name: "role", in: Account{Name: Name{"r_read", "%"}, Role: true,
+		Create: "CREATE USER `r_read`@`%` IDENTIFIED WITH 'caching_sha2_password' REQUIRE NONE PASSWORD EXPIRE ACCOUNT LOCK PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT DEFAULT",
+		Grants: []string{"GRANT SELECT ON `d1`.* TO `r_read`@`%`"}},
+		want: Account{Name: Name{"r_read", ""}, Role: true, Create: "CREATE ROLE `r_read`", Grants: []string{"GRANT SELECT ON `d1`.* TO `r_read`"}}},
+	{name: "role with a host", in: Account{Name: Name{"r_app", "localhost"}, Role: true, Create: "CREATE USER `r_app`@`localhost`"},
+		skip: true, warnings: []string{"MariaDB roles have no host: skipped"}},
+	{name: "native password, dynamic privileges, partial revoke",
+		in: Account{Name: Name{"app", "%"},
+			Create: "CREATE USER `app`@`%` IDENTIFIED WITH 'mysql_native_password' AS '*4AB1BBFA6C98F39747064D14C4D913BCA460A206' REQUIRE SSL WITH MAX_USER_CONNECTIONS 3 PASSWORD EXPIRE INTERVAL 30 DAY ACCOUNT LOCK PASSWORD HISTORY 5 PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT DEFAULT FAILED_LOGIN_ATTEMPTS 3 PASSWORD_LOCK_TIME 2 ATTRIBUTE '{\"team\": \"x\"}'",
+			Grants: []string{"GRANT SELECT, RELOAD ON *.* TO `app`@`%` WITH GRANT OPTION", "GRANT BINLOG_ADMIN,SYSTEM_VARIABLES_ADMIN ON *.* TO `app`@`%`",
+				"REVOKE SELECT ON `mysql`.* FROM `app`@`%`", "GRANT `r_read`@`%` TO `app`@`%` WITH ADMIN OPTION"},
+			DefaultRoles: []Name{{"r_read", "%"}}},
+		want: Account{Name: Name{"app", "%"},
+			Create: "CREATE USER 'app'@'%' IDENTIFIED BY PASSWORD '*4AB1BBFA6C98F39747064D14C4D913BCA460A206' REQUIRE SSL WITH MAX_USER_CONNECTIONS 3 PASSWORD EXPIRE INTERVAL 30 DAY ACCOUNT LOCK",
+			Grants: []string{"GRANT SELECT, RELOAD ON *.* TO 'app'@'%' WITH GRANT OPTION", "GRANT BINLOG ADMIN ON *.* TO 'app'@'%'",
+				"GRANT `r_read` TO 'app'@'%' WITH ADMIN OPTION"},
+			DefaultRoles: []Name{{"r_read", ""}}},
+		warnings: []string{"PASSWORD HISTORY 5 dropped", "FAILED_LOGIN_ATTEMPTS 3 dropped", "PASSWORD_LOCK_TIME 2 dropped", "ATTRIBUTE", "SYSTEM_VARIABLES_ADMIN dropped", "partial revoke"}},
+	{name: "auth_socket", in: Account{Name: Name{"sock", "localhost"}, Create: "CREATE USER `sock`@`localhost` IDENTIFIED WITH 'auth_socket'" + mysqlTail},
+		want: Account{Name: Name{"sock", "localhost"}, Create: "CREATE USER 'sock'@'localhost' IDENTIFIED VIA unix_socket REQUIRE NONE PASSWORD EXPIRE DEFAULT ACCOUNT UNLOCK"}},
+	{name: "caching_sha2_password", in: Account{Name: Name{"c", "%"}, Create: "CREATE USER `c`@`%` IDENTIFIED WITH 'caching_sha2_password' AS 0x244124303035" + mysqlTail},
+		skip: true, warnings: []string{"authentication plugin caching_sha2_password has no equivalent on the target: skipped"}},
+	{name: "no password", in: Account{Name: Name{"n", "%"}, Create: "CREATE USER `n`@`%` IDENTIFIED WITH 'caching_sha2_password'" + mysqlTail},
+		want: Account{Name: Name{"n", "%"}, Create: "CREATE USER 'n'@'%' REQUIRE NONE PASSWORD EXPIRE DEFAULT ACCOUNT UNLOCK"}},
+}
+
+// The statements a MySQL 8.0 dump becomes on MariaDB, pinned (TestTranslatedRunOnMariaDB runs
+// them on a real server).
 func TestTranslateMySQLToMariaDB(t *testing.T) {
-	roles := map[Name]bool{{"r_read", "%"}: true, {"r_app", "localhost"}: true}
-	const tail = " REQUIRE NONE PASSWORD EXPIRE DEFAULT ACCOUNT UNLOCK PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT DEFAULT"
-	for _, c := range []struct {
-		name     string
-		in       Account
-		want     Account
-		warnings []string
-		skip     bool
-	}{
-		{name: "role", in: Account{Name: Name{"r_read", "%"}, Role: true,
-			Create: "CREATE USER `r_read`@`%` IDENTIFIED WITH 'caching_sha2_password' REQUIRE NONE PASSWORD EXPIRE ACCOUNT LOCK PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT DEFAULT",
-			Grants: []string{"GRANT SELECT ON `d1`.* TO `r_read`@`%`"}},
-			want: Account{Name: Name{"r_read", ""}, Role: true, Create: "CREATE ROLE `r_read`", Grants: []string{"GRANT SELECT ON `d1`.* TO `r_read`"}}},
-		{name: "role with a host", in: Account{Name: Name{"r_app", "localhost"}, Role: true, Create: "CREATE USER `r_app`@`localhost`"},
-			skip: true, warnings: []string{"MariaDB roles have no host: skipped"}},
-		{name: "native password, dynamic privileges, partial revoke",
-			in: Account{Name: Name{"app", "%"},
-				Create: "CREATE USER `app`@`%` IDENTIFIED WITH 'mysql_native_password' AS '*4AB1BBFA6C98F39747064D14C4D913BCA460A206' REQUIRE SSL WITH MAX_USER_CONNECTIONS 3 PASSWORD EXPIRE INTERVAL 30 DAY ACCOUNT LOCK PASSWORD HISTORY 5 PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT DEFAULT FAILED_LOGIN_ATTEMPTS 3 PASSWORD_LOCK_TIME 2 ATTRIBUTE '{\"team\": \"x\"}'",
-				Grants: []string{"GRANT SELECT, RELOAD ON *.* TO `app`@`%` WITH GRANT OPTION", "GRANT BINLOG_ADMIN,SYSTEM_VARIABLES_ADMIN ON *.* TO `app`@`%`",
-					"REVOKE SELECT ON `mysql`.* FROM `app`@`%`", "GRANT `r_read`@`%` TO `app`@`%` WITH ADMIN OPTION"},
-				DefaultRoles: []Name{{"r_read", "%"}}},
-			want: Account{Name: Name{"app", "%"},
-				Create: "CREATE USER 'app'@'%' IDENTIFIED BY PASSWORD '*4AB1BBFA6C98F39747064D14C4D913BCA460A206' REQUIRE SSL WITH MAX_USER_CONNECTIONS 3 PASSWORD EXPIRE INTERVAL 30 DAY ACCOUNT LOCK",
-				Grants: []string{"GRANT SELECT, RELOAD ON *.* TO 'app'@'%' WITH GRANT OPTION", "GRANT BINLOG ADMIN ON *.* TO 'app'@'%'",
-					"GRANT `r_read` TO 'app'@'%' WITH ADMIN OPTION"},
-				DefaultRoles: []Name{{"r_read", ""}}},
-			warnings: []string{"PASSWORD HISTORY 5 dropped", "FAILED_LOGIN_ATTEMPTS 3 dropped", "PASSWORD_LOCK_TIME 2 dropped", "ATTRIBUTE", "SYSTEM_VARIABLES_ADMIN dropped", "partial revoke"}},
-		{name: "auth_socket", in: Account{Name: Name{"sock", "localhost"}, Create: "CREATE USER `sock`@`localhost` IDENTIFIED WITH 'auth_socket'" + tail},
-			want: Account{Name: Name{"sock", "localhost"}, Create: "CREATE USER 'sock'@'localhost' IDENTIFIED VIA unix_socket REQUIRE NONE PASSWORD EXPIRE DEFAULT ACCOUNT UNLOCK"}},
-		{name: "caching_sha2_password", in: Account{Name: Name{"c", "%"}, Create: "CREATE USER `c`@`%` IDENTIFIED WITH 'caching_sha2_password' AS 0x244124303035" + tail},
-			skip: true, warnings: []string{"authentication plugin caching_sha2_password has no equivalent on the target: skipped"}},
-		{name: "no password", in: Account{Name: Name{"n", "%"}, Create: "CREATE USER `n`@`%` IDENTIFIED WITH 'caching_sha2_password'" + tail},
-			want: Account{Name: Name{"n", "%"}, Create: "CREATE USER 'n'@'%' REQUIRE NONE PASSWORD EXPIRE DEFAULT ACCOUNT UNLOCK"}},
-	} {
+	for _, c := range mysqlCases {
 		t.Run(c.name, func(t *testing.T) {
-			got := translate(c.in, replication.MySQL, replication.MariaDB, roles)
+			got := translate(c.in, replication.MySQL, replication.MariaDB, mysqlRoles)
 			checkWarnings(t, got.warnings, c.warnings)
 			if got.skip != c.skip {
 				t.Fatalf("skip = %v, want %v", got.skip, c.skip)

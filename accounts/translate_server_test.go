@@ -1,0 +1,90 @@
+package accounts
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+
+	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/internal/testserver"
+	"github.com/sluicedb/sluice/replication"
+)
+
+// TestTranslatedRunOnMariaDB restores mysqlCases, a MySQL 8.0 dump, into a real MariaDB 10.11
+// through Prepare, Create and Grant: the translated statements are valid input there, the
+// accounts that cannot exist are skipped, and the roles and default roles work.
+func TestTranslatedRunOnMariaDB(t *testing.T) {
+	s := testserver.ForTest(t, testserver.Options{NoBinlog: true})
+	ctx := context.Background()
+	cfg, _ := conn.Config{Socket: s.Socket, User: "root"}.Resolve(func(string) bool { return true })
+	db, err := cfg.Open(ctx, "", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE DATABASE d1"); err != nil {
+		t.Fatal(err)
+	}
+	f := &File{Flavor: replication.MySQL, Version: "8.0.36"}
+	for _, c := range mysqlCases {
+		f.Accounts = append(f.Accounts, c.in)
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r, err := Prepare(ctx, c, f, RestoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Grant(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	sum := r.Summary()
+	if sum.Created != 4 || sum.Skipped != 2 || sum.Failed != 0 || sum.GrantsFailed != 0 {
+		t.Errorf("summary %+v, want 4 created, 2 skipped, no failures; warnings:\n%s", sum, strings.Join(r.warns, "\n"))
+	}
+	for _, w := range r.warns {
+		if strings.Contains(w, "refused") {
+			t.Errorf("MariaDB refused a translated statement: %s", w)
+		}
+	}
+	want := map[string][]string{
+		"SHOW CREATE USER 'app'@'%'": {"CREATE USER `app`@`%` IDENTIFIED BY PASSWORD '*4AB1BBFA6C98F39747064D14C4D913BCA460A206' REQUIRE SSL WITH MAX_USER_CONNECTIONS 3 ACCOUNT LOCK PASSWORD EXPIRE INTERVAL 30 DAY"},
+		"SHOW GRANTS FOR 'app'@'%'": {"GRANT `r_read` TO `app`@`%` WITH ADMIN OPTION",
+			"GRANT SELECT, RELOAD, BINLOG ADMIN ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD '*4AB1BBFA6C98F39747064D14C4D913BCA460A206' REQUIRE SSL WITH GRANT OPTION MAX_USER_CONNECTIONS 3",
+			"SET DEFAULT ROLE `r_read` FOR `app`@`%`"},
+		"SHOW GRANTS FOR `r_read`":                                     {"GRANT USAGE ON *.* TO `r_read`", "GRANT SELECT ON `d1`.* TO `r_read`"},
+		"SHOW CREATE USER 'sock'@'localhost'":                          {"CREATE USER `sock`@`localhost` IDENTIFIED VIA unix_socket"},
+		"SHOW CREATE USER 'n'@'%'":                                     {"CREATE USER `n`@`%`"},
+		"SELECT COUNT(*) FROM mysql.user WHERE User IN ('c', 'r_app')": {"0"},
+	}
+	for q, w := range want {
+		if got := column(t, db, q); strings.Join(got, "\n") != strings.Join(w, "\n") {
+			t.Errorf("%s:\n got %q\nwant %q", q, got, w)
+		}
+	}
+}
+
+func column(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
