@@ -19,26 +19,35 @@ func (o *Options) dumpsUsers() bool {
 	return whole || o.Users || len(o.IncludeUsers) > 0
 }
 
-// dumpUsers writes accounts.json (package accounts) and names it in the metadata.
-func dumpUsers(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata, o *Options) error {
+// dumpUsers writes accounts.json (package accounts) before the snapshot is taken, so that
+// reading thousands of accounts never lengthens the lock (the grant tables are not
+// transactional: no snapshot covers them anyway). It returns the file for the metadata, or
+// nil when the dump includes no accounts.
+func dumpUsers(ctx context.Context, db *sql.DB, o *Options) (*dumpdir.FileInfo, error) {
 	if !o.dumpsUsers() {
-		return nil
+		return nil, nil
 	}
 	c, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer c.Close()
 	f, err := accounts.Read(ctx, c, accounts.Filter{Include: o.IncludeUsers, Exclude: o.ExcludeUsers})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fi, err := f.Write(o.OutDir)
 	if err != nil {
-		return fmt.Errorf("accounts: %w", err)
+		return nil, fmt.Errorf("accounts: %w", err)
 	}
-	meta.Files[fi.Name] = fi
-	meta.AccountsFile = fi.Name
 	o.Log.Info("accounts dumped", "accounts", len(f.Accounts), "public_grants", len(f.PublicGrants), "file", fi.Name)
-	return nil
+	return &fi, nil
+}
+
+// addUsers records the accounts file in the metadata.
+func addUsers(meta *dumpdir.Metadata, fi *dumpdir.FileInfo) {
+	if fi != nil {
+		meta.Files[fi.Name] = *fi
+		meta.AccountsFile = fi.Name
+	}
 }
