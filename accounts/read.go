@@ -171,7 +171,7 @@ func readAccount(ctx context.Context, c *sql.Conn, flavor replication.Flavor, a 
 		a.Create = "CREATE ROLE " + a.Name.String()
 	} else {
 		if err := c.QueryRowContext(ctx, "SHOW CREATE USER "+a.Name.String()).Scan(&a.Create); err != nil {
-			return fmt.Errorf("account %s: SHOW CREATE USER: %w", a.Name, err)
+			return fmt.Errorf("account %s: SHOW CREATE USER: %w: leave it out with --exclude-users, or dump with --no-users", a.Name, err)
 		}
 		if flavor == replication.MySQL {
 			a.Create = stripDefaultRole(a.Create)
@@ -179,7 +179,7 @@ func readAccount(ctx context.Context, c *sql.Conn, flavor replication.Flavor, a 
 	}
 	lines, err := showGrants(ctx, c, a.Name.String())
 	if err != nil {
-		return fmt.Errorf("account %s: %w", a.Name, err)
+		return fmt.Errorf("account %s: %w: leave it out with --exclude-users, or dump with --no-users", a.Name, err)
 	}
 	a.Grants = nil
 	for _, l := range lines {

@@ -45,6 +45,7 @@ type Summary struct {
 // sets the default roles and the grants of PUBLIC.
 type Restore struct {
 	o       RestoreOptions
+	source  replication.Flavor // the dump's
 	target  replication.Flavor
 	version replication.Version
 	current Name          // CURRENT_USER() of the load
@@ -79,7 +80,7 @@ func Prepare(ctx context.Context, c *sql.Conn, f *File, o RestoreOptions) (*Rest
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	r := &Restore{o: o, exists: map[Name]bool{}}
+	r := &Restore{o: o, exists: map[Name]bool{}, source: f.Flavor}
 	var version, current string
 	if err := c.QueryRowContext(ctx, "SELECT @@version, CURRENT_USER()").Scan(&version, &current); err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
@@ -270,25 +271,6 @@ func (r *Restore) Grant(ctx context.Context, c *sql.Conn) error {
 		}
 	}
 	for _, p := range r.plans {
-		who := kindOf(p.Account) + " " + p.Name.String()
-		if p.state != created || !p.Role || r.target != replication.MariaDB || p.resumed {
-			continue
-		}
-		// MariaDB's CREATE ROLE grants the role WITH ADMIN OPTION to its creator, this load:
-		// give it to the source's administrator instead (root, usually), unless that account's
-		// own grants, restored above, already do.
-		if a := p.Admin; a != nil && *a != r.current && !dumped[*a] && r.exists[*a] {
-			if err := run(who, "GRANT "+p.Name.String()+" TO "+a.String()+" WITH ADMIN OPTION"); err != nil {
-				return err
-			}
-		}
-		if p.Admin == nil || *p.Admin != r.current {
-			if err := run(who, "REVOKE "+p.Name.String()+" FROM "+r.current.String()); err != nil {
-				return err
-			}
-		}
-	}
-	for _, p := range r.plans {
 		if p.state != created || len(p.DefaultRoles) == 0 {
 			continue
 		}
@@ -307,6 +289,31 @@ func (r *Restore) Grant(ctx context.Context, c *sql.Conn) error {
 	for _, g := range r.public {
 		if err := run("PUBLIC", g); err != nil {
 			return err
+		}
+	}
+	for _, p := range r.plans {
+		who := kindOf(p.Account) + " " + p.Name.String()
+		if p.state != created || !p.Role || r.target != replication.MariaDB {
+			continue
+		}
+		// MariaDB's CREATE ROLE grants the role WITH ADMIN OPTION to its creator, this load:
+		// give it to the source's administrator instead (root, usually), unless that account's
+		// own grants, restored above, already do. This comes last, so that a crash before the
+		// loader journals the grants leaves the least to redo: a resumed run's role grants
+		// then fail, with warnings, where the REVOKE below took the loading account's admin
+		// option away.
+		if a := p.Admin; a != nil && *a != r.current && !dumped[*a] && r.exists[*a] {
+			if err := run(who, "GRANT "+p.Name.String()+" TO "+a.String()+" WITH ADMIN OPTION"); err != nil {
+				return err
+			}
+		}
+		// A MariaDB source's roles nobody administers, or someone else does, are not left to
+		// this load either. A MySQL source records no administrator (MySQL grants roles by the
+		// ROLE_ADMIN privilege): the loading account keeps it, or nobody could grant the role.
+		if r.source == replication.MariaDB && (p.Admin == nil || *p.Admin != r.current) {
+			if err := run(who, "REVOKE "+p.Name.String()+" FROM "+r.current.String()); err != nil {
+				return err
+			}
 		}
 	}
 	if r.o.Strict && r.sum.GrantsFailed > 0 {
