@@ -97,6 +97,10 @@ func Prepare(ctx context.Context, c *sql.Conn, f *File, o RestoreOptions) (*Rest
 	for _, n := range names {
 		r.exists[n] = true
 	}
+	plugins, err := activePlugins(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	roles := map[Name]bool{}
 	for _, a := range f.Accounts {
 		if a.Role {
@@ -110,8 +114,12 @@ func Prepare(ctx context.Context, c *sql.Conn, f *File, o RestoreOptions) (*Rest
 		}
 		p := &plan{translation: t, resumed: r.o.Done != nil && r.o.Done(t.Name)}
 		r.plans = append(r.plans, p)
+		missing := missingPlugin(t.Create, plugins)
 		switch {
 		case t.skip:
+			p.state = skipped
+		case missing != "" && !p.resumed:
+			r.warn(fmt.Sprintf("%s %s: authentication plugin %s is not loaded on the target: skipped (install it, e.g. INSTALL SONAME 'auth_%s' on MariaDB, and load again)", kindOf(a), t.Name, missing, missing))
 			p.state = skipped
 		case !r.exists[t.Name] || p.resumed:
 		case t.Name == r.current:
@@ -331,4 +339,38 @@ func redact(msg, stmt string) string {
 		}
 	}
 	return msg
+}
+
+// activePlugins returns the names of the target's active authentication plugins (MariaDB
+// manual and MySQL 8.0 manual, "INFORMATION_SCHEMA PLUGINS Table").
+func activePlugins(ctx context.Context, c *sql.Conn) (map[string]bool, error) {
+	rows, err := c.QueryContext(ctx, "SELECT PLUGIN_NAME FROM information_schema.PLUGINS WHERE PLUGIN_TYPE = 'AUTHENTICATION' AND PLUGIN_STATUS = 'ACTIVE'")
+	if err != nil {
+		return nil, fmt.Errorf("accounts: the target's authentication plugins: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out[strings.ToLower(n)] = true
+	}
+	return out, rows.Err()
+}
+
+// missingPlugin returns the first authentication plugin of a CREATE USER that is not among
+// plugins, or "" (also when the statement is CREATE ROLE or does not parse: the server decides).
+func missingPlugin(create string, plugins map[string]bool) string {
+	d, err := parseCreateUser(create)
+	if err != nil {
+		return ""
+	}
+	for _, m := range d.Auth {
+		if m.Plugin != "" && !plugins[m.Plugin] {
+			return m.Plugin
+		}
+	}
+	return ""
 }

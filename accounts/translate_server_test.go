@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -78,6 +79,21 @@ func TestTranslatedRunOnMariaDB(t *testing.T) {
 	}
 	if got := r.Summary(); got != sum {
 		t.Errorf("resumed: summary %+v, want %+v as the first run; warnings:\n%s", got, sum, strings.Join(r.warns, "\n"))
+	}
+	// An account the target refuses to create is a warning naming it, counted as failed, and
+	// with Strict an error; the statement's hash is in neither.
+	bad := &File{Flavor: replication.MariaDB, Accounts: []Account{{Name: Name{"bad", "%"},
+		Create: "CREATE USER `bad`@`%` IDENTIFIED VIA mysql_native_password USING 'not-a-hash-XYZ'"}}}
+	for _, strict := range []bool{false, true} {
+		r, err = Prepare(ctx, c, bad, RestoreOptions{Strict: strict})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = r.Create(ctx, c)
+		if strict != (err != nil) || r.Summary().Failed != 1 || len(r.warns) != 1 ||
+			!strings.Contains(r.warns[0], "account 'bad'@'%': the target refused to create it") || strings.Contains(r.warns[0]+fmt.Sprint(err), "not-a-hash-XYZ") {
+			t.Errorf("strict %v: refused account: err %v, summary %+v, warnings %q", strict, err, r.Summary(), r.warns)
+		}
 	}
 	for q, w := range want {
 		if got := column(t, db, q); strings.Join(got, "\n") != strings.Join(w, "\n") {
