@@ -56,18 +56,20 @@ func translate(a Account, from, to replication.Flavor, roles map[Name]bool) tran
 	warn := func(format string, args ...any) {
 		t.warnings = append(t.warnings, fmt.Sprintf("%s %s: ", kindOf(a), a.Name)+fmt.Sprintf(format, args...))
 	}
+	// roleName is a role's name on the target; false when MariaDB cannot name it (a MySQL
+	// role with a host other than '%').
 	roleName := func(n Name) (Name, bool) {
-		if toMySQL && n.Host == "" {
-			return Name{n.User, "%"}, true
-		}
-		if !toMySQL && n.Host == "%" {
+		switch {
+		case toMySQL:
+			return mysqlName(n), true
+		case n.Host == "%":
 			return Name{n.User, ""}, true
 		}
-		return n, !toMySQL && n.Host != ""
+		return n, n.Host == ""
 	}
 	if a.Role {
 		n, ok := roleName(a.Name)
-		if !ok || n.Host != "" && !toMySQL {
+		if !ok {
 			warn("MariaDB roles have no host: skipped (create it as a role named %s and grant it again)", a.User)
 			t.skip = true
 			return t
@@ -93,7 +95,7 @@ func translate(a Account, from, to replication.Flavor, roles map[Name]bool) tran
 		}
 	}
 	for _, r := range a.DefaultRoles {
-		if n, ok := roleName(r); ok || toMySQL {
+		if n, ok := roleName(r); ok {
 			t.DefaultRoles = append(t.DefaultRoles, n)
 		} else {
 			warn("default role %s has a host, which MariaDB roles lack: not set", r)
