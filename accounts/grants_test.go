@@ -74,6 +74,9 @@ func TestPatterns(t *testing.T) {
 		f.Keep(Name{"tmp1", "%"}) || !f.Keep(Name{"app", "%"}) {
 		t.Error("include root@localhost and %, exclude tmp%: wrong choice")
 	}
+	if f.excluded(Name{"PUBLIC", ""}) || !(Filter{Exclude: []Pattern{mustPattern("PUBLIC")}}).excluded(Name{"PUBLIC", ""}) {
+		t.Error("PUBLIC: excluded without a pattern naming it, or kept with one")
+	}
 }
 
 func TestStripDefaultRole(t *testing.T) {

@@ -121,10 +121,8 @@ type Filter struct {
 
 // Keep reports whether the account is dumped.
 func (f Filter) Keep(n Name) bool {
-	for _, p := range f.Exclude {
-		if p.Match(n) {
-			return false
-		}
+	if f.excluded(n) {
+		return false
 	}
 	if len(f.Include) == 0 {
 		return !IsSystem(n)
@@ -141,4 +139,14 @@ func (f Filter) Keep(n Name) bool {
 func (p Pattern) namesUser(user string) bool {
 	u, _, _, _ := splitPattern(p.text)
 	return u == user
+}
+
+// excluded reports whether an Exclude pattern matches n.
+func (f Filter) excluded(n Name) bool {
+	for _, p := range f.Exclude {
+		if p.Match(n) {
+			return true
+		}
+	}
+	return false
 }

@@ -35,8 +35,11 @@ func Read(ctx context.Context, c *sql.Conn, f Filter) (*File, error) {
 	}
 	for _, a := range accts {
 		if a.IsPublic() {
-			if out.PublicGrants, err = readPublic(ctx, c); err != nil {
-				return nil, err
+			// PUBLIC's grants are dumped unless --exclude-users names PUBLIC.
+			if !f.excluded(a.Name) {
+				if out.PublicGrants, err = readPublic(ctx, c); err != nil {
+					return nil, err
+				}
 			}
 			continue
 		}

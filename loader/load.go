@@ -29,7 +29,7 @@ type Result struct {
 	Elapsed time.Duration
 
 	Accounts accounts.Summary // accounts created, skipped and failed
-	Warnings int              // warnings logged that --users-strict would make failures (accounts, definers)
+	Warnings int              // warnings logged (accounts, definers) that a strict load would make failures
 }
 
 // Run restores the dump in o.Dir into the server cfg reaches:

@@ -16,7 +16,7 @@ func addDumpUserFlags(fs *pflag.FlagSet, o *dumper.Options) func() error {
 	fs.BoolVar(&o.Users, "users", false, "dump accounts, roles and grants in a filtered dump too (a whole-instance dump includes them)")
 	fs.BoolVar(&o.NoUsers, "no-users", false, "dump no accounts")
 	include := fs.StringArray("include-users", nil, "dump only accounts matching user@host (% and _ wildcards; repeat the flag); names system accounts such as root@localhost too")
-	exclude := fs.StringArray("exclude-users", nil, "leave out accounts matching user@host (repeat the flag)")
+	exclude := fs.StringArray("exclude-users", nil, "leave out accounts matching user@host (repeat the flag; PUBLIC leaves out the grants to PUBLIC)")
 	return func() error {
 		var err error
 		if o.IncludeUsers, err = parsePatterns("--include-users", *include); err != nil {
