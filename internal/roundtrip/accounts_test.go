@@ -160,10 +160,11 @@ func TestAccountsRoundTrip(t *testing.T) {
 	noClearText(t, dir, logs.String())
 }
 
-// TestAccountsLoadOptions loads one dump twice as the test's sluice account, which lacks the
-// PROXY privilege: --users-strict refuses it before anything changes; then --overwrite-users
-// replaces an existing account, --definer replaces DEFINERs, the proxy grant is refused with a
-// warning, and the roles CREATE ROLE gave the loading account go to root, as on the source.
+// TestAccountsLoadOptions loads one dump three times as the test's sluice account, which lacks
+// the PROXY privilege: --users-strict refuses it before anything changes; then
+// --overwrite-users replaces an existing account, --definer replaces DEFINERs, the proxy grant
+// is refused with a warning, and the roles CREATE ROLE gave the loading account go to root, as
+// on the source; then --no-users restores no account and --skip-definer drops the DEFINERs.
 func TestAccountsLoadOptions(t *testing.T) {
 	src := testserver.ForTest(t, testserver.Options{NoBinlog: true})
 	dst := testserver.ForTest(t, testserver.Options{NoBinlog: true})
@@ -213,7 +214,7 @@ func TestAccountsLoadOptions(t *testing.T) {
 	if err := loginAs(t, dst, "exists", "ExistsPw-6u!").Ping(); err != nil {
 		t.Errorf("exists@%%: not recreated with the dumped password: %v", err)
 	}
-	rows, err := openRoot(t, dst).Query("SELECT DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'd1'")
+	rows, err := dstRoot.Query("SELECT DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'd1'")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,6 +229,23 @@ func TestAccountsLoadOptions(t *testing.T) {
 	}
 	if views != 2 {
 		t.Errorf("%d views restored, want 2", views)
+	}
+
+	// --no-users restores no account; --skip-definer makes the loading account every definer.
+	Exec(t, dstRoot, "DROP USER 'tls'@'%'", "DROP DATABASE d1")
+	res, err = loader.Run(ctx, Config(dst), loader.Options{Dir: dir, Threads: 2, Log: testLogger(&logs),
+		NoUsers: true, Definers: accounts.Definers{Skip: true}})
+	if err != nil {
+		t.Fatalf("load --no-users --skip-definer: %v", err)
+	}
+	if res.Accounts != (accounts.Summary{}) || res.Warnings != 0 {
+		t.Errorf("--no-users: summary %+v, %d warnings; want none", res.Accounts, res.Warnings)
+	}
+	if err := dstRoot.QueryRow("SELECT COUNT(*) FROM mysql.user WHERE User = 'tls'").Scan(&k); err != nil || k != 0 {
+		t.Errorf("--no-users: tls restored (%d, %v)", k, err)
+	}
+	if err := dstRoot.QueryRow("SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'd1' AND DEFINER LIKE 'sluice@%'").Scan(&k); err != nil || k != 2 {
+		t.Errorf("--skip-definer: %d views defined by the loading account (%v), want 2", k, err)
 	}
 	noClearText(t, dir, logs.String())
 }
