@@ -18,8 +18,10 @@
 //     a warning naming it.
 //   - restore.go: Restore creates roles, then users (before views and routines, so that
 //     DEFINERs exist), grants (after the objects they name), then default roles; an account that
-//     exists is left alone unless overwrite is asked for, one the target refuses is skipped with
-//     a warning, and the summary counts created, skipped and failed accounts.
+//     exists is left alone unless overwrite is asked for, one whose authentication plugin the
+//     target lacks is skipped before anything is loaded, one the target refuses is skipped with
+//     a warning, and the summary counts created, skipped and failed accounts. The account the
+//     load connects as is never dropped or changed.
 //   - definer.go: --skip-definer and --definer, and the check that names definers missing on the
 //     target before anything is loaded.
 package accounts
