@@ -98,7 +98,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	})
 	if err := g.Wait(); err != nil {
 		sy.abortQueued()
-		return nil, err
+		return nil, explainLost(err)
 	}
 	<-schemaDone
 
@@ -129,11 +129,34 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		res.Bytes += f.Size
 	}
 	meta.Finished = time.Now()
-	if err := meta.Write(o.OutDir); err != nil {
-		return nil, fmt.Errorf("metadata: %w", err)
+	if err := writeMetadata(meta, &o); err != nil {
+		return nil, err
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// writeMetadata writes the metadata file, durably and last: the directory is synced before it
+// (every data and schema file's rename is on disk before the file that vouches for them) and
+// after it (its own rename). A crash right after a successful dump therefore leaves a whole dump,
+// and a crash before leaves one without metadata, which the loader refuses. With o.NoSync
+// neither sync is done (an OS crash may then leave either order; the loader refuses a missing
+// or short file by the metadata's sizes and CRC-32C).
+func writeMetadata(meta *dumpdir.Metadata, o *Options) error {
+	if !o.NoSync {
+		if err := o.syncDir(o.OutDir); err != nil {
+			return fmt.Errorf("before writing the metadata: %w", err)
+		}
+	}
+	if err := meta.Write(o.OutDir); err != nil {
+		return fmt.Errorf("metadata: %w", err)
+	}
+	if !o.NoSync {
+		if err := o.syncDir(o.OutDir); err != nil {
+			return fmt.Errorf("after writing the metadata: %w", err)
+		}
+	}
+	return nil
 }
 
 // dumpSchemas writes the schema files on its own connection while the workers dump data, and

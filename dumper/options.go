@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"regexp"
 	"time"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // Formats of data files (--format).
@@ -65,6 +67,9 @@ type Options struct {
 	// driverRows reads rows through go-sql-driver's rows instead of the dumper's own
 	// result-set reader (textproto.go); tests compare the two.
 	driverRows bool
+
+	// syncDir makes the renames in a directory durable: dumpdir.SyncDir, or a test's recorder.
+	syncDir func(dir string) error
 }
 
 func (o *Options) setDefaults() {
@@ -88,5 +93,8 @@ func (o *Options) setDefaults() {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.syncDir == nil {
+		o.syncDir = dumpdir.SyncDir
 	}
 }
