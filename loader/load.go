@@ -82,6 +82,12 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer j.close()
+	if err := verifyFiles(ctx, &o, meta, dbs, plans, j); err != nil {
+		if !o.Resume {
+			j.remove() // nothing was changed: the same command runs afresh once the file is fixed
+		}
+		return nil, err
+	}
 	r, err := newRestore(ctx, db, meta, &o, id, j, plans)
 	if err != nil {
 		return nil, err
