@@ -37,7 +37,7 @@ func verifyFiles(ctx context.Context, o *Options, meta *dumpdir.Metadata, dbs []
 	}
 	return scheduler.Run(ctx, o.Threads, scheduler.Slice(checks), func(ctx context.Context, _ int, c check) error {
 		if err := verify(o.Dir, meta, c.name); err != nil {
-			return &fileError{owner: c.owner, err: err}
+			return &fileError{owner: c.owner, err: err, resume: o.Resume}
 		}
 		return nil
 	})
@@ -45,11 +45,15 @@ func verifyFiles(ctx context.Context, o *Options, meta *dumpdir.Metadata, dbs []
 
 // fileError is a dump file that failed its check, with the table or database it belongs to.
 type fileError struct {
-	owner string
-	err   error
+	owner  string
+	err    error
+	resume bool // --resume: what the interrupted restore loaded stays
 }
 
 func (e *fileError) Error() string {
+	if e.resume {
+		return e.owner + ": " + e.err.Error() + "; nothing more was loaded"
+	}
 	return e.owner + ": " + e.err.Error() + "; nothing was loaded"
 }
 
