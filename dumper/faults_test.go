@@ -30,7 +30,7 @@ func createFaultTable(t *testing.T, d *sql.DB) {
 		"CREATE TABLE small (id INT PRIMARY KEY, v VARCHAR(20))",
 		"INSERT INTO small VALUES (1, 'one'), (2, 'two')",
 		"CREATE TABLE big (id INT PRIMARY KEY, pad CHAR(200) NOT NULL, n BIGINT NOT NULL)",
-		"INSERT INTO big SELECT seq, REPEAT(CHAR(65 + seq % 26), 200), seq * 7 FROM seq_1_to_150000",
+		"INSERT INTO big SELECT seq, REPEAT(CHAR(65 + seq % 26), 200), seq * 7 FROM seq_1_to_"+strconv.Itoa(faultRows),
 		"ANALYZE TABLE big, small")
 }
 
