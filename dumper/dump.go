@@ -164,15 +164,14 @@ func writeMetadata(meta *dumpdir.Metadata, o *Options) error {
 func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string, outputs []*tableOutput, meta *dumpdir.Metadata, o *Options) error {
 	c, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("schema writer: connect: %w", err)
 	}
 	defer c.Close()
 	sw.conn = c
-	if _, err := c.ExecContext(ctx, "SET NAMES utf8mb4"); err != nil {
-		return err
-	}
-	if _, err := c.ExecContext(ctx, "SET SESSION sql_mode = ''"); err != nil {
-		return err
+	for _, q := range []string{"SET NAMES utf8mb4", "SET SESSION sql_mode = ''"} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("schema writer: %s: %w", q, err)
+		}
 	}
 	for _, d := range dbs {
 		md := dumpdir.Database{Name: d}
@@ -233,7 +232,7 @@ func prepareDir(dir string) error {
 func dumpData(ctx context.Context, db *sql.DB, ws *wires, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
 	planner, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("chunk planner: connect: %w", err)
 	}
 	defer planner.Close()
 	for _, q := range workerSession {
@@ -294,7 +293,7 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, sy *syncer, snap *snap
 		}
 	}
 	if err := snap.unlock(ctx); err != nil {
-		return err
+		return fmt.Errorf("releasing the lock: %w", err)
 	}
 	o.Log.Info("lock released", "lock_seconds", snap.lock.Seconds())
 	return run(unlocked)
