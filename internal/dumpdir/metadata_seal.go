@@ -75,6 +75,9 @@ func (m *Metadata) checkFileNames(path string) error {
 			}
 		}
 	}
+	if err := check("[accounts] file", m.AccountsFile); err != nil {
+		return err
+	}
 	for n := range m.Files {
 		if err := check("[files] entry", n); err != nil {
 			return err
