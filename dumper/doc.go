@@ -24,6 +24,6 @@
 //   - data.go, writer.go, tsv.go, syncer.go: a worker streams its chunk into SQL (multi-row
 //     INSERT) or TSV files, compressed or not, numbered per table; a background goroutine
 //     fsyncs and renames finished files, and the metadata file waits for it.
-//   - filter.go: --regex and --ignore-engines; progress.go: the Progress counters the command
-//     line prints.
+//   - filter.go: --regex and --ignore-engines; progress.go: the Progress the command line prints (package
+//     progress).
 package dumper

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/replication"
 	"github.com/sluicedb/sluice/scheduler"
 )
 
@@ -22,6 +23,13 @@ type Result struct {
 	Bytes   int64         // bytes of all files on disk, metadata excluded
 	Lock    time.Duration // how long the global read lock was held
 	Elapsed time.Duration
+
+	// Coordinates are the dumped server's binlog file and position and GTID set at the
+	// snapshot, as the metadata's [source] section records them.
+	Coordinates replication.Coordinates
+	// Warnings counts the warnings logged (see package warning); 0 with Options.Strict, where
+	// the first is an error instead.
+	Warnings int
 }
 
 // Run takes a consistent dump of the server cfg reaches into o.OutDir. The directory must not
@@ -46,14 +54,17 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := loadColumns(ctx, db, tables, !o.NoData); err != nil {
 		return nil, err
 	}
-	var estRows, estBytes int64
+	var dataTables, estRows, estBytes int64
 	for _, t := range tables {
 		if t.Kind == dumpdir.KindTable && !o.NoData {
+			dataTables++
 			estRows += t.EstRows
 			estBytes += t.DataLength
 		}
 	}
-	o.Progress.Estimate(estRows, estBytes)
+	o.counters.Plan(dataTables, estRows, estBytes)
+	stopProgress := o.counters.Go(o.Progress)
+	defer stopProgress()
 	snap, err := takeSnapshot(ctx, db, tables, &o)
 	if err != nil {
 		return nil, err
@@ -103,7 +114,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	<-schemaDone
 
 	meta.LockSeconds = snap.lock.Seconds()
-	res := &Result{Lock: snap.lock}
+	res := &Result{Lock: snap.lock, Coordinates: snap.coords}
 	for i, out := range outputs {
 		t := out.t
 		mt := &meta.Tables[i]
@@ -133,6 +144,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, fmt.Errorf("metadata: %w", err)
 	}
 	res.Elapsed = time.Since(start)
+	res.Warnings = o.warn.Count()
 	return res, nil
 }
 

@@ -15,8 +15,8 @@ var alreadyDone = []uint16{1061, 1826, 1050, 1304, 1359, 1537}
 // addIndexes runs a table's deferred-index ALTERs (one for the ordinary and unique keys, one per
 // FULLTEXT key) on worker w, journalling each. See schema.Split.Indexes.
 func (r *restore) addIndexes(ctx context.Context, w int, p *tablePlan) error {
-	r.c.indexRuns.Add(1)
-	defer r.c.indexRuns.Add(-1)
+	r.c.Running(1)
+	defer r.c.Running(-1)
 	for k, q := range p.split.Indexes {
 		if r.j.has(indexEntry(p, k)) {
 			continue
@@ -34,8 +34,8 @@ func (r *restore) addIndexes(ctx context.Context, w int, p *tablePlan) error {
 // addForeignKeys adds a table's foreign keys (foreign_key_checks is 0 on the session, so the
 // server only records them) and journals it.
 func (r *restore) addForeignKeys(ctx context.Context, w int, p *tablePlan) error {
-	r.c.indexRuns.Add(1)
-	defer r.c.indexRuns.Add(-1)
+	r.c.Running(1)
+	defer r.c.Running(-1)
 	for _, q := range p.split.ForeignKeys {
 		if err := r.ddl(ctx, w, p, "foreign keys", q); err != nil {
 			return err

@@ -26,6 +26,9 @@ type Result struct {
 	Rows    int64 // rows, as the metadata counted them
 	Bytes   int64 // bytes of data files read
 	Elapsed time.Duration
+	// Warnings counts the warnings logged (see package warning); 0 with Options.Strict, where
+	// the first is an error instead.
+	Warnings int
 }
 
 // Run restores the dump in o.Dir into the server cfg reaches:
@@ -101,6 +104,12 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := j.remove(); err != nil {
 		o.Log.Warn("cannot remove the journal", "file", o.Journal, "err", err)
 	}
+	if o.Checksum {
+		// After the journal is gone: a difference is not an interrupted restore to resume.
+		if err := r.checkRows(ctx, r.plans); err != nil {
+			return nil, err
+		}
+	}
 	r.close() // the replica setup below needs two connections of the pool
 	if o.Replicate != nil {
 		if err := setupReplica(ctx, db, meta, &o); err != nil {
@@ -108,6 +117,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		}
 	}
 	res.Elapsed = time.Since(start)
+	res.Warnings = o.warn.Count()
 	return res, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"github.com/sluicedb/sluice/internal/progress"
+	"github.com/sluicedb/sluice/internal/warning"
 	"github.com/sluicedb/sluice/schema"
 )
 
@@ -33,8 +35,11 @@ type Options struct {
 	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal)
 	Checksum     bool              // --checksum: compare row counts with the metadata after the load
 	Replicate    *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
+	Strict       bool              // --strict: a warning (see package warning) is the restore's error instead of a count in Result.Warnings
 	Progress     Progress          // receives progress snapshots; nil for none
 	Log          *slog.Logger
+
+	warn *warning.Counter // the restore's warnings; set by Run
 }
 
 func (o *Options) setDefaults() {
@@ -57,8 +62,9 @@ func (o *Options) setDefaults() {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	o.warn = &warning.Counter{Log: o.Log, Strict: o.Strict}
 	if o.Progress == nil {
-		o.Progress = noProgress{}
+		o.Progress = progress.Nop
 	}
 }
 
