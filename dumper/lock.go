@@ -210,6 +210,7 @@ func takeSnapshot(ctx context.Context, db *sql.DB, tables []*table, o *Options) 
 			return s, fmt.Errorf("--replica-data: %w", err)
 		}
 		if s.replica == nil {
+			s.restart = false // no SQL thread was stopped: there is none to start
 			if err := o.warn.Warn("not_a_replica", "--replica-data: the server is not a replica; no replica source recorded"); err != nil {
 				return s, err
 			}

@@ -85,18 +85,22 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer j.close()
+	// From here on the journal exists: every failure says how to finish the restore.
+	resumable := func(err error) error {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w: restore interrupted", ctx.Err())
+		}
+		return fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
+	}
 	r, err := newRestore(ctx, db, meta, &o, id, j, plans)
 	if err != nil {
-		return nil, err
+		return nil, resumable(err)
 	}
 	defer r.close()
 	res, err := r.run(ctx, dbs)
 	if err != nil {
 		r.killQueries()
-		if ctx.Err() != nil {
-			err = fmt.Errorf("%w: restore interrupted", ctx.Err())
-		}
-		return nil, fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
+		return nil, resumable(err)
 	}
 	if err := dropProgress(ctx, r.main, id); err != nil {
 		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
