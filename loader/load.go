@@ -143,20 +143,9 @@ func checkExisting(ctx context.Context, db *sql.DB, plans []*tablePlan, o *Optio
 	if o.OverwriteTables {
 		return nil
 	}
-	var clash []string
-	for _, p := range plans {
-		if p.t.SchemaFile == "" {
-			continue
-		}
-		var n int
-		err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-			p.target, p.t.Name).Scan(&n)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			clash = append(clash, p.String())
-		}
+	clash, err := existingTables(ctx, db, plans)
+	if err != nil {
+		return err
 	}
 	if len(clash) > 0 {
 		if len(clash) > 5 {
@@ -166,6 +155,27 @@ func checkExisting(ctx context.Context, db *sql.DB, plans []*tablePlan, o *Optio
 			strings.Join(clash, ", "))
 	}
 	return nil
+}
+
+// existingTables returns the plans' tables (and views) that already exist on the target, as
+// target db.table.
+func existingTables(ctx context.Context, db *sql.DB, plans []*tablePlan) ([]string, error) {
+	var clash []string
+	for _, p := range plans {
+		if p.t.SchemaFile == "" {
+			continue
+		}
+		var n int
+		err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+			p.target, p.t.Name).Scan(&n)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			clash = append(clash, p.String())
+		}
+	}
+	return clash, nil
 }
 
 // nonce returns random hex for LOAD DATA reader handler names, which the driver keeps in one
