@@ -330,6 +330,88 @@ func TestOperatorContract(t *testing.T) {
 		}
 	})
 
+	t.Run("dump --dry-run", func(t *testing.T) {
+		dir := filepath.Join(work, "dry")
+		r := source.run("dump", "-B", "shop", "-o", dir, "--dry-run")
+		r.wantExit(t, "dump --dry-run", exitOK)
+		if _, err := os.Stat(dir); err == nil {
+			t.Errorf("dump --dry-run created %s", dir)
+		}
+		for _, w := range []string{"shop.orders", "shop.customers", "shop.audit", "shop.big_orders", "PRIMARY (id)", "none: one scan",
+			"lock       backup-stage", "shop.orders.00000.sql", "problems: none found"} {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("plan lacks %q:\n%s", w, r.stdout)
+			}
+		}
+		if i, j := strings.Index(r.stdout, "shop.orders "), strings.Index(r.stdout, "shop.audit "); i < 0 || j < i {
+			t.Errorf("plan does not list the largest table first:\n%s", r.stdout)
+		}
+		// A full directory and a user without RELOAD: both named.
+		execAll(t, srcDB, "CREATE USER nolock@'%' IDENTIFIED BY 'pw'", "GRANT SELECT, SHOW VIEW ON *.* TO nolock@'%'")
+		weak := *source
+		weak.env = append(slicesClone(source.env), "MYSQL_PWD=pw")
+		x := weak.command("dump", "-B", "shop", "-o", dump, "--dry-run")
+		x.Args[7] = "nolock" // -u
+		out, _ := x.Output()
+		if x.ProcessState.ExitCode() != exitFailure || !strings.Contains(string(out), "lacks the RELOAD privilege") || !strings.Contains(string(out), "not empty") {
+			t.Errorf("dump --dry-run as a user without RELOAD into a full directory: exit %d\n%s", x.ProcessState.ExitCode(), out)
+		}
+	})
+
+	t.Run("load --dry-run", func(t *testing.T) {
+		fresh(t)
+		before := schemas(t, dstDB)
+		r := target.run("load", "-d", dump, "--dry-run")
+		r.wantExit(t, "load --dry-run", exitOK)
+		if after := schemas(t, dstDB); after != before {
+			t.Errorf("load --dry-run changed the target's schemas: %s, then %s", before, after)
+		}
+		if _, err := os.Stat(filepath.Join(dump, "sluice-load.journal")); err == nil {
+			t.Errorf("load --dry-run wrote a journal")
+		}
+		for _, w := range []string{"shop.orders", "shop.customers", "shop.audit", "shop.big_orders", "ALTER TABLE `shop`.`orders` ADD KEY `customer`", "ADD CONSTRAINT", "kept in the CREATE TABLE",
+			"CREATE TABLE `orders` (", "problems: none found"} {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("plan lacks %q:\n%s", w, r.stdout)
+			}
+		}
+		if i := strings.Index(r.stdout, "-- shop.orders"); i < 0 || strings.Contains(r.stdout[i:i+strings.Index(r.stdout[i:], ";")], "KEY `customer`") {
+			t.Errorf("the CREATE TABLE of orders keeps its secondary key:\n%s", r.stdout)
+		}
+		// What would fail: tables that exist, local_infile OFF, a user who cannot create.
+		target.run("load", "-d", dump).wantExit(t, "load", exitOK)
+		execAll(t, dstDB, "SET GLOBAL local_infile = 0")
+		defer execAll(t, dstDB, "SET GLOBAL local_infile = 1")
+		r = target.run("load", "-d", dump, "--dry-run")
+		r.wantExit(t, "load --dry-run onto existing tables", exitFailure)
+		for _, w := range []string{"FAIL  tables already exist: shop.", "WARN  local_infile is OFF"} {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("plan lacks %q:\n%s", w, r.stdout)
+			}
+		}
+		execAll(t, dstDB, "CREATE USER reader@'%' IDENTIFIED BY 'pw'", "GRANT SELECT ON *.* TO reader@'%'")
+		weak := *target
+		weak.env = append(slicesClone(target.env), "MYSQL_PWD=pw")
+		x := weak.command("load", "-d", dump, "-B", "elsewhere", "--source-db", "shop", "-T", "shop.orders,shop.customers", "--dry-run")
+		x.Args[7] = "reader"
+		out, _ := x.Output()
+		if x.ProcessState.ExitCode() != exitFailure || !strings.Contains(string(out), "lacks CREATE on elsewhere") || !strings.Contains(string(out), "lacks INSERT") {
+			t.Errorf("load --dry-run as a user without CREATE: exit %d\n%s", x.ProcessState.ExitCode(), out)
+		}
+	})
+
+	t.Run("load --dry-run: a definer that does not exist", func(t *testing.T) {
+		execAll(t, srcDB, "CREATE DATABASE ghosts", "CREATE TABLE ghosts.t (id INT PRIMARY KEY)",
+			"CREATE DEFINER=`ghost`@`%` VIEW ghosts.v AS SELECT id FROM ghosts.t")
+		dir := filepath.Join(work, "ghosts")
+		source.run("dump", "-B", "ghosts", "-o", dir).wantExit(t, "dump", exitOK)
+		r := target.run("load", "-d", dir, "--dry-run")
+		r.wantExit(t, "load --dry-run of a view whose definer is missing", exitWarnings)
+		if !strings.Contains(r.stdout, "WARN  definer `ghost`@`%` of ghosts.v-schema-view.sql does not exist") {
+			t.Errorf("plan does not name the missing definer:\n%s", r.stdout)
+		}
+	})
+
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		code int
@@ -436,4 +518,20 @@ func copyDir(t *testing.T, from, to string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+func slicesClone(s []string) []string { return append([]string(nil), s...) }
+
+// schemas lists the server's databases and tables, to see that a dry run changed nothing.
+func schemas(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	var out string
+	if err := db.QueryRow("SELECT GROUP_CONCAT(TABLE_SCHEMA, '.', TABLE_NAME ORDER BY 1) FROM information_schema.TABLES").Scan(&out); err != nil {
+		t.Fatal(err)
+	}
+	var dbs string
+	if err := db.QueryRow("SELECT GROUP_CONCAT(SCHEMA_NAME ORDER BY 1) FROM information_schema.SCHEMATA").Scan(&dbs); err != nil {
+		t.Fatal(err)
+	}
+	return dbs + " " + out
 }
