@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -63,7 +64,7 @@ func (s *summary) log(log *slog.Logger, code int, err error) {
 	if err != nil {
 		a = append(a, "err", err.Error())
 	}
-	log.Log(nil, level, "summary", a...) //nolint:staticcheck // a nil context is allowed by slog
+	log.Log(context.Background(), level, "summary", a...)
 }
 
 // round rounds f to n decimals.
