@@ -26,12 +26,13 @@ lint:
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 
-# demo fills a throwaway server with a few hundred MB, dumps it, restores it into another and
-# compares checksums. DATASET and THREADS may be overridden: make demo DATASET=sysbench:4x100k
+# demo fills a throwaway server with a few hundred MB, dumps it, restores it into another with
+# the sluice binary (its progress bar and summary on stderr) and compares checksums. DATASET and
+# THREADS may be overridden: make demo DATASET=sysbench:4x100k
 DATASET ?= indexed:4x400000
 THREADS ?= 2
-demo: deps
-	$(GO) run ./cmd/sluice-demo -dataset $(DATASET) -t $(THREADS)
+demo: deps build
+	$(GO) run ./cmd/sluice-demo -dataset $(DATASET) -t $(THREADS) -sluice bin/sluice
 
 bench: deps build
 	$(GO) run ./cmd/sluice-bench -out bench/results
