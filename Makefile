@@ -4,7 +4,7 @@ GO          ?= go
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build deps test lint demo bench bench-quick clean
+.PHONY: all build deps test lint demo docs bench bench-quick clean
 
 all: build
 
@@ -33,6 +33,11 @@ DATASET ?= indexed:4x400000
 THREADS ?= 2
 demo: deps build
 	$(GO) run ./cmd/sluice-demo -dataset $(DATASET) -t $(THREADS) -sluice bin/sluice
+
+# docs regenerates docs/COMMAND.md from real runs of the sluice binary against two throwaway
+# servers (cmd/sluice-docs), so the pages show what sluice prints today.
+docs: deps build
+	$(GO) run ./cmd/sluice-docs -sluice bin/sluice -out docs
 
 bench: deps build
 	$(GO) run ./cmd/sluice-bench -out bench/results

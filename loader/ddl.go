@@ -52,7 +52,7 @@ func (r *restore) ddl(ctx context.Context, w int, p *tablePlan, what, q string) 
 		return fmt.Errorf("%s: %w", p, err)
 	}
 	start := time.Now()
-	r.o.Log.Info("adding "+what, "table", p.String())
+	r.o.Log.Info("adding deferred definitions", "table", p.String(), "what", what)
 	_, err := c.ExecContext(ctx, q)
 	if err != nil && r.o.Resume && errIs(err, alreadyDone...) {
 		r.o.Log.Info("already added by the interrupted restore", "table", p.String(), "what", what, "err", err)
@@ -61,6 +61,6 @@ func (r *restore) ddl(ctx context.Context, w int, p *tablePlan, what, q string) 
 	if err != nil {
 		return fmt.Errorf("%s: adding %s: %w: try --defer-indexes none if the server rejects the ALTER TABLE", p, what, err)
 	}
-	r.o.Log.Info("added "+what, "table", p.String(), "seconds", time.Since(start).Seconds())
+	r.o.Log.Info("added deferred definitions", "table", p.String(), "what", what, "seconds", time.Since(start).Seconds())
 	return nil
 }

@@ -48,11 +48,9 @@ func dryRunDump(ctx context.Context, cfg conn.Config, o dumper.Options, u *ui, s
 		}
 		fmt.Fprintf(t, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", i+1, pt.Name, pt.Kind, orDash(pt.Engine), pt.EstRows,
 			humanBytes(pt.EstBytes), key, chunks, join(pt.Files))
-		if pt.Kind == "table" {
-			s.tables++
-			s.rows += pt.EstRows
-			s.bytes += pt.EstBytes
-		}
+		s.tables++ // tables, views and sequences, as a dump's summary counts them
+		s.rows += pt.EstRows
+		s.bytes += pt.EstBytes
 	}
 	t.Flush()
 	var ps []problem

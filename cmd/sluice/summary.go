@@ -52,8 +52,10 @@ func (s *summary) log(log *slog.Logger, code int, err error) {
 	if s.dir != "" {
 		a = append(a, "dir", s.dir)
 	}
-	a = append(a, "tables", s.tables, "rows", s.rows, "bytes", s.bytes, "seconds", round(s.elapsed.Seconds(), 3),
-		"rows_per_second", int64(perSecond(s.rows, s.elapsed)), "mb_per_second", mbPerSecond(s.bytes, s.elapsed))
+	a = append(a, "tables", s.tables, "rows", s.rows, "bytes", s.bytes, "seconds", round(s.elapsed.Seconds(), 3))
+	if !s.dryRun { // a dry run's rows and bytes are the plan's estimates
+		a = append(a, "rows_per_second", int64(perSecond(s.rows, s.elapsed)), "mb_per_second", mbPerSecond(s.bytes, s.elapsed))
+	}
 	if s.command == "dump" {
 		a = append(a, "lock_seconds", round(s.lock.Seconds(), 3))
 	}
