@@ -54,15 +54,16 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := loadColumns(ctx, db, tables, !o.NoData); err != nil {
 		return nil, err
 	}
-	var dataTables, estRows, estBytes int64
+	var estRows, estBytes int64
 	for _, t := range tables {
 		if t.Kind == dumpdir.KindTable && !o.NoData {
-			dataTables++
 			estRows += t.EstRows
 			estBytes += t.DataLength
 		}
 	}
-	o.counters.Plan(dataTables, estRows, estBytes)
+	// Tables are not counted: a table's chunks, split further while they are read, finish in
+	// any order, and rows and bytes tell the progress.
+	o.counters.Plan(0, estRows, estBytes)
 	stopProgress := o.counters.Go(o.Progress)
 	defer stopProgress()
 	snap, err := takeSnapshot(ctx, db, tables, &o)

@@ -63,8 +63,8 @@ func TestFiltersAndLocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := progress.done; p.RowsDone != res.Rows || p.RowsDone != 55 || p.BytesDone == 0 || p.Rows == 0 || p.Tables != 2 {
-		t.Errorf("progress %+v, result %d rows: want 55 rows counted, 2 tables and an estimate", p, res.Rows)
+	if p := progress.done; p.RowsDone != res.Rows || p.RowsDone != 55 || p.BytesDone == 0 || p.Rows == 0 {
+		t.Errorf("progress %+v, result %d rows: want 55 rows counted and an estimate", p, res.Rows)
 	}
 	got := tables(dir)
 	if len(got) != 2 || got["keep1"] != 50 || got["keep2"] != 5 {

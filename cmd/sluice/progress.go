@@ -76,13 +76,13 @@ func (p *printer) draw(s progress.Snapshot, done bool) {
 		return progressbar.NewOptions64(max(s.Bytes, s.BytesDone, 1), progressbar.OptionSetWriter(w),
 			progressbar.OptionShowBytes(true), progressbar.OptionSetPredictTime(true),
 			progressbar.OptionSetWidth(25), progressbar.OptionThrottle(250*time.Millisecond),
-			progressbar.OptionSetElapsedTime(true))
+			progressbar.OptionSetElapsedTime(true), progressbar.OptionSetDescription(describe(p.command, s)))
 	}, func(b *progressbar.ProgressBar) bool {
 		if s.BytesDone > b.GetMax64() {
 			b.ChangeMax64(s.BytesDone) // the estimate was low: stay at 100 %, never past it
 		}
-		b.Describe(describe(p.command, s))
 		b.Set64(s.BytesDone)
+		b.Describe(describe(p.command, s))
 		if done {
 			b.Exit()
 			fmt.Fprintln(p.ui.stderr.w)
@@ -94,7 +94,10 @@ func (p *printer) draw(s progress.Snapshot, done bool) {
 
 // describe is the text before the bar: tables, rows and their rate, index builds.
 func describe(command string, s progress.Snapshot) string {
-	d := fmt.Sprintf("%s: tables %d/%d, %d rows (%.0f rows/s)", command, s.TablesDone, s.Tables, s.RowsDone, perSecond(s.RowsDone, s.Elapsed))
+	d := fmt.Sprintf("%s: %d rows (%.0f rows/s)", command, s.RowsDone, perSecond(s.RowsDone, s.Elapsed))
+	if s.Tables > 0 {
+		d = fmt.Sprintf("%s: tables %d/%d, %d rows (%.0f rows/s)", command, s.TablesDone, s.Tables, s.RowsDone, perSecond(s.RowsDone, s.Elapsed))
+	}
 	if s.Running > 0 {
 		d += fmt.Sprintf(", %d index builds", s.Running)
 	}
@@ -103,9 +106,13 @@ func describe(command string, s progress.Snapshot) string {
 
 // progressAttrs are a progress log record's attributes.
 func progressAttrs(command string, s progress.Snapshot) []any {
-	a := []any{"command", command, "tables_done", s.TablesDone, "tables", s.Tables, "rows", s.RowsDone, "est_rows", s.Rows,
+	a := []any{"command", command}
+	if s.Tables > 0 {
+		a = append(a, "tables_done", s.TablesDone, "tables", s.Tables)
+	}
+	a = append(a, "rows", s.RowsDone, "est_rows", s.Rows,
 		"bytes", s.BytesDone, "est_bytes", s.Bytes, "percent", percent(s.BytesDone, s.Bytes),
-		"rows_per_second", int64(perSecond(s.RowsDone, s.Elapsed)), "mb_per_second", mbPerSecond(s.BytesDone, s.Elapsed)}
+		"rows_per_second", int64(perSecond(s.RowsDone, s.Elapsed)), "mb_per_second", mbPerSecond(s.BytesDone, s.Elapsed))
 	if s.Running > 0 {
 		a = append(a, "index_builds", s.Running)
 	}
