@@ -6,7 +6,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/loader"
+	"github.com/sluicedb/sluice/replication"
 	"github.com/sluicedb/sluice/schema"
 )
 
@@ -105,5 +107,21 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 		return s, err
 	}
 	s.tables, s.rows, s.bytes, s.elapsed, s.warnings = int64(res.Tables), res.Rows, res.Bytes, res.Elapsed, res.Warnings
+	s.coords = dumpCoordinates(l.Dir)
 	return s, nil
+}
+
+// dumpCoordinates returns the dumped server's binlog coordinates and GTID set as the dump's
+// metadata records them, for the summary: what the restored data is consistent with. It is
+// nil when the metadata holds none.
+func dumpCoordinates(dir string) *replication.Coordinates {
+	meta, err := dumpdir.ReadMetadata(dir)
+	if err != nil {
+		return nil
+	}
+	c, _, err := loader.ReplicaCoordinates(meta, true)
+	if err != nil {
+		return nil
+	}
+	return &c
 }
