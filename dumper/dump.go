@@ -66,6 +66,10 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	o.counters.Plan(0, estRows, estBytes)
 	stopProgress := o.counters.Go(o.Progress)
 	defer stopProgress()
+	users, err := dumpUsers(ctx, db, &o)
+	if err != nil {
+		return nil, err
+	}
 	snap, err := takeSnapshot(ctx, db, tables, &o)
 	if err != nil {
 		return nil, err
@@ -78,6 +82,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if snap.replica != nil {
 		meta.ReplicaSource = snap.replica.MetadataKeys()
 	}
+	addUsers(meta, users)
 	outputs := make([]*tableOutput, 0, len(tables))
 	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
 	for _, t := range tables {

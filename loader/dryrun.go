@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/privs"
@@ -24,6 +25,9 @@ type Plan struct {
 	Views     []string       // target db.view, created after the data
 	Triggers  []string       // triggers files, run after the views
 	PostFiles []string       // routines and events files, one per database, run last
+	Accounts  []string       // accounts and roles of the dump's accounts file to create ('user'@'host'), before the views
+	// AccountsNote says why no accounts are restored, when the dump has some ("" otherwise).
+	AccountsNote string
 	// Problems are what would make Run fail (Fatal) or finish with warnings, each naming the
 	// fix. Empty when the dry run found nothing.
 	Problems []Problem
@@ -92,6 +96,27 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 		p.Databases = append(p.Databases, o.target(d.Name))
 		if d.PostFile != "" && len(o.Tables) == 0 {
 			p.PostFiles = append(p.PostFiles, d.PostFile)
+		}
+	}
+	// Accounts: restored with the whole dump only, as prepareUsers decides.
+	var creates map[[2]string]bool
+	if meta.AccountsFile != "" {
+		partial := len(o.Tables) > 0 || o.SourceDB != "" || o.TargetDB != ""
+		switch {
+		case o.NoUsers:
+			p.AccountsNote = "--no-users"
+		case partial:
+			p.AccountsNote = "not restored by a restore of some databases or tables (-T, --source-db, -B)"
+		default:
+			f, err := accounts.ReadFile(o.Dir, meta.Files[meta.AccountsFile])
+			if err != nil {
+				return nil, err
+			}
+			creates = map[[2]string]bool{}
+			for _, a := range f.Accounts {
+				p.Accounts = append(p.Accounts, a.Name.String())
+				creates[[2]string{a.User, a.Host}] = true
+			}
 		}
 	}
 	var data []*tablePlan
@@ -192,6 +217,9 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 		need("CREATE ROUTINE", "creating the routines needs")
 		need("EVENT", "creating the events needs")
 	}
+	if len(p.Accounts) > 0 && !privs.Has(grants, "CREATE USER", "") {
+		fail("the user lacks CREATE USER, which restoring the dump's %d accounts needs: GRANT CREATE USER ON *.* TO the user, or --no-users", len(p.Accounts))
+	}
 	if !privs.Has(grants, "CREATE", progressDB) {
 		fail("the user lacks CREATE on %s, the resume progress table's database: GRANT ALL ON `%s`.* TO the user", progressDB, progressDB)
 	}
@@ -208,17 +236,18 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 	}
 
 	// Definers: they must exist, and the user may only name others with SET USER or SUPER.
-	if err := checkDefiners(ctx, c, &o, meta, plans, dbs, grants, fail, warn); err != nil {
+	if err := planDefiners(ctx, c, &o, meta, plans, dbs, grants, creates, fail, warn); err != nil {
 		warn("cannot check the definers: %v", err)
 	}
 	return p, nil
 }
 
-// checkDefiners reads the DEFINER of every view, trigger, routine and event in the restore and
-// reports those missing on the target (the object would fail when used: ERROR 1449) and, when
+// planDefiners reads the DEFINER of every view, trigger, routine and event in the restore and
+// reports those missing on the target and not among the accounts the restore creates (the
+// object would fail when used: ERROR 1449) and, when
 // the user lacks SET USER and SUPER, those that are not the user (the CREATE would fail).
-func checkDefiners(ctx context.Context, c *sql.Conn, o *Options, meta *dumpdir.Metadata, plans []*tablePlan, dbs []dumpdir.Database,
-	grants map[string]bool, fail, warn func(string, ...any)) error {
+func planDefiners(ctx context.Context, c *sql.Conn, o *Options, meta *dumpdir.Metadata, plans []*tablePlan, dbs []dumpdir.Database,
+	grants map[string]bool, creates map[[2]string]bool, fail, warn func(string, ...any)) error {
 	var files []string
 	for _, tp := range plans {
 		if tp.t.Kind == dumpdir.KindView && tp.t.SchemaFile != "" {
@@ -235,6 +264,13 @@ func checkDefiners(ctx context.Context, c *sql.Conn, o *Options, meta *dumpdir.M
 	}
 	users := map[[2]string][]string{} // definer: files naming it
 	var order [][2]string
+	switch {
+	case o.Definers.Skip: // every object runs as the loading user
+		files = nil
+	case o.Definers.Replace != nil: // every object runs as this one
+		u := [2]string{o.Definers.Replace.User, o.Definers.Replace.Host}
+		users[u], order, files = []string{"--definer"}, [][2]string{u}, nil
+	}
 	for _, f := range files {
 		stmts, err := readScript(o.Dir, meta, f)
 		if err != nil {
@@ -266,7 +302,7 @@ func checkDefiners(ctx context.Context, c *sql.Conn, o *Options, meta *dumpdir.M
 			return fmt.Errorf("reading mysql.user: %w", err)
 		}
 		name := fmt.Sprintf("`%s`@`%s`", u[0], u[1])
-		if n == 0 {
+		if n == 0 && !creates[u] {
 			warn("definer %s of %s does not exist on the target: those objects would fail when used (ERROR 1449): create the account first", name, strings.Join(short(users[u]), ", "))
 		}
 		if !setUser && u[0]+"@"+u[1] != current {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 )
@@ -26,8 +27,10 @@ type Result struct {
 	Rows    int64 // rows, as the metadata counted them
 	Bytes   int64 // bytes of data files read
 	Elapsed time.Duration
-	// Warnings counts the warnings logged (see package warning); 0 with Options.Strict, where
-	// the first is an error instead.
+
+	Accounts accounts.Summary // accounts created, skipped and failed
+	// Warnings counts the warnings logged (accounts, definers, local_infile OFF: see package
+	// warning) that Options.Strict would have made failures.
 	Warnings int
 }
 
@@ -85,6 +88,13 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer j.close()
+	users, warnings, err := prepareUsers(ctx, db, meta, dbs, plans, &o, j)
+	if err != nil {
+		if !o.Resume {
+			j.remove()
+		}
+		return nil, err
+	}
 	// From here on the journal exists: every failure says how to finish the restore.
 	resumable := func(err error) error {
 		if ctx.Err() != nil {
@@ -97,6 +107,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, resumable(err)
 	}
 	defer r.close()
+	r.users = users
 	res, err := r.run(ctx, dbs)
 	if err != nil {
 		r.killQueries()
@@ -120,8 +131,8 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 			return nil, fmt.Errorf("the data is restored, but %w: fix that and attach the replica by hand with the statements `sluice replication-sql -d %s` prints", err, o.Dir)
 		}
 	}
+	res.Warnings += warnings + o.warn.Count()
 	res.Elapsed = time.Since(start)
-	res.Warnings = o.warn.Count()
 	return res, nil
 }
 

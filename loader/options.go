@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/warning"
 	"github.com/sluicedb/sluice/schema"
@@ -35,9 +36,16 @@ type Options struct {
 	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal)
 	Checksum     bool              // --checksum: compare row counts with the metadata after the load
 	Replicate    *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
-	Strict       bool              // --strict: a warning (see package warning) is the restore's error instead of a count in Result.Warnings
-	Progress     Progress          // receives progress snapshots; nil for none
-	Log          *slog.Logger
+
+	// Accounts (package accounts) are restored when the whole dump is: roles and users before
+	// the views and routines, grants after them, default roles last.
+	NoUsers        bool              // --no-users: restore no accounts
+	OverwriteUsers bool              // --overwrite-users: drop and recreate accounts that exist (never the loading account)
+	UsersStrict    bool              // --users-strict: any account warning (left alone, skipped, refused) fails the load
+	Definers       accounts.Definers // --skip-definer, --definer: what views, routines, triggers and events run as
+	Strict         bool              // --strict: a warning (see package warning) is the restore's error instead of a count in Result.Warnings
+	Progress       Progress          // receives progress snapshots; nil for none
+	Log            *slog.Logger
 
 	warn *warning.Counter // the restore's warnings; set by Run
 }

@@ -44,6 +44,8 @@ type dumpOptions struct {
 	regex    string // -x
 	lockWait int    // --lock-wait-timeout, seconds
 	dryRun   bool
+
+	userFlags func() error // checks the account flags (flags_users.go)
 }
 
 func (o *dumpOptions) addFlags(fs *flagSet) {
@@ -83,6 +85,7 @@ func (o *dumpOptions) addFlags(fs *flagSet) {
 	fs.group("replication", func(fs *pflag.FlagSet) {
 		fs.BoolVar(&d.ReplicaData, "replica-data", false, "dumping a replica: stop its SQL thread and record its source's position")
 	})
+	fs.group("accounts", func(fs *pflag.FlagSet) { o.userFlags = addDumpUserFlags(fs, d) })
 }
 
 // check turns the flags into dumper.Options and a resolved connection.
@@ -90,6 +93,9 @@ func (o *dumpOptions) check(fs *flagSet) error {
 	d := &o.dump
 	if d.OutDir == "" {
 		return usageError{errString("-o DIR is required")}
+	}
+	if err := o.userFlags(); err != nil {
+		return err
 	}
 	var err error
 	if d.Compression, err = dumpdir.ParseCompression(o.compress); err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/loader"
@@ -40,6 +41,8 @@ type loadOptions struct {
 	deferIdx string // --defer-indexes
 	repl     *replicationFlags
 	dryRun   bool
+
+	userFlags func() error // checks the account and definer flags (flags_users.go)
 }
 
 func (o *loadOptions) addFlags(fs *flagSet) {
@@ -68,6 +71,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.BoolVarP(&l.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
 		fs.BoolVarP(&l.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
 	})
+	fs.group("accounts", func(fs *pflag.FlagSet) { o.userFlags = addLoadUserFlags(fs, l) })
 	fs.group("replication", func(fs *pflag.FlagSet) { o.repl = addReplicationFlags(fs, true) })
 }
 
@@ -77,7 +81,13 @@ func (o *loadOptions) check(fs *flagSet) error {
 	if l.Dir == "" {
 		return usageError{errString("-d DIR is required")}
 	}
+	if err := o.userFlags(); err != nil {
+		return err
+	}
 	var err error
+	if l.Strict {
+		l.UsersStrict = true // --strict covers the account warnings too
+	}
 	if l.DeferIndexes, err = schema.ParseDeferMode(o.deferIdx); err != nil {
 		return usageError{err}
 	}
@@ -108,6 +118,9 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 	}
 	s.tables, s.rows, s.bytes, s.elapsed, s.warnings = int64(res.Tables), res.Rows, res.Bytes, res.Elapsed, res.Warnings
 	s.coords = dumpCoordinates(l.Dir)
+	if u := res.Accounts; u != (accounts.Summary{}) {
+		s.accounts = &u
+	}
 	return s, nil
 }
 

@@ -46,7 +46,12 @@ func dryRunLoad(ctx context.Context, cfg conn.Config, o loader.Options, u *ui, s
 			fmt.Fprintf(w, "%s;\n", q)
 		}
 	}
-	fmt.Fprintf(w, "\nafter the data:\n  views     %s\n  triggers  %s\n  routines and events  %s\n", join(p.Views), join(p.Triggers), join(p.PostFiles))
+	accts := join(p.Accounts)
+	if p.AccountsNote != "" {
+		accts = "none: " + p.AccountsNote
+	}
+	fmt.Fprintf(w, "\nafter the data:\n  accounts  %s (before the views; their grants after the routines)\n  views     %s\n  triggers  %s\n  routines and events  %s\n",
+		accts, join(p.Views), join(p.Triggers), join(p.PostFiles))
 	var ps []problem
 	for _, pr := range p.Problems {
 		ps = append(ps, problem{pr.Fatal, pr.Message})

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/replication"
 )
@@ -24,6 +25,7 @@ type summary struct {
 	lock     time.Duration            // dump: how long the global read lock was held
 	coords   *replication.Coordinates // dump: the snapshot's binlog coordinates and GTID set
 	warnings int
+	accounts *accounts.Summary // load: the accounts restored; nil when none were
 }
 
 // fromSnapshot fills the counts the run did not report from s, the last progress snapshot:
@@ -61,6 +63,9 @@ func (s *summary) log(log *slog.Logger, code int, err error) {
 	}
 	if c := s.coords; c != nil {
 		a = append(a, "binlog_file", c.File, "binlog_position", c.Position, "gtid_set", c.GTIDSet)
+	}
+	if u := s.accounts; u != nil {
+		a = append(a, "accounts_created", u.Created, "accounts_skipped", u.Skipped, "accounts_failed", u.Failed)
 	}
 	a = append(a, "warnings", s.warnings)
 	if err != nil {
