@@ -75,3 +75,20 @@ func unavailable(t testing.TB, format string, args ...any) {
 	}
 	t.Skipf(format, args...)
 }
+
+// ClusterForTest starts a Galera cluster for t (StartCluster) and stops it in t.Cleanup. If
+// the cluster cannot start, the test fails when CI is "true" and is skipped otherwise.
+func ClusterForTest(t testing.TB, opts ClusterOptions) *Cluster {
+	t.Helper()
+	c, err := StartCluster(context.Background(), opts)
+	if err != nil {
+		unavailable(t, "start MariaDB Galera test cluster: %v", err)
+		return nil
+	}
+	t.Cleanup(func() {
+		if err := c.Stop(); err != nil {
+			t.Errorf("stop MariaDB Galera test cluster: %v", err)
+		}
+	})
+	return c
+}
