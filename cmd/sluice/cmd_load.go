@@ -23,7 +23,7 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.StringVar(&o.SourceDB, "source-db", "", "restore only this database of the dump")
 	fs.StringSliceVarP(&o.Tables, "tables-list", "T", nil, "restore only these tables, as db.table (comma-separated or repeated)")
 	fs.IntVar(&o.QueriesPerTx, "queries-per-transaction", 1000, "INSERT statements per transaction")
-	fs.Int64Var(&o.MaxTxBytes, "max-transaction-bytes", 64<<20, "bytes of INSERT statements per transaction (keep under a Galera or Group Replication write-set limit)")
+	fs.Int64Var(&o.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
 	fs.BoolVar(&o.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
 	fs.StringVar(&o.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+")")
 	fs.BoolVar(&o.Checksum, "checksum", false, "compare each table's row count with the dump's after loading")
