@@ -27,19 +27,19 @@ type Options struct {
 	// loads (1,000 tables of 3 rows: 6.1 s with every index deferred, myloader 2.9 s). 0 defers
 	// in every table; the command line's default is 10,000.
 	DeferMinRows int64
-	QueriesPerTx int               // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
+	QueriesPerTx int // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
 	// MaxTxBytes (--max-transaction-bytes) bounds every data transaction: the bytes of its
 	// rows' text (SQL or TSV) plus 64 per row. 0 reads the bound from the target's limits
 	// (wsrep_max_ws_size, group_replication_transaction_size_limit, max_binlog_cache_size: a
 	// quarter of the lowest, at most 64 MiB; see txbound.go). A tsv file is loaded in as many
 	// LOAD DATA transactions as the bound needs, cut at row boundaries.
 	MaxTxBytes int64
-	Resume       bool              // --resume: finish an interrupted restore recorded in the journal
-	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal)
-	Checksum     bool              // --checksum: compare row counts with the metadata after the load
-	Replicate    *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
-	Progress     Progress          // receives progress snapshots; nil for none
-	Log          *slog.Logger
+	Resume     bool              // --resume: finish an interrupted restore recorded in the journal
+	Journal    string            // --journal: the resume journal (default Dir/sluice-load.journal)
+	Checksum   bool              // --checksum: compare row counts with the metadata after the load
+	Replicate  *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
+	Progress   Progress          // receives progress snapshots; nil for none
+	Log        *slog.Logger
 }
 
 func (o *Options) setDefaults() {
