@@ -1,0 +1,207 @@
+package roundtrip
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sluicedb/sluice/bench"
+	"github.com/sluicedb/sluice/dumper"
+	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/testserver"
+	"github.com/sluicedb/sluice/loader"
+)
+
+// galeraWSSize is the cluster's wsrep_max_ws_size in the Galera tests: the limit the issue
+// was found with (a sysbench dump then failed with "Maximum writeset size exceeded").
+const galeraWSSize = 32 << 20
+
+// TestGalera loads dumps into a real 3-node MariaDB Galera cluster whose write-set limit
+// (wsrep_max_ws_size 32 MiB) is smaller than one data file, with no transaction flag: the
+// loader must read the limit and keep every transaction under it, in every load path (SQL
+// as LOAD DATA, SQL as INSERTs, zstd tsv as LOAD DATA), and every node must then equal the
+// source. Then a node is killed mid-load and the load resumed on a survivor. One cluster
+// serves every subtest (starting one takes 10-60 s).
+func TestGalera(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a 3-node Galera cluster and loads 3 x 40 MB")
+	}
+	ctx := context.Background()
+	c := testserver.ClusterForTest(t, testserver.ClusterOptions{MaxWSSize: galeraWSSize})
+	src := testserver.ForTest(t, testserver.Options{})
+	if _, err := bench.Generate(ctx, Open(t, src, ""), bench.Dataset{Kind: bench.KindSysbench, Tables: 1, Rows: 200000, Seed: 1, Database: "sb"}, 2); err != nil {
+		t.Fatal(err)
+	}
+	sqlDir := t.TempDir() + "/sql"
+	tsvDir := t.TempDir() + "/tsv"
+	for _, d := range []dumper.Options{{OutDir: sqlDir}, {OutDir: tsvDir, Format: dumper.FormatTSV, Compression: "zstd"}} {
+		d.Databases, d.Threads = []string{"sb"}, 2
+		if _, err := dumper.Run(ctx, Config(src), d); err != nil {
+			t.Fatalf("dump %s: %v", d.OutDir, err)
+		}
+		requireFileOver(t, d.OutDir, galeraWSSize)
+	}
+
+	// A control: with transactions over the limit, the cluster refuses the load. This is what
+	// the bound prevents, and it shows the limit is in force.
+	t.Run("over the limit fails", func(t *testing.T) {
+		_, err := loader.Run(ctx, Config(c.Nodes[0]), loader.Options{Dir: tsvDir, TargetDB: "g_over", Threads: 2, MaxTxBytes: 256 << 20,
+			Journal: t.TempDir() + "/journal"})
+		if err == nil || !strings.Contains(err.Error(), "writeset") {
+			t.Fatalf("a 40 MB LOAD DATA into a cluster with a 32 MiB write-set limit: %v, want Maximum writeset size exceeded", err)
+		}
+	})
+
+	var plain, galera time.Duration
+	for _, tc := range []struct {
+		name, dir, db string
+		node          int
+		localInfile   bool
+	}{
+		{"sql as LOAD DATA", sqlDir, "g_sql", 0, true},
+		{"sql as INSERT", sqlDir, "g_ins", 1, false},
+		{"tsv zstd", tsvDir, "g_tsv", 2, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			node := c.Nodes[tc.node]
+			if !tc.localInfile {
+				setLocalInfile(t, Open(t, node, ""), false)
+			}
+			var logs strings.Builder
+			start := time.Now()
+			if _, err := loader.Run(ctx, Config(node), loader.Options{Dir: tc.dir, TargetDB: tc.db, Threads: 2, Checksum: true, Log: testLogger(&logs)}); err != nil {
+				t.Fatalf("load into node %d: %v\n%s", tc.node+1, err, logs.String())
+			}
+			if tc.name == "sql as LOAD DATA" {
+				galera = time.Since(start)
+			}
+			if !strings.Contains(logs.String(), "from=\"wsrep_max_ws_size 33554432 / 4\"") {
+				t.Errorf("the transaction bound was not taken from wsrep_max_ws_size:\n%s", logs.String())
+			}
+			if strings.Contains(logs.String(), "local_infile is OFF") == tc.localInfile {
+				t.Errorf("local_infile %v, but the log says otherwise:\n%s", tc.localInfile, logs.String())
+			}
+			for _, n := range c.Nodes {
+				syncWait(t, n)
+				Equal(t, src, "sb", n, tc.db)
+			}
+		})
+	}
+
+	// The same dump into a plain server (the source, under another name), for the log: how much
+	// the cluster's replication and certification cost.
+	start := time.Now()
+	if _, err := loader.Run(ctx, Config(src), loader.Options{Dir: sqlDir, TargetDB: "plain", Threads: 2}); err != nil {
+		t.Fatal(err)
+	}
+	plain = time.Since(start)
+	t.Logf("40 MB sql dump as LOAD DATA, 2 threads: Galera (3 nodes, 8 MiB transactions) %.1f s, plain server %.1f s (one run on a shared machine: noisy)",
+		galera.Seconds(), plain.Seconds())
+
+	t.Run("node killed mid-load", func(t *testing.T) { testGaleraNodeKilled(t, c, src, sqlDir) })
+}
+
+// testGaleraNodeKilled loads into node 2, kills it (SIGKILL) once part of a file is committed,
+// and resumes the load on node 1 with --resume: the progress table, replicated with the data,
+// tells the survivor exactly which rows are in.
+func testGaleraNodeKilled(t *testing.T, c *testserver.Cluster, src *testserver.Server, dir string) {
+	ctx := context.Background()
+	journal := t.TempDir() + "/journal"
+	o := loader.Options{Dir: dir, TargetDB: "g_kill", Threads: 2, MaxTxBytes: 1 << 20, Journal: journal}
+	done := make(chan error, 1)
+	go func() {
+		_, err := loader.Run(ctx, Config(c.Nodes[1]), o)
+		done <- err
+	}()
+	watch := Open(t, c.Nodes[0], "")
+	deadline := time.After(2 * time.Minute)
+	for partial := false; !partial; {
+		select {
+		case err := <-done:
+			t.Fatalf("the load ended before the node was killed: %v", err)
+		case <-deadline:
+			t.Fatal("no file was ever partly loaded")
+		case <-time.After(20 * time.Millisecond):
+		}
+		var n int
+		partial = watch.QueryRow("SELECT COUNT(*) FROM _sluice_load.progress WHERE NOT done AND statements > 0").Scan(&n) == nil && n > 0
+	}
+	if err := c.Nodes[1].Kill(); err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	if err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Fatalf("load into a killed node: %v, want an error saying to --resume", err)
+	}
+	t.Logf("node 2 killed: %v", firstLine(err.Error()))
+	for _, i := range []int{0, 2} {
+		if err := c.Nodes[i].WaitSynced(ctx, 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o.Resume, o.Checksum = true, true
+	if _, err := loader.Run(ctx, Config(c.Nodes[0]), o); err != nil {
+		t.Fatalf("--resume on node 1: %v", err)
+	}
+	for _, i := range []int{0, 2} {
+		syncWait(t, c.Nodes[i])
+		Equal(t, src, "sb", c.Nodes[i], "g_kill")
+	}
+}
+
+// requireFileOver fails the test unless the dump in dir has a data file of more than n bytes
+// once decompressed: loaded in one transaction, it would cross the limit.
+func requireFileOver(t *testing.T, dir string, n int64) {
+	t.Helper()
+	meta, err := dumpdir.ReadMetadata(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var largest int64
+	for _, tb := range meta.Tables {
+		for _, name := range tb.DataFiles {
+			f, err := dumpdir.Open(dir, name, tb.Compression)
+			if err != nil {
+				t.Fatal(err)
+			}
+			size, err := io.Copy(io.Discard, f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			largest = max(largest, size)
+		}
+	}
+	if largest <= n {
+		t.Fatalf("%s: the largest data file has %d bytes, not over %d: the test would not cross the write-set limit", dir, largest, n)
+	}
+}
+
+// setLocalInfile sets the server's local_infile for the test and back to ON after it.
+func setLocalInfile(t *testing.T, db *sql.DB, on bool) {
+	t.Helper()
+	v := map[bool]string{true: "1", false: "0"}
+	Exec(t, db, "SET GLOBAL local_infile = "+v[on])
+	t.Cleanup(func() { db.Exec("SET GLOBAL local_infile = 1") })
+}
+
+// syncWait waits until node n has applied every write set the cluster committed before the
+// call (wsrep_sync_wait makes a read wait for that; MariaDB manual, "wsrep_sync_wait").
+func syncWait(t *testing.T, n *testserver.Server) {
+	t.Helper()
+	db := Open(t, n, "")
+	db.SetMaxOpenConns(1)
+	Exec(t, db, "SET SESSION wsrep_sync_wait = 1")
+	var x int
+	if err := db.QueryRow("SELECT COUNT(*) FROM information_schema.SCHEMATA").Scan(&x); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
