@@ -30,9 +30,25 @@ func TestGalera(t *testing.T) {
 		t.Skip("starts a 3-node Galera cluster and loads 3 x 40 MB")
 	}
 	ctx := context.Background()
-	c := testserver.ClusterForTest(t, testserver.ClusterOptions{MaxWSSize: galeraWSSize})
+	// The cluster starts while the source is filled and dumped.
+	began := time.Now()
+	var c *testserver.Cluster
+	var clusterErr error
+	ready := make(chan struct{})
+	go func() {
+		c, clusterErr = testserver.StartCluster(ctx, testserver.ClusterOptions{MaxWSSize: galeraWSSize})
+		close(ready)
+	}()
+	t.Cleanup(func() {
+		<-ready
+		if c != nil {
+			if err := c.Stop(); err != nil {
+				t.Errorf("stop the Galera cluster: %v", err)
+			}
+		}
+	})
 	src := testserver.ForTest(t, testserver.Options{})
-	if _, err := bench.Generate(ctx, Open(t, src, ""), bench.Dataset{Kind: bench.KindSysbench, Tables: 1, Rows: 200000, Seed: 1, Database: "sb"}, 2); err != nil {
+	if _, err := bench.Generate(ctx, Open(t, src, ""), bench.Dataset{Kind: bench.KindSysbench, Tables: 1, Rows: 250000, Seed: 1, Database: "sb"}, 2); err != nil {
 		t.Fatal(err)
 	}
 	sqlDir := t.TempDir() + "/sql"
@@ -44,6 +60,12 @@ func TestGalera(t *testing.T) {
 		}
 		requireFileOver(t, d.OutDir, galeraWSSize)
 	}
+	t.Logf("source generated and dumped in %.1f s", time.Since(began).Seconds())
+	<-ready
+	if clusterErr != nil {
+		testserver.Unavailable(t, "start MariaDB Galera test cluster: %v", clusterErr)
+	}
+	t.Logf("cluster ready after %.1f s", time.Since(began).Seconds())
 
 	// A control: with transactions over the limit, the cluster refuses the load. This is what
 	// the bound prevents, and it shows the limit is in force.

@@ -67,6 +67,13 @@ func SharedTestdataDir() (string, error) {
 	}
 }
 
+// Unavailable fails t under CI=true and skips it otherwise, with the reason: for a test that
+// starts its servers itself (StartCluster in the background, say).
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	unavailable(t, format, args...)
+}
+
 // unavailable fails t under CI=true and skips it otherwise.
 func unavailable(t testing.TB, format string, args ...any) {
 	t.Helper()
