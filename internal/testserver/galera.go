@@ -271,7 +271,9 @@ func (s *Server) writeDefaultsFile(args []string) ([]string, error) {
 
 // galeraArgs are the wsrep options of node i (MariaDB manual, "Configuring MariaDB Galera
 // Cluster"). The short evs timeouts let the survivors of a killed node drop it within seconds
-// instead of the default 5-15 s.
+// instead of the default 5-15 s; the long causal read timeout lets a wsrep_sync_wait read wait
+// for a node that is tens of seconds behind (flow control lets it queue 16 write sets, which
+// on a loaded machine take that long to apply).
 func galeraArgs(name string, i int, p galeraPorts, members string, sqlPort int, maxWS int64) []string {
 	provider := []string{
 		"gmcast.listen_addr=tcp://127.0.0.1:" + strconv.Itoa(p.gcomm),
@@ -280,6 +282,7 @@ func galeraArgs(name string, i int, p galeraPorts, members string, sqlPort int, 
 		"evs.suspect_timeout=PT3S",
 		"evs.inactive_timeout=PT6S",
 		"evs.install_timeout=PT6S",
+		"repl.causal_read_timeout=PT120S",
 	}
 	a := []string{
 		"--wsrep-on=ON",
@@ -296,6 +299,7 @@ func galeraArgs(name string, i int, p galeraPorts, members string, sqlPort int, 
 		"--binlog-format=ROW",
 		"--default-storage-engine=InnoDB",
 		"--innodb-autoinc-lock-mode=2",
+		"--wsrep-slave-threads=2",
 	}
 	if maxWS > 0 {
 		a = append(a, "--wsrep-max-ws-size="+strconv.FormatInt(maxWS, 10))
