@@ -21,8 +21,9 @@ import (
 const GaleraProvider = "/usr/lib/galera/libgalera_smm.so"
 
 // syncTimeout bounds how long a joining node may take to receive its state transfer and
-// reach Synced.
-const syncTimeout = 120 * time.Second
+// reach Synced. Even an IST goes through the SST script, which takes 20-30 s on 2 idle cores
+// and over 60 s on loaded ones.
+const syncTimeout = 240 * time.Second
 
 // ClusterOptions configures a throwaway Galera cluster started by StartCluster.
 type ClusterOptions struct {
@@ -307,7 +308,7 @@ func galeraArgs(name string, i int, p galeraPorts, members string, sqlPort int, 
 	return a
 }
 
-// WaitSynced waits (up to 120 s or ctx) until s reports wsrep_local_state_comment Synced in a
+// WaitSynced waits (up to 240 s or ctx) until s reports wsrep_local_state_comment Synced in a
 // primary component of size nodes.
 func (s *Server) WaitSynced(ctx context.Context, nodes int) error {
 	ctx, cancel := context.WithTimeout(ctx, syncTimeout)

@@ -225,9 +225,13 @@ func (s *Server) launch(ctx context.Context, opts Options) error {
 }
 
 // waitReady polls the unix socket until the server answers a ping, the process
-// exits, ctx ends or readyTimeout passes.
+// exits, ctx ends or readyTimeout passes (syncTimeout for a Galera node).
 func (s *Server) waitReady(ctx context.Context, exited <-chan struct{}) error {
-	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	timeout := readyTimeout
+	if s.galera != nil {
+		timeout = syncTimeout // a joiner answers only once its state transfer is done
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	db, err := s.rootDB()
 	if err != nil {
@@ -247,7 +251,7 @@ func (s *Server) waitReady(ctx context.Context, exited <-chan struct{}) error {
 		case <-exited:
 			return fmt.Errorf("testserver: mariadbd exited: %w", err)
 		case <-ctx.Done():
-			return fmt.Errorf("testserver: mariadbd on %s not ready after %s: %w (last ping: %v)", s.Socket, readyTimeout, ctx.Err(), err)
+			return fmt.Errorf("testserver: mariadbd on %s not ready after %s: %w (last ping: %v)", s.Socket, timeout, ctx.Err(), err)
 		case <-tick.C:
 		}
 	}
