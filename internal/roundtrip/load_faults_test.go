@@ -86,7 +86,7 @@ func TestLoadFaults(t *testing.T) {
 		name := duplicateLastInsert(t, dir)
 		for _, localInfile := range []bool{true, false} {
 			if !localInfile {
-				setLocalInfile(t, watch, false)
+				SetLocalInfile(t, watch, false)
 			}
 			db := "f_dup_" + map[bool]string{true: "loaddata", false: "insert"}[localInfile]
 			_, err := loader.Run(ctx, Config(dst), loader.Options{Dir: dir, TargetDB: db, Threads: 2, Journal: t.TempDir() + "/journal"})
@@ -203,4 +203,9 @@ func copyDir(t *testing.T, from, to string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
 }

@@ -1,8 +1,7 @@
-package roundtrip
+package galeratest
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"os"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/sluicedb/sluice/bench"
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/roundtrip"
 	"github.com/sluicedb/sluice/internal/testserver"
 	"github.com/sluicedb/sluice/loader"
 )
@@ -53,7 +53,7 @@ func TestGalera(t *testing.T) {
 		{Kind: bench.KindSysbench, Tables: 1, Rows: 330000, Seed: 1, Database: "sb"}, // 37 MB of tsv, 47 MB of SQL
 		{Kind: bench.KindIndexed, Tables: 2, Rows: 30000, Seed: 3, Database: "small"},
 	} {
-		if _, err := bench.Generate(ctx, Open(t, src, ""), d, 2); err != nil {
+		if _, err := bench.Generate(ctx, roundtrip.Open(t, src, ""), d, 2); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -62,12 +62,12 @@ func TestGalera(t *testing.T) {
 	smallDir := t.TempDir() + "/small"
 	for _, d := range []dumper.Options{{OutDir: sqlDir}, {OutDir: tsvDir, Format: dumper.FormatTSV, Compression: "zstd"}} {
 		d.Databases, d.Threads = []string{"sb"}, 2
-		if _, err := dumper.Run(ctx, Config(src), d); err != nil {
+		if _, err := dumper.Run(ctx, roundtrip.Config(src), d); err != nil {
 			t.Fatalf("dump %s: %v", d.OutDir, err)
 		}
 		requireFileOver(t, d.OutDir, galeraWSSize)
 	}
-	if _, err := dumper.Run(ctx, Config(src), dumper.Options{OutDir: smallDir, Databases: []string{"small"}, Threads: 2, Format: dumper.FormatTSV}); err != nil {
+	if _, err := dumper.Run(ctx, roundtrip.Config(src), dumper.Options{OutDir: smallDir, Databases: []string{"small"}, Threads: 2, Format: dumper.FormatTSV}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("source generated and dumped in %.1f s", time.Since(began).Seconds())
@@ -80,7 +80,7 @@ func TestGalera(t *testing.T) {
 	// A control: with transactions over the limit, the cluster refuses the load. This is what
 	// the bound prevents, and it shows the limit is in force.
 	t.Run("over the limit fails", func(t *testing.T) {
-		_, err := loader.Run(ctx, Config(c.Nodes[0]), loader.Options{Dir: tsvDir, TargetDB: "g_over", Threads: 2, MaxTxBytes: 256 << 20,
+		_, err := loader.Run(ctx, roundtrip.Config(c.Nodes[0]), loader.Options{Dir: tsvDir, TargetDB: "g_over", Threads: 2, MaxTxBytes: 256 << 20,
 			Journal: t.TempDir() + "/journal"})
 		if err == nil || !strings.Contains(err.Error(), "writeset") {
 			t.Fatalf("a 37 MB LOAD DATA into a cluster with a 32 MiB write-set limit: %v, want Maximum writeset size exceeded", err)
@@ -100,11 +100,11 @@ func TestGalera(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			node := c.Nodes[tc.node]
 			if !tc.localInfile {
-				setLocalInfile(t, Open(t, node, ""), false)
+				roundtrip.SetLocalInfile(t, roundtrip.Open(t, node, ""), false)
 			}
 			var logs strings.Builder
 			start := time.Now()
-			if _, err := loader.Run(ctx, Config(node), loader.Options{Dir: tc.dir, TargetDB: tc.db, Threads: 2, Checksum: true, Log: testLogger(&logs)}); err != nil {
+			if _, err := loader.Run(ctx, roundtrip.Config(node), loader.Options{Dir: tc.dir, TargetDB: tc.db, Threads: 2, Checksum: true, Log: roundtrip.Logger(&logs)}); err != nil {
 				t.Fatalf("load into node %d: %v\n%s", tc.node+1, err, logs.String())
 			}
 			if tc.name == "sql as LOAD DATA" {
@@ -118,7 +118,7 @@ func TestGalera(t *testing.T) {
 			}
 			for _, n := range c.Nodes {
 				syncWait(t, n)
-				Equal(t, src, "sb", n, tc.db)
+				roundtrip.Equal(t, src, "sb", n, tc.db)
 			}
 		})
 	}
@@ -127,7 +127,7 @@ func TestGalera(t *testing.T) {
 	// another name), for the log: what the cluster's replication and certification cost.
 	if os.Getenv("SLUICE_GALERA_MEASURE") != "" {
 		start := time.Now()
-		if _, err := loader.Run(ctx, Config(src), loader.Options{Dir: sqlDir, TargetDB: "plain", Threads: 2}); err != nil {
+		if _, err := loader.Run(ctx, roundtrip.Config(src), loader.Options{Dir: sqlDir, TargetDB: "plain", Threads: 2}); err != nil {
 			t.Fatal(err)
 		}
 		plain = time.Since(start)
@@ -147,10 +147,10 @@ func testGaleraNodeKilled(t *testing.T, c *testserver.Cluster, src *testserver.S
 	o := loader.Options{Dir: dir, TargetDB: "g_kill", Threads: 2, MaxTxBytes: 64 << 10, Journal: journal}
 	done := make(chan error, 1)
 	go func() {
-		_, err := loader.Run(ctx, Config(c.Nodes[1]), o)
+		_, err := loader.Run(ctx, roundtrip.Config(c.Nodes[1]), o)
 		done <- err
 	}()
-	watch := Open(t, c.Nodes[1], "")
+	watch := roundtrip.Open(t, c.Nodes[1], "")
 	deadline := time.After(2 * time.Minute)
 	for partial := false; !partial; {
 		select {
@@ -170,19 +170,19 @@ func testGaleraNodeKilled(t *testing.T, c *testserver.Cluster, src *testserver.S
 	if err == nil || !strings.Contains(err.Error(), "--resume") {
 		t.Fatalf("load into a killed node: %v, want an error saying to --resume", err)
 	}
-	t.Logf("node 2 killed: %v", firstLine(err.Error()))
+	t.Logf("node 2 killed: %s", strings.SplitN(err.Error(), "\n", 2)[0])
 	for _, i := range []int{0, 2} {
 		if err := c.Nodes[i].WaitSynced(ctx, 2); err != nil {
 			t.Fatal(err)
 		}
 	}
 	o.Resume, o.Checksum = true, true
-	if _, err := loader.Run(ctx, Config(c.Nodes[0]), o); err != nil {
+	if _, err := loader.Run(ctx, roundtrip.Config(c.Nodes[0]), o); err != nil {
 		t.Fatalf("--resume on node 1: %v", err)
 	}
 	for _, i := range []int{0, 2} {
 		syncWait(t, c.Nodes[i])
-		Equal(t, src, "small", c.Nodes[i], "g_kill")
+		roundtrip.Equal(t, src, "small", c.Nodes[i], "g_kill")
 	}
 }
 
@@ -214,23 +214,15 @@ func requireFileOver(t *testing.T, dir string, n int64) {
 	}
 }
 
-// setLocalInfile sets the server's local_infile for the test and back to ON after it.
-func setLocalInfile(t *testing.T, db *sql.DB, on bool) {
-	t.Helper()
-	v := map[bool]string{true: "1", false: "0"}
-	Exec(t, db, "SET GLOBAL local_infile = "+v[on])
-	t.Cleanup(func() { db.Exec("SET GLOBAL local_infile = 1") })
-}
-
 // syncWait waits (up to 5 minutes) until node n has applied every write set the cluster
 // committed before the call: wsrep_sync_wait makes a read wait for that (MariaDB manual,
 // "wsrep_sync_wait"), or fail with a lock wait timeout after repl.causal_read_timeout, when
 // the read is tried again.
 func syncWait(t *testing.T, n *testserver.Server) {
 	t.Helper()
-	db := Open(t, n, "")
+	db := roundtrip.Open(t, n, "")
 	db.SetMaxOpenConns(1)
-	Exec(t, db, "SET SESSION wsrep_sync_wait = 1")
+	roundtrip.Exec(t, db, "SET SESSION wsrep_sync_wait = 1")
 	for end := time.Now().Add(5 * time.Minute); ; {
 		var x int
 		err := db.QueryRow("SELECT COUNT(*) FROM information_schema.SCHEMATA").Scan(&x)
@@ -241,9 +233,4 @@ func syncWait(t *testing.T, n *testserver.Server) {
 			t.Fatalf("node on port %d never caught up: %v", n.Port, err)
 		}
 	}
-}
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
 }
