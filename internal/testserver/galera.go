@@ -47,10 +47,10 @@ type ClusterOptions struct {
 }
 
 // Cluster is a running throwaway MariaDB Galera cluster: Nodes[0] bootstrapped it
-// (--wsrep-new-cluster) and the others joined it by a mariabackup state transfer (SST). Every
-// node listens on 127.0.0.1 only: its SQL port (Server.Port), group communication port, IST
-// port and SST port are free ports picked at start. The accounts (root, and the sluice user
-// with Nodes[0]'s password) are the same on every node, copied by the SST.
+// (--wsrep-new-cluster) and the others joined it (see StartCluster). Every node listens on
+// 127.0.0.1 only: its SQL port (Server.Port), group communication port, IST port and SST port
+// are free ports picked at start. The accounts (root, and the sluice user with Nodes[0]'s
+// password) are the same on every node, copied with node 1's datadir or by the SST.
 type Cluster struct {
 	Name  string // wsrep_cluster_name, random per cluster
 	Nodes []*Server
@@ -65,10 +65,11 @@ type galeraPorts struct{ gcomm, ist, sst int }
 // what it started and the error carries the failing node's error log tail.
 //
 // Node 1 bootstraps the cluster (--wsrep-new-cluster) and gets the accounts. Without opts.SST
-// it is then shut down and its datadir copied to the other nodes, which join with the same
-// state and need no transfer (about 10 s on 2 cores); with opts.SST the others start empty
-// and receive node 1's state by mariabackup SST, one after the other (the SST script alone
-// sleeps 10 s; about 35-60 s per joiner on 2 cores, so only a test of the SST should ask).
+// it is then shut down, its datadir copied to the other nodes and bootstrapped again, and the
+// others join together with its state, needing only an IST of the view changes since (which
+// still runs the SST script: 20-30 s on 2 idle cores, 60-120 s on loaded ones). With opts.SST
+// the others start empty and receive node 1's state by mariabackup SST, one after the other
+// (the script alone sleeps 10 s; 35-90 s per joiner on 2 cores).
 func StartCluster(ctx context.Context, opts ClusterOptions) (*Cluster, error) {
 	if opts.Nodes == 0 {
 		opts.Nodes = 3
