@@ -12,6 +12,10 @@
 // object-storage tests and benchmarks, the same way: a temporary directory, 127.0.0.1, a free
 // port, random root credentials; MinIO.Env points the AWS SDK at it, and Stop removes it all.
 //
-// ForTest, MinIOForTest and SharedTestdata follow the house rule: with CI=true a test that cannot get its
+// StartCluster (galera.go) starts a MariaDB Galera cluster of such servers (galera-4,
+// wsrep_sst_method=mariabackup, every port on 127.0.0.1), and Kill and Restart (restart.go)
+// crash and restart a server on its datadir, for fault tests.
+//
+// ForTest, MinIOForTest, ClusterForTest and SharedTestdata follow the house rule: with CI=true a test that cannot get its
 // server or data fails, otherwise it is skipped with the reason.
 package testserver
