@@ -73,6 +73,8 @@ type Table struct {
 	Bytes          int64    // bytes of data files on disk
 	LoadClause     string   // tsv only: the LOAD DATA field/line clause the files were written for
 	CharacterSet   string   // character set of the data files' text
+	Checksum       string   // algorithm of Chunks' checksums (package checksum's Algorithm); "" when not checksummed
+	Chunks         []Chunk  // with Checksum: every chunk the dumper read, together all the table's rows
 }
 
 func quote(s string) string { return strconv.Quote(s) }
@@ -119,7 +121,9 @@ func (m *Metadata) Write(dir string) error {
 		for i, c := range t.Columns {
 			cols[i] = quote(c)
 		}
-		fmt.Fprintf(&b, "columns = %s\ndata_files = %s\n\n", strings.Join(cols, " "), strings.Join(t.DataFiles, " "))
+		fmt.Fprintf(&b, "columns = %s\ndata_files = %s\n", strings.Join(cols, " "), strings.Join(t.DataFiles, " "))
+		writeChunks(&b, &t)
+		b.WriteString("\n")
 	}
 	names := make([]string, 0, len(m.Files))
 	for n := range m.Files {
@@ -190,6 +194,7 @@ func ReadMetadata(dir string) (*Metadata, error) {
 				DataFiles: strings.Fields(s.Key("data_files").String()),
 			}
 			t.Columns = p.quotedList(s, "columns")
+			p.readChunks(s, &t)
 			m.Tables = append(m.Tables, t)
 		}
 	}
