@@ -76,4 +76,3 @@ func TestChunkChecksums(t *testing.T) {
 		})
 	}
 }
-

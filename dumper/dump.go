@@ -10,8 +10,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/checksum"
+	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/scheduler"
 )

@@ -15,9 +15,9 @@ import (
 // tableOutput collects what the workers dumping one table's chunks wrote: file names (numbered
 // from one counter, so chunks never collide), rows and bytes.
 type tableOutput struct {
-	t     *table
-	mu    sync.Mutex
-	next  int
+	t      *table
+	mu     sync.Mutex
+	next   int
 	files  []dumpdir.FileInfo
 	rows   int64
 	chunks []dumpdir.Chunk // each chunk read, with its checksum and key range

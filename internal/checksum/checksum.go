@@ -27,7 +27,9 @@ type Sum struct {
 }
 
 // String is "ROWS CRC", as metadata records it.
-func (s Sum) String() string { return strconv.FormatInt(s.Rows, 10) + " " + strconv.FormatUint(s.CRC, 10) }
+func (s Sum) String() string {
+	return strconv.FormatInt(s.Rows, 10) + " " + strconv.FormatUint(s.CRC, 10)
+}
 
 // Add adds the checksum of other rows to s.
 func (s *Sum) Add(o Sum) {
