@@ -25,7 +25,10 @@ type Result struct {
 	Files   int   // data files loaded
 	Rows    int64 // rows, as the metadata counted them
 	Bytes   int64 // bytes of data files read
-	Elapsed time.Duration
+	// Warnings counts what --strict would make a failure: with --checksum warn, the chunks
+	// that differ from the dump (each logged).
+	Warnings int
+	Elapsed  time.Duration
 }
 
 // Run restores the dump in o.Dir into the server cfg reaches:
@@ -36,8 +39,10 @@ type Result struct {
 //     o.MaxTxBytes bytes (tsv files: one LOAD DATA LOCAL each); a table's deferred indexes are
 //     built as soon as its data is in, while other tables load (at most o.IndexThreads at once),
 //     and its foreign keys once the tables they reference are indexed (package scheduler);
-//  3. views, triggers, routines and events; then, with o.Checksum, row counts are compared with
-//     the metadata, and with o.Replicate the target is attached to the source.
+//  3. views, triggers, routines and events; then, unless o.Checksum is ChecksumSkip, every
+//     chunk's checksum is recomputed on the target and compared with the dump's (a difference
+//     is a *ChecksumError, exit code 3, or with ChecksumWarn a warning), and with o.Replicate
+//     the target is attached to the source.
 //
 // It refuses an incomplete dump and, without o.OverwriteTables or o.Resume, tables that already
 // exist, before changing anything. Every file is checked against its recorded checksum before

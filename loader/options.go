@@ -31,7 +31,7 @@ type Options struct {
 	MaxTxBytes   int64             // --max-transaction-bytes: bytes of INSERT statements per transaction (default 64 MiB); a tsv file is always one transaction
 	Resume       bool              // --resume: finish an interrupted restore recorded in the journal
 	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal)
-	Checksum     bool              // --checksum: compare row counts with the metadata after the load
+	Checksum     ChecksumMode      // --checksum: recompute each chunk's checksum on the target and compare with the dump's (default ChecksumFail)
 	Replicate    *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
 	Progress     Progress          // receives progress snapshots; nil for none
 	Log          *slog.Logger
@@ -50,6 +50,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.MaxTxBytes < 1 {
 		o.MaxTxBytes = 64 << 20
+	}
+	if o.Checksum == "" {
+		o.Checksum = ChecksumFail
 	}
 	if o.Journal == "" {
 		o.Journal = filepath.Join(o.Dir, JournalName)

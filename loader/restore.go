@@ -139,8 +139,8 @@ func (r *restore) run(ctx context.Context, dbs []dumpdir.Database) (*Result, err
 	if err := r.createPostData(ctx, views, dbs); err != nil {
 		return nil, err
 	}
-	if r.o.Checksum {
-		if err := r.checkRows(ctx, tables); err != nil {
+	if r.o.Checksum != ChecksumSkip {
+		if err := r.verifyChecksums(ctx, tables, res); err != nil {
 			return nil, err
 		}
 	}

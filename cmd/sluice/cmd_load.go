@@ -26,7 +26,7 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.Int64Var(&o.MaxTxBytes, "max-transaction-bytes", 64<<20, "bytes of INSERT statements per transaction (keep under a Galera or Group Replication write-set limit)")
 	fs.BoolVar(&o.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
 	fs.StringVar(&o.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+")")
-	fs.BoolVar(&o.Checksum, "checksum", false, "compare each table's row count with the dump's after loading")
+	checksumMode := fs.String("checksum", string(loader.ChecksumFail), "after loading, recompute each chunk's checksum on the target: fail (exit 3 on a difference), warn or skip")
 	fs.BoolVarP(&o.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
 	fs.BoolVarP(&o.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
 	repl := addReplicationFlags(fs, true)
@@ -38,6 +38,9 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	var err error
 	if o.DeferIndexes, err = schema.ParseDeferMode(*deferIdx); err != nil {
+		return usageError{err}
+	}
+	if o.Checksum, err = loader.ParseChecksumMode(*checksumMode); err != nil {
 		return usageError{err}
 	}
 	if cfg, err = cfg.Resolve(fs.Changed); err != nil {
@@ -53,6 +56,6 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	log.Info("load complete", "dir", o.Dir, "tables", res.Tables, "files", res.Files, "rows", res.Rows,
-		"bytes", res.Bytes, "seconds", res.Elapsed.Seconds())
+		"bytes", res.Bytes, "warnings", res.Warnings, "seconds", res.Elapsed.Seconds())
 	return nil
 }

@@ -1,6 +1,7 @@
 // Command sluice dumps and restores MySQL and MariaDB databases in parallel. The subcommands
 // live one per file (cmd_dump.go, cmd_load.go); this file maps errors to exit codes:
-// 0 success, 1 failure, 2 bad usage.
+// 0 success, 1 failure, 2 bad usage, 3 verification found differences (an error with
+// ExitCode() int).
 package main
 
 import (
@@ -66,6 +67,7 @@ func run(args []string) int {
 		}
 		err := c.run(ctx, args[1:], log)
 		var ue usageError
+		var coded interface{ ExitCode() int } // 3: verification found differences (conventions)
 		switch {
 		case err == nil:
 			return 0
@@ -74,6 +76,9 @@ func run(args []string) int {
 		case errors.As(err, &ue):
 			fmt.Fprintf(os.Stderr, "sluice %s: %v\n", c.name, err)
 			return 2
+		case errors.As(err, &coded):
+			fmt.Fprintf(os.Stderr, "sluice %s: %v\n", c.name, err)
+			return coded.ExitCode()
 		default:
 			fmt.Fprintf(os.Stderr, "sluice %s: %v\n", c.name, err)
 			return 1
