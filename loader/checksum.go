@@ -2,7 +2,6 @@ package loader
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -85,29 +84,27 @@ func (r *restore) verifyChecksums(ctx context.Context, plans []*tablePlan, res *
 			checks = append(checks, chunkCheck{p: p, n: i, cols: cols})
 		}
 	}
-	conns := make([]*sql.Conn, r.o.Threads)
-	defer func() {
-		for _, c := range conns {
-			if c != nil {
-				c.Close()
-			}
-		}
-	}()
+	ready := make([]bool, r.o.Threads) // worker w's connection has checksum.Session set
 	var mu sync.Mutex
 	err := scheduler.Run(ctx, r.o.Threads, scheduler.Slice(checks), func(ctx context.Context, w int, c chunkCheck) error {
-		if conns[w] == nil {
-			conn, err := checksumConn(ctx, r.db)
-			if err != nil {
-				return fmt.Errorf("--checksum: %w", err)
+		conn, err := r.conn(ctx, w)
+		if err != nil {
+			return err
+		}
+		if !ready[w] {
+			for _, q := range checksum.Session {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("--checksum: %s: %w", q, err)
+				}
 			}
-			conns[w] = conn
+			ready[w] = true
 		}
 		ch := c.p.t.Chunks[c.n]
 		want, err := checksum.ParseSum(ch.Sum)
 		if err != nil {
 			return fmt.Errorf("--checksum: %s chunk %d: %w: the metadata file is corrupt", c.p, c.n, err)
 		}
-		got, err := checksum.Run(ctx, conns[w], c.p.target, c.p.t.Name, c.cols, ch.Where)
+		got, err := checksum.Run(ctx, conn, c.p.target, c.p.t.Name, c.cols, ch.Where)
 		if err != nil {
 			return fmt.Errorf("--checksum: %s chunk %d: %w", c.p, c.n, err)
 		}
@@ -139,21 +136,6 @@ func rangeText(where string) string {
 		return "whole table"
 	}
 	return "where " + where
-}
-
-// checksumConn opens a connection with checksum.Session set.
-func checksumConn(ctx context.Context, db *sql.DB) (*sql.Conn, error) {
-	c, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, q := range checksum.Session {
-		if _, err := c.ExecContext(ctx, q); err != nil {
-			c.Close()
-			return nil, fmt.Errorf("%s: %w", q, err)
-		}
-	}
-	return c, nil
 }
 
 // checkRows compares a restored table's row count with the one the dump recorded, for dumps

@@ -100,6 +100,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		}
 		return nil, fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
 	}
+	// The load is complete: what the checksums find is reported, and a new load starts afresh.
+	var verr error
+	if o.Checksum != ChecksumSkip {
+		verr = r.verifyChecksums(ctx, r.plans, res)
+	}
 	if err := dropProgress(ctx, r.main, id); err != nil {
 		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
 	}
@@ -107,6 +112,12 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		o.Log.Warn("cannot remove the journal", "file", o.Journal, "err", err)
 	}
 	r.close() // the replica setup below needs two connections of the pool
+	if verr != nil {
+		if _, ok := verr.(*ChecksumError); ok {
+			return nil, verr
+		}
+		return nil, fmt.Errorf("the data is restored, but %w", verr)
+	}
 	if o.Replicate != nil {
 		if err := setupReplica(ctx, db, meta, &o); err != nil {
 			return nil, fmt.Errorf("the data is restored, but %w: fix that and attach the replica by hand with the statements `sluice replication-sql -d %s` prints", err, o.Dir)
