@@ -21,10 +21,10 @@ import (
 
 // Result summarises a finished restore.
 type Result struct {
-	Tables  int   // tables, views and sequences created
-	Files   int   // data files loaded
-	Rows    int64 // rows, as the metadata counted them
-	Bytes   int64 // bytes of data files read
+	Tables int   // tables, views and sequences created
+	Files  int   // data files loaded
+	Rows   int64 // rows, as the metadata counted them
+	Bytes  int64 // bytes of data files read
 	// Warnings counts what --strict would make a failure: with --checksum warn, the chunks
 	// that differ from the dump (each logged).
 	Warnings int
