@@ -29,6 +29,7 @@ func commands() []command {
 	return []command{
 		{"dump", "take a consistent dump of a server into a directory", runDump},
 		{"load", "restore a dump directory into a server", runLoad},
+		{"verify", "compare the tables of two live servers (or a replica with its source) by chunked checksums", runVerify},
 		{"replication-sql", "print the statements that attach a restored server to its source", runReplicationSQL},
 	}
 }
