@@ -122,7 +122,9 @@ func sums(ctx context.Context, w *worker, s span) (src, tgt checksum.Sum, took t
 }
 
 // sub is the difference of two checksums: the rows of a range less those of a part of it.
-func sub(a, b checksum.Sum) checksum.Sum { return checksum.Sum{Rows: a.Rows - b.Rows, CRC: a.CRC - b.CRC} }
+func sub(a, b checksum.Sum) checksum.Sum {
+	return checksum.Sum{Rows: a.Rows - b.Rows, CRC: a.CRC - b.CRC}
+}
 
 // bisect narrows a span whose checksums differ (src on the source, tgt on the target) to ranges
 // of at most o.BisectRows rows on either side, and reports each range that differs. It cuts at

@@ -13,10 +13,11 @@
 // upper key, the rows on each side.
 //
 // Live replica (Options.Replica, MariaDB): a brief FLUSH TABLES WITH READ LOCK on the source
-// while every worker starts a consistent snapshot and the GTID position G is read; the target's
-// SQL thread is then run START SLAVE SQL_THREAD UNTIL master_gtid_pos = G, the workers start
-// their snapshots on the target once it has stopped there, and the SQL thread is started again
-// at once, also when verify fails or is interrupted. Writes on the source never stop for longer
+// while every worker starts a consistent snapshot and the GTID position G is read (the target's
+// replication stopped just before, so that it cannot pass G); the target then runs START SLAVE
+// UNTIL master_gtid_pos = G, the workers start their snapshots on the target once it has
+// stopped there, and replication is started again at once, also when verify fails or is
+// interrupted. Writes on the source never stop for longer
 // than the lock.
 //
 // Load on production is bounded by a sleep after each chunk (Options.SleepRatio of the time it

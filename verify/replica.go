@@ -13,12 +13,12 @@ import (
 
 // snapshotAtReplica puts every worker's two connections in consistent snapshots of one point:
 // the source at GTID position G, the target (a MariaDB replica of the source) having applied
-// exactly up to G. Steps: the target's SQL thread is stopped (so it cannot pass G, which is read
-// after); FLUSH TABLES WITH READ LOCK on the source while @@gtid_binlog_pos is read and the
-// source snapshots start; the lock is released; the target's SQL thread runs UNTIL
-// master_gtid_pos = G and, once it has stopped there, the target snapshots start; the SQL thread
-// is started again, before this returns and whatever happened (ctx cancelled included). It
-// returns G.
+// exactly up to G. Steps: the target's replication is stopped (so it cannot pass G, which is
+// read after); FLUSH TABLES WITH READ LOCK on the source while @@gtid_binlog_pos is read and the
+// source snapshots start; the lock is released; the target runs START SLAVE UNTIL
+// master_gtid_pos = G and, once its SQL thread has stopped there, the target snapshots start;
+// replication is started again (START SLAVE) before this returns, whatever happened (ctx
+// cancelled included). It returns G.
 func snapshotAtReplica(ctx context.Context, sdb, tdb *sql.DB, workers []worker, o *Options) (gtid string, err error) {
 	ctl, err := tdb.Conn(ctx)
 	if err != nil {
@@ -40,24 +40,27 @@ func snapshotAtReplica(ctx context.Context, sdb, tdb *sql.DB, workers []worker, 
 		return "", errors.New("--replica: the target is not a replica (SHOW SLAVE STATUS is empty): verify without --replica")
 	}
 	o.Log.Info("replica SQL thread", "running", st["Slave_SQL_Running"])
-	if _, err := ctl.ExecContext(ctx, "STOP SLAVE SQL_THREAD"); err != nil {
-		return "", fmt.Errorf("--replica: target: STOP SLAVE SQL_THREAD: %w (the user needs the REPLICATION SLAVE ADMIN or SUPER privilege)", err)
+	// MariaDB runs UNTIL master_gtid_pos only from a fully stopped replica, and stops both
+	// threads there (MariaDB manual, "START SLAVE": UNTIL master_gtid_pos).
+	if _, err := ctl.ExecContext(ctx, "STOP SLAVE"); err != nil {
+		return "", fmt.Errorf("--replica: target: STOP SLAVE: %w (the user needs the REPLICATION SLAVE ADMIN or SUPER privilege)", err)
 	}
 	defer func() {
-		// Always, and not on ctx: an interrupted verify restarts the replica too.
+		// Always, and not on ctx or ctl (a cancelled query closes its connection): an
+		// interrupted verify restarts the replica too.
 		rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, rerr := ctl.ExecContext(rctx, "START SLAVE SQL_THREAD"); rerr != nil {
-			err = errors.Join(err, fmt.Errorf("--replica: target: START SLAVE SQL_THREAD: %w: start the replica by hand", rerr))
+		if _, rerr := tdb.ExecContext(rctx, "START SLAVE"); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("--replica: target: START SLAVE: %w: start the replica by hand", rerr))
 		} else {
-			o.Log.Info("replica SQL thread started again")
+			o.Log.Info("replication started again")
 		}
 	}()
 	if gtid, err = snapshotSource(ctx, sdb, workers); err != nil {
 		return "", err
 	}
-	if _, err := ctl.ExecContext(ctx, "START SLAVE SQL_THREAD UNTIL master_gtid_pos = "+sqltext.QuoteString(gtid)); err != nil {
-		return "", fmt.Errorf("--replica: target: START SLAVE SQL_THREAD UNTIL master_gtid_pos = '%s': %w", gtid, err)
+	if _, err := ctl.ExecContext(ctx, "START SLAVE UNTIL master_gtid_pos = "+sqltext.QuoteString(gtid)); err != nil {
+		return "", fmt.Errorf("--replica: target: START SLAVE UNTIL master_gtid_pos = '%s': %w", gtid, err)
 	}
 	if err := waitStopped(ctx, ctl, gtid, o.ReplicaWait); err != nil {
 		return "", err

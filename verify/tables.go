@@ -2,8 +2,8 @@ package verify
 
 import (
 	"context"
-	"errors"
 	"database/sql"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -29,10 +29,10 @@ type keyCol struct {
 
 // table is one base table to compare.
 type table struct {
-	DB, Name string
-	Cols     []checksum.Column
-	Index    string   // the key's index name; "" when the table is compared whole
-	Key      []keyCol // nil when the table is compared whole
+	DB, Name  string
+	Cols      []checksum.Column
+	Index     string       // the key's index name; "" when the table is compared whole
+	Key       []keyCol     // nil when the table is compared whole
 	chunkRows atomic.Int64 // rows per chunk, adapted to Options.ChunkTime (nextChunkRows)
 }
 
@@ -100,7 +100,9 @@ func listTables(ctx context.Context, src checksum.Querier, o *Options) ([]string
 	return dbs, tables, nil
 }
 
-func matches(re *regexp.Regexp, db, name string) bool { return re == nil || re.MatchString(db+"."+name) }
+func matches(re *regexp.Regexp, db, name string) bool {
+	return re == nil || re.MatchString(db+"."+name)
+}
 
 // baseTables returns the base tables of database d, by name.
 func baseTables(ctx context.Context, q checksum.Querier, d string) ([]string, error) {

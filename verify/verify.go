@@ -44,7 +44,7 @@ func Run(ctx context.Context, src, tgt conn.Config, o Options) (*Result, error) 
 		return nil, fmt.Errorf("source: %w", err)
 	}
 	defer sdb.Close()
-	tdb, err := tgt.Open(ctx, "", o.Threads+2)
+	tdb, err := tgt.Open(ctx, "", o.Threads+3) // workers, planner, the replica control and its restart
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
