@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/dumpdir"
@@ -84,6 +85,10 @@ func (r *restore) verifyChecksums(ctx context.Context, plans []*tablePlan, res *
 			checks = append(checks, chunkCheck{p: p, n: i, cols: cols})
 		}
 	}
+	start := time.Now()
+	defer func() {
+		r.o.Log.Info("checksums compared", "chunks", len(checks), "seconds", time.Since(start).Seconds())
+	}()
 	ready := make([]bool, r.o.Threads) // worker w's connection has checksum.Session set
 	var mu sync.Mutex
 	err := scheduler.Run(ctx, r.o.Threads, scheduler.Slice(checks), func(ctx context.Context, w int, c chunkCheck) error {
