@@ -85,9 +85,11 @@ func ParseSum(s string) (Sum, error) {
 	return Sum{Rows: rows, CRC: crc}, nil
 }
 
-// Column is a column the checksum covers: its name and information_schema.COLUMNS.DATA_TYPE.
+// Column is a column the checksum covers: its name and information_schema.COLUMNS.DATA_TYPE,
+// and whether it is NOT NULL (which spares the query an IFNULL; the checksum is the same).
 type Column struct {
 	Name, DataType string
+	NotNull        bool
 }
 
 // short reports whether every value of the type is shorter than 251 bytes as text, so that its
@@ -96,6 +98,14 @@ func short(dataType string) bool {
 	switch strings.ToLower(dataType) {
 	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "numeric",
 		"float", "double", "real", "year", "date", "datetime", "timestamp", "time", "bit":
+		return true
+	}
+	return false
+}
+
+func temporal(dataType string) bool {
+	switch strings.ToLower(dataType) {
+	case "date", "datetime", "timestamp", "time", "year":
 		return true
 	}
 	return false
@@ -117,9 +127,16 @@ func lenenc(x string, short bool) string {
 func RowExpr(cols []Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		// As bytes: CONCAT of a character column with X'FB' would convert to its character set.
-		x := "CAST(" + sqltext.SelectExpr(c.Name, c.DataType) + " AS BINARY)"
-		parts[i] = "IFNULL(CONCAT(" + lenenc(x, short(c.DataType)) + ", " + x + "), X'FB')"
+		x := sqltext.SelectExpr(c.Name, c.DataType)
+		if sqltext.KindOf(c.DataType) != sqltext.KindNumber && !temporal(c.DataType) {
+			// As bytes: CONCAT of a character column with X'FB' would convert to its character
+			// set. Numbers and temporal values print as ASCII, which needs no cast.
+			x = "CAST(" + x + " AS BINARY)"
+		}
+		parts[i] = "CONCAT(" + lenenc(x, short(c.DataType)) + ", " + x + ")"
+		if !c.NotNull {
+			parts[i] = "IFNULL(" + parts[i] + ", X'FB')"
+		}
 	}
 	if len(parts) == 1 {
 		return "CONCAT(" + parts[0] + ")"

@@ -13,29 +13,29 @@ import (
 // column in table order (generated columns, which the dumper skips, excluded). It returns an
 // error naming the table and the column when a named one does not exist.
 func Columns(ctx context.Context, q Querier, db, table string, names []string) ([]Column, error) {
-	rows, err := q.QueryContext(ctx, `SELECT COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS
+	rows, err := q.QueryContext(ctx, `SELECT COLUMN_NAME, DATA_TYPE, EXTRA, IS_NULLABLE FROM information_schema.COLUMNS
 		WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, db, table)
 	if err != nil {
 		return nil, fmt.Errorf("%s columns: %w", sqltext.QualifiedName(db, table), err)
 	}
 	defer rows.Close()
 	var all []Column
-	types := map[string]string{}
+	byName := map[string]Column{}
 	for rows.Next() {
-		var name, dt, extra string
-		if err := rows.Scan(&name, &dt, &extra); err != nil {
+		var name, dt, extra, nullable string
+		if err := rows.Scan(&name, &dt, &extra, &nullable); err != nil {
 			return nil, err
 		}
-		dt = strings.ToLower(dt)
-		types[strings.ToLower(name)] = dt
+		c := Column{Name: name, DataType: strings.ToLower(dt), NotNull: nullable == "NO"}
+		byName[strings.ToLower(name)] = c
 		if !strings.Contains(strings.ToUpper(extra), "GENERATED") {
-			all = append(all, Column{Name: name, DataType: dt})
+			all = append(all, c)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(types) == 0 {
+	if len(byName) == 0 {
 		return nil, fmt.Errorf("%s: no such table", sqltext.QualifiedName(db, table))
 	}
 	if names == nil {
@@ -43,11 +43,12 @@ func Columns(ctx context.Context, q Querier, db, table string, names []string) (
 	}
 	cols := make([]Column, len(names))
 	for i, n := range names {
-		dt, ok := types[strings.ToLower(n)]
+		c, ok := byName[strings.ToLower(n)]
 		if !ok {
 			return nil, fmt.Errorf("%s has no column %s: its definition differs from the dump's", sqltext.QualifiedName(db, table), sqltext.QuoteIdent(n))
 		}
-		cols[i] = Column{Name: n, DataType: dt}
+		c.Name = n
+		cols[i] = c
 	}
 	return cols, nil
 }
