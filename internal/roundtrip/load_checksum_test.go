@@ -124,8 +124,9 @@ func rewriteDataFile(t *testing.T, dir, name string, data []byte) {
 // hardv.k_int's row id, by asking the server.
 func rangeHolds(t *testing.T, d *sql.DB, diff string, id int) bool {
 	t.Helper()
-	_, cond, ok := strings.Cut(diff, "(where ")
-	if cond, _, ok = strings.Cut(cond, "): "); !ok {
+	_, cond, ok1 := strings.Cut(diff, "(where ")
+	cond, _, ok2 := strings.Cut(cond, "): ")
+	if !ok1 || !ok2 {
 		t.Fatalf("difference %q names no key range", diff)
 	}
 	var n int
