@@ -27,6 +27,8 @@
 //     added to its chunk's checksum (package internal/checksum) from the packet already read,
 //     and each chunk's rows, checksum and key range (the union of its sub-ranges) go into the
 //     table's metadata section, for the loader and anyone to check the rows again.
+//   - users.go: whether the dump includes accounts (a whole-instance dump does; --users,
+//     --no-users, --include-users), read and written to accounts.json by package accounts.
 //   - filter.go: --regex and --ignore-engines; progress.go: the Progress counters the command
 //     line prints.
 package dumper

@@ -25,7 +25,8 @@ func TestMetadataRoundTrip(t *testing.T) {
 			Checksum: "crc32-sum", Chunks: []Chunk{{Sum: "5 123", Where: "`id` < 6"},
 				{Sum: "7 18446744073709551615", Where: "`k` > _utf8mb4 X'2722' AND `s` <= 'a\\'\"#;'"}, {Sum: "0 0", Where: ""}},
 		}},
-		Files: map[string]FileInfo{"a.sql": {Name: "a.sql", Size: 10, CRC32C: 0xdeadbeef}},
+		Files:        map[string]FileInfo{"a.sql": {Name: "a.sql", Size: 10, CRC32C: 0xdeadbeef}},
+		AccountsFile: "accounts.json",
 	}
 	if err := m.Write(dir); err != nil {
 		t.Fatal(err)
