@@ -93,8 +93,14 @@ func sectionName(parts ...string) string {
 // Write writes the metadata file into dir atomically. Sections follow mydumper's INI layout:
 // [config], [source], then one [`db`.`table`] section per table; names inside values are Go-quoted.
 func (m *Metadata) Write(dir string) error {
+	_, err := WriteFile(dir, MetadataName, m.encode())
+	return err
+}
+
+// encode returns the metadata file's content, sealed (metadata_seal.go).
+func (m *Metadata) encode() []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# sluice dump metadata; written last: a dump without it is incomplete\n")
+	b.WriteString(sealedHeader)
 	fmt.Fprintf(&b, "[config]\nformat_version = %d\nquote_character = BACKTICK\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
 		FormatVersion, m.Started.UTC().Format(time.RFC3339Nano), m.Finished.UTC().Format(time.RFC3339Nano), m.LockSeconds)
 	writeKV := func(section string, kv [][2]string) {
@@ -139,8 +145,7 @@ func (m *Metadata) Write(dir string) error {
 		fi := m.Files[n]
 		fmt.Fprintf(&b, "%s = %d %08x\n", n, fi.Size, fi.CRC32C)
 	}
-	_, err := WriteFile(dir, MetadataName, b.Bytes())
-	return err
+	return seal(b.Bytes(), b.Bytes())
 }
 
 // ReadMetadata reads dir/metadata. It returns an error that says the dump is incomplete when the
@@ -153,6 +158,14 @@ func ReadMetadata(dir string) (*Metadata, error) {
 			return nil, fmt.Errorf("%s: no metadata file: the dump is incomplete or this is not a dump directory; take the dump again", dir)
 		}
 		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return parseMetadata(path, raw)
+}
+
+// parseMetadata reads raw, the content of the metadata file at path.
+func parseMetadata(path string, raw []byte) (*Metadata, error) {
+	if err := checkSeal(path, raw); err != nil {
+		return nil, err
 	}
 	f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true, PreserveSurroundedQuote: true, KeyValueDelimiters: "=", ChildSectionDelimiter: "\x00"}, raw)
 	if err != nil {
@@ -206,6 +219,9 @@ func ReadMetadata(dir string) (*Metadata, error) {
 	}
 	if p.err != nil {
 		return nil, p.err
+	}
+	if err := m.checkFileNames(path); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
