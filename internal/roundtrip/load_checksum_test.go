@@ -98,7 +98,8 @@ func findDataFile(t *testing.T, dir, table string, marker []byte) (string, []byt
 	return "", nil
 }
 
-// rewriteDataFile replaces a data file and its size and CRC-32C in the metadata's [files].
+// rewriteDataFile replaces a data file and its size and CRC-32C in the metadata's [files], and
+// seals the metadata again.
 func rewriteDataFile(t *testing.T, dir, name string, data []byte) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
@@ -115,7 +116,7 @@ func rewriteDataFile(t *testing.T, dir, name string, data []byte) {
 			lines[i] = fmt.Sprintf("%s = %d %08x", name, len(data), crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli)))
 		}
 	}
-	if err := os.WriteFile(mpath, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
+	if err := os.WriteFile(mpath, reseal(t, []byte(strings.Join(lines, "\n"))), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
