@@ -29,6 +29,6 @@
 //     table's metadata section, for the loader and anyone to check the rows again.
 //   - users.go: whether the dump includes accounts (a whole-instance dump does; --users,
 //     --no-users, --include-users), read and written to accounts.json by package accounts.
-//   - filter.go: --regex and --ignore-engines; progress.go: the Progress counters the command
-//     line prints.
+//   - filter.go: --regex and --ignore-engines; progress.go: the Progress the command line prints
+//     (package progress).
 package dumper

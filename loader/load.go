@@ -29,8 +29,8 @@ type Result struct {
 	Elapsed time.Duration
 
 	Accounts accounts.Summary // accounts created, skipped and failed
-	// Warnings counts what --strict would make failures, each logged: accounts and definers,
-	// and with --checksum warn the chunks that differ from the dump.
+	// Warnings counts the warnings logged (accounts, definers, local_infile OFF: see package
+	// warning; with --checksum warn the chunks that differ) that Options.Strict would have made failures.
 	Warnings int
 }
 
@@ -103,19 +103,23 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		}
 		return nil, err
 	}
+	// From here on the journal exists: every failure says how to finish the restore.
+	resumable := func(err error) error {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w: restore interrupted", ctx.Err())
+		}
+		return fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
+	}
 	r, err := newRestore(ctx, db, meta, &o, id, j, plans)
 	if err != nil {
-		return nil, err
+		return nil, resumable(err)
 	}
 	defer r.close()
 	r.users = users
 	res, err := r.run(ctx, dbs)
 	if err != nil {
 		r.killQueries()
-		if ctx.Err() != nil {
-			err = fmt.Errorf("%w: restore interrupted", ctx.Err())
-		}
-		return nil, fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
+		return nil, resumable(err)
 	}
 	// The load is complete: what the checksums find is reported, and a new load starts afresh.
 	var verr error
@@ -140,7 +144,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 			return nil, fmt.Errorf("the data is restored, but %w: fix that and attach the replica by hand with the statements `sluice replication-sql -d %s` prints", err, o.Dir)
 		}
 	}
-	res.Warnings += warnings
+	res.Warnings += warnings + o.warn.Count()
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
@@ -163,20 +167,9 @@ func checkExisting(ctx context.Context, db *sql.DB, plans []*tablePlan, o *Optio
 	if o.OverwriteTables {
 		return nil
 	}
-	var clash []string
-	for _, p := range plans {
-		if p.t.SchemaFile == "" {
-			continue
-		}
-		var n int
-		err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-			p.target, p.t.Name).Scan(&n)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			clash = append(clash, p.String())
-		}
+	clash, err := existingTables(ctx, db, plans)
+	if err != nil {
+		return err
 	}
 	if len(clash) > 0 {
 		if len(clash) > 5 {
@@ -186,6 +179,27 @@ func checkExisting(ctx context.Context, db *sql.DB, plans []*tablePlan, o *Optio
 			strings.Join(clash, ", "))
 	}
 	return nil
+}
+
+// existingTables returns the plans' tables (and views) that already exist on the target, as
+// target db.table.
+func existingTables(ctx context.Context, db *sql.DB, plans []*tablePlan) ([]string, error) {
+	var clash []string
+	for _, p := range plans {
+		if p.t.SchemaFile == "" {
+			continue
+		}
+		var n int
+		err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+			p.target, p.t.Name).Scan(&n)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			clash = append(clash, p.String())
+		}
+	}
+	return clash, nil
 }
 
 // nonce returns random hex for LOAD DATA reader handler names, which the driver keeps in one

@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"io"
 	"strconv"
 	"testing"
 
@@ -35,7 +36,7 @@ func TestVerifyExitCodes(t *testing.T) {
 		return append([]string{"verify", "-h", a.Host, "-P", strconv.Itoa(a.Port), "-u", a.User,
 			"--target-host", b.Host, "--target-port", strconv.Itoa(b.Port), "--target-user", b.User, "-B", "v", "-t", "2"}, extra...)
 	}
-	if code := run(args()); code != 0 {
+	if code := run(args(), io.Discard, io.Discard); code != 0 {
 		t.Fatalf("equal servers: exit %d, want 0", code)
 	}
 	db, err := sql.Open("mysql", b.DSN(""))
@@ -46,13 +47,13 @@ func TestVerifyExitCodes(t *testing.T) {
 	if _, err := db.Exec("UPDATE v.t SET x = 'y' WHERE id = 77"); err != nil {
 		t.Fatal(err)
 	}
-	if code := run(args()); code != 3 {
+	if code := run(args(), io.Discard, io.Discard); code != 3 {
 		t.Fatalf("a row differs: exit %d, want 3", code)
 	}
-	if code := run(args("--target-port", "1")); code != 1 {
+	if code := run(args("--target-port", "1"), io.Discard, io.Discard); code != 1 {
 		t.Fatalf("unreachable target: exit %d, want 1", code)
 	}
-	if code := run(args("--sleep-ratio", "-1")); code != 2 {
+	if code := run(args("--sleep-ratio", "-1"), io.Discard, io.Discard); code != 2 {
 		t.Fatalf("bad flag: exit %d, want 2", code)
 	}
 }
