@@ -92,6 +92,7 @@ func (r *restore) verifyChecksums(ctx context.Context, plans []*tablePlan, res *
 	}()
 	ready := make([]bool, r.o.Threads) // worker w's connection has checksum.Session set
 	var mu sync.Mutex
+	rows := map[*tablePlan]int64{} // rows found on the target, over all of a table's chunks
 	err := scheduler.Run(ctx, r.o.Threads, scheduler.Slice(checks), func(ctx context.Context, w int, c chunkCheck) error {
 		conn, err := r.conn(ctx, w)
 		if err != nil {
@@ -115,6 +116,9 @@ func (r *restore) verifyChecksums(ctx context.Context, plans []*tablePlan, res *
 			return fmt.Errorf("--checksum: %s chunk %d: %w", c.p, c.n, err)
 		}
 		r.o.Log.Debug("chunk checksum", "table", c.p.String(), "chunk", c.n, "rows", got.Rows)
+		mu.Lock()
+		rows[c.p] += got.Rows
+		mu.Unlock()
 		if got != want {
 			mu.Lock()
 			diffs = append(diffs, fmt.Sprintf("%s chunk %d (%s): the dump has %d rows (checksum %d), the target %d (checksum %d)",
@@ -123,8 +127,16 @@ func (r *restore) verifyChecksums(ctx context.Context, plans []*tablePlan, res *
 		}
 		return nil
 	})
-	if err != nil || len(diffs) == 0 {
+	if err != nil {
 		return err
+	}
+	for _, p := range plans {
+		if n, ok := rows[p]; ok && n != p.t.Rows {
+			diffs = append(diffs, fmt.Sprintf("%s has %d rows, the dump %d", p, n, p.t.Rows))
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
 	}
 	if r.o.Checksum == ChecksumFail {
 		return &ChecksumError{Diffs: diffs}

@@ -43,7 +43,7 @@ func TestDumpFlagsToOptions(t *testing.T) {
 func TestLoadFlagsToOptions(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 	o, err := parseArgs(loadCommand(), []string{"-d", "/backups/x", "-t", "6", "--index-threads", "2", "--defer-indexes", "fulltext",
-		"-B", "restored", "--source-db", "shop", "-T", "shop.a,shop.b", "--checksum", "warn", "-o", "-e", "--resume", "--strict",
+		"-B", "restored", "--source-db", "shop", "-T", "shop.a,shop.b", "--checksum=warn", "-o", "-e", "--resume", "--strict",
 		"--log-level", "debug", "--quiet"})
 	if err != nil {
 		t.Fatal(err)
