@@ -182,7 +182,7 @@ func testGaleraNodeKilled(t *testing.T, c *testserver.Cluster, src *testserver.S
 			t.Fatal(err)
 		}
 	}
-	o.Resume, o.Checksum = true, true
+	o.Resume, o.Checksum = true, loader.ChecksumFail
 	if _, err := loader.Run(ctx, roundtrip.Config(c.Nodes[0]), o); err != nil {
 		t.Fatalf("--resume on node 1: %v", err)
 	}
