@@ -45,7 +45,7 @@ func TestBatchingDuringResultSet(t *testing.T) {
 		first, last int
 	}{{2, 1, 1}, {200, 1, readBufferSize}} {
 		var during []int
-		err := c.queryRows(context.Background(), "SELECT", 1, func([][]byte) error {
+		err := c.queryRows(context.Background(), "SELECT", 1, func([]byte, [][]byte) error {
 			during = append(during, rcvLowat(t, c.Conn))
 			return nil
 		})

@@ -22,6 +22,7 @@ type column struct {
 	DataType string // information_schema.COLUMNS.DATA_TYPE, lower case: "int", "varchar", "bit"...
 	Charset  string // CHARACTER_SET_NAME; "" for non-character columns
 	Unsigned bool   // an UNSIGNED numeric column
+	ZeroFill bool   // a ZEROFILL numeric column (printed padded with zeros)
 }
 
 // table is one table, view or sequence found in the catalog.
@@ -183,7 +184,8 @@ func loadDatabaseColumns(ctx context.Context, db *sql.DB, d string, tables []*ta
 		dt := strings.ToLower(r["DATA_TYPE"])
 		c := catalogColumn{
 			column: column{Name: cn, Kind: sqltext.KindOf(dt), Select: sqltext.SelectExpr(cn, dt), DataType: dt,
-				Charset: r["CHARACTER_SET_NAME"], Unsigned: strings.Contains(strings.ToLower(r["COLUMN_TYPE"]), "unsigned")},
+				Charset: r["CHARACTER_SET_NAME"], Unsigned: strings.Contains(strings.ToLower(r["COLUMN_TYPE"]), "unsigned"),
+				ZeroFill: strings.Contains(strings.ToLower(r["COLUMN_TYPE"]), "zerofill")},
 			generated: strings.Contains(strings.ToUpper(r["EXTRA"]), "GENERATED"),
 			nullable:  r["IS_NULLABLE"] == "YES",
 		}

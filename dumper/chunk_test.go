@@ -179,7 +179,7 @@ func drain(r *intRange) (conds []string, splits int) {
 		var next []*intRange
 		for _, x := range live {
 			if c, ok := x.next(); ok {
-				out = append(out, c)
+				out = append(out, c.cond(x.col))
 				next = append(next, x)
 			}
 		}

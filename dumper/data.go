@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
@@ -30,22 +31,34 @@ func appendNumber(dst []byte, v driver.Value) []byte {
 // dumpChunk streams the chunk's rows from conn, inside the worker's snapshot transaction,
 // straight into data files: rows are never held beyond the statement being built. A splittable
 // range is read one sub-range (one SELECT) at a time until it is done, so that idle workers can
-// split off what is left (intRange).
+// split off what is left (intRange). The chunk's checksum and the condition of the key range it
+// read (the union of its sub-ranges, contiguous since a split takes the upper half) are recorded
+// in its table's output.
 func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wires, dir *dumpdir.Dir, sy *syncer, c chunk, o *Options) error {
 	w := newChunkWriter(ctx, dir, c.out, c.maxRows, sy, o)
+	where, read := c.where, true
 	err := func() error {
 		if c.rng == nil {
-			return readRows(ctx, conn, ws, c.selectSQL(c.where), w)
+			return readRows(ctx, conn, ws, c.selectSQL(c.where), c.where, w)
 		}
+		var all span
+		read = false
 		for {
-			cond, ok := c.rng.next()
+			sp, ok := c.rng.next()
 			if !ok {
-				return nil
+				break
 			}
-			if err := readRows(ctx, conn, ws, c.selectSQL(and(cond, o.Where)), w); err != nil {
+			if !read {
+				all, read = sp, true
+			}
+			all.b, all.highOpen = sp.b, sp.highOpen
+			cond := and(sp.cond(c.rng.col), o.Where)
+			if err := readRows(ctx, conn, ws, c.selectSQL(cond), cond, w); err != nil {
 				return err
 			}
 		}
+		where = and(all.cond(c.rng.col), o.Where)
+		return nil
 	}()
 	if err == nil {
 		err = w.finish()
@@ -54,18 +67,26 @@ func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wires, dir *dumpdir.Dir,
 		w.abort()
 		return fmt.Errorf("%s: %w", c, err)
 	}
+	if read {
+		c.out.addChunk(w.sum, where)
+	}
 	return nil
 }
 
-// readRows runs query on conn and hands every row to w. When ws knows the connection's socket
-// and may read it (wireConn.direct), the rows are read from the socket (textproto.go); otherwise,
-// or with ws nil, through the driver's own row interface (conn.Raw), with no per-row conversion
-// or allocation by database/sql.
-func readRows(ctx context.Context, conn *sql.Conn, ws *wires, query string, w *chunkWriter) error {
+// readRows runs query, which selects the rows matching where, on conn and hands every row to w,
+// adding it to w's checksum. When ws knows the connection's socket and may read it
+// (wireConn.direct), the rows are read from the socket (textproto.go) and summed from their
+// packets; otherwise, or with ws nil, through the driver's own row interface (conn.Raw), with no
+// per-row conversion or allocation by database/sql, and summed from the values, or, for a table
+// whose values the driver reprints differently from the server (reprinted), by the checksum
+// query in the same snapshot.
+func readRows(ctx context.Context, conn *sql.Conn, ws *wires, query, where string, w *chunkWriter) error {
 	cols := w.out.t.Columns
-	return conn.Raw(func(dc any) error {
+	direct := false
+	err := conn.Raw(func(dc any) error {
 		if wc := ws.lookup(dc); wc != nil && wc.direct() {
-			return wc.queryRows(ctx, query, len(cols), w.row)
+			direct = true
+			return wc.queryRows(ctx, query, len(cols), w.packetRow)
 		}
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {
@@ -106,9 +127,47 @@ func readRows(ctx context.Context, conn *sql.Conn, ws *wires, query string, w *c
 					return fmt.Errorf("column %s: unexpected %T from the driver", cols[i].Name, v)
 				}
 			}
+			if !w.reprints {
+				w.scratch = w.sum.AddValues(vals, w.scratch)
+			}
 			if err := w.row(vals); err != nil {
 				return err
 			}
 		}
 	})
+	if err != nil || direct || !w.reprints {
+		return err
+	}
+	t := w.out.t
+	sum, err := checksum.Run(ctx, conn, t.DB, t.Name, checksumColumns(t), where)
+	if err != nil {
+		return err
+	}
+	w.sum.Add(sum)
+	return nil
+}
+
+// checksumColumns are t's dumped columns as package checksum names them.
+func checksumColumns(t *table) []checksum.Column {
+	cols := make([]checksum.Column, len(t.Columns))
+	for i, c := range t.Columns {
+		cols[i] = checksum.Column{Name: c.Name, DataType: c.DataType}
+	}
+	return cols
+}
+
+// reprinted reports whether the driver's fallback reader prints some value of t's columns
+// differently from the server's text: it parses FLOAT, DOUBLE, YEAR and integers and prints them
+// back in Go's form ("1e+21", "0" for YEAR 0000, no ZEROFILL padding).
+func reprinted(t *table) bool {
+	for _, c := range t.Columns {
+		switch c.DataType {
+		case "float", "double", "real", "year":
+			return true
+		}
+		if c.ZeroFill {
+			return true
+		}
+	}
+	return false
 }

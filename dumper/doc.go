@@ -23,7 +23,10 @@
 //     socket wakes its worker once per 256 KiB (SO_RCVLOWAT) instead of every few KiB.
 //   - data.go, writer.go, tsv.go, syncer.go: a worker streams its chunk into SQL (multi-row
 //     INSERT) or TSV files, compressed or not, numbered per table; a background goroutine
-//     fsyncs and renames finished files, and the metadata file waits for it.
+//     fsyncs and renames finished files, and the metadata file waits for it. Each row is also
+//     added to its chunk's checksum (package internal/checksum) from the packet already read,
+//     and each chunk's rows, checksum and key range (the union of its sub-ranges) go into the
+//     table's metadata section, for the loader and anyone to check the rows again.
 //   - users.go: whether the dump includes accounts (a whole-instance dump does; --users,
 //     --no-users, --include-users), read and written to accounts.json by package accounts.
 //   - filter.go: --regex and --ignore-engines; progress.go: the Progress the command line prints

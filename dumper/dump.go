@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/replication"
@@ -149,6 +150,9 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 			}
 			if o.Format == FormatTSV {
 				mt.LoadClause = tsvLoadClause(t.Columns)
+			}
+			if !o.NoData {
+				mt.Checksum, mt.Chunks = checksum.Algorithm, out.chunks
 			}
 		}
 		res.Tables++

@@ -79,7 +79,7 @@ func BenchmarkResultSetReader(b *testing.B) {
 	for b.Loop() {
 		wc := &wireConn{r: bufio.NewReaderSize(bytes.NewReader(data), readBufferSize)}
 		n := 0
-		err := readResultSet(&packetReader{c: wc}, true, 4, func([][]byte) error { n++; return nil })
+		err := readResultSet(&packetReader{c: wc}, true, 4, func([]byte, [][]byte) error { n++; return nil })
 		if err != nil || n != len(rows) {
 			b.Fatalf("%d rows, %v", n, err)
 		}

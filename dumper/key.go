@@ -26,17 +26,8 @@ func isIntegerType(t string) bool {
 	return false
 }
 
-// keyTypeUsable reports whether a column type orders the same way in ORDER BY as in a comparison
-// with the literal keyLiteral writes for it, exactly. ENUM (ordered by index, compared as text),
-// FLOAT/DOUBLE (printed inexactly), BIT, JSON and spatial columns are not.
-func keyTypeUsable(t string) bool {
-	switch t {
-	case "decimal", "numeric", "year", "char", "varchar", "binary", "varbinary",
-		"date", "datetime", "timestamp", "time":
-		return true
-	}
-	return isIntegerType(t)
-}
+// keyTypeUsable is sqltext.KeyTypeUsable: the types a key range can be cut on.
+func keyTypeUsable(t string) bool { return sqltext.KeyTypeUsable(t) }
 
 // findKey chooses the key to chunk a table on, from its unique index rows of
 // information_schema.STATISTICS (TABLE_NAME, INDEX_NAME, COLUMN_NAME, SUB_PART, in index and
@@ -111,55 +102,21 @@ func lookupColumn(cols map[string]catalogColumn, name string) (catalogColumn, bo
 }
 
 // keyLiteral writes v, a value of key column c read with SET NAMES binary, as an SQL literal that
-// compares exactly as the column orders: numbers bare, binary strings in hex, character strings
-// as hex with their own character set's introducer (_utf8mb4 X'..': the column's collation then
-// applies, not a binary comparison, and no escaping can split a multi-byte character of ucs2 or
-// utf16), temporal values as quoted strings.
+// compares exactly as the column orders (sqltext.AppendKeyLiteral).
 func keyLiteral(dst []byte, c column, v []byte) []byte {
-	switch {
-	case v == nil:
-		return append(dst, "NULL"...)
-	case c.Kind == sqltext.KindNumber:
-		return append(dst, v...)
-	case c.Kind == sqltext.KindBinary:
-		return sqltext.AppendHex(dst, v)
-	case c.Charset != "" && len(v) > 0:
-		dst = append(dst, '_')
-		dst = append(dst, c.Charset...)
-		dst = append(dst, " X'"...)
-		dst = sqltext.AppendTSVHex(dst, v)
-		return append(dst, '\'')
-	case c.Charset != "":
-		dst = append(dst, '_')
-		dst = append(dst, c.Charset...)
-	}
-	dst = append(dst, '\'')
-	dst = sqltext.AppendEscaped(dst, v)
-	return append(dst, '\'')
+	return sqltext.AppendKeyLiteral(dst, c.Kind, c.Charset, v)
 }
 
-// keyCompare returns the condition "key op vals" for op "<", "<=", ">" or ">=", expanded into
-// (a op1 x) OR (a = x AND b op y) ... since MariaDB does not use a range scan for row-constructor
-// comparisons such as (a,b) > (x,y), but does for the expanded form.
+// keyCompare returns the condition "key op vals" for op "<", "<=", ">" or ">=", expanded as
+// sqltext.KeyCompare does.
 func keyCompare(k *chunkKey, op string, vals [][]byte) string {
-	strict := op[:1] // "<" or ">"
-	var ors []string
-	for i := range k.Cols {
-		var ands []string
-		for j := 0; j < i; j++ {
-			ands = append(ands, sqltext.QuoteIdent(k.Cols[j].Name)+" = "+string(keyLiteral(nil, k.Cols[j], vals[j])))
-		}
-		o := strict
-		if i == len(k.Cols)-1 {
-			o = op
-		}
-		ands = append(ands, sqltext.QuoteIdent(k.Cols[i].Name)+" "+o+" "+string(keyLiteral(nil, k.Cols[i], vals[i])))
-		ors = append(ors, strings.Join(ands, " AND "))
+	names := make([]string, len(k.Cols))
+	lits := make([]string, len(k.Cols))
+	for i, c := range k.Cols {
+		names[i] = c.Name
+		lits[i] = string(keyLiteral(nil, c, vals[i]))
 	}
-	if len(ors) == 1 {
-		return ors[0]
-	}
-	return "(" + strings.Join(ors, ") OR (") + ")"
+	return sqltext.KeyCompare(names, lits, op)
 }
 
 // keyColumns is the key's column list `a`,`b` for SELECT and ORDER BY.

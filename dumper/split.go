@@ -27,33 +27,45 @@ type intRange struct {
 	done   bool
 }
 
-// next returns the condition of the next sub-range to read, or ok=false when the range is done.
-func (r *intRange) next() (cond string, ok bool) {
+// span is a sub-range of an intRange: key values [a, b), plus everything below a when lowOpen
+// (and the NULL keys when nulls), plus everything from b up when highOpen.
+type span struct {
+	a, b                     int64
+	lowOpen, highOpen, nulls bool
+}
+
+// cond is the span's condition on key column col (quoted); "" for every row.
+func (s span) cond(col string) string {
+	lower, upper := col+" >= "+strconv.FormatInt(s.a, 10), col+" < "+strconv.FormatInt(s.b, 10)
+	switch {
+	case s.lowOpen && s.highOpen:
+		lower, upper = "", ""
+	case s.lowOpen && s.nulls:
+		lower, upper = col+" IS NULL OR "+upper, ""
+	case s.lowOpen:
+		lower = ""
+	case s.highOpen:
+		upper = ""
+	}
+	return and(lower, upper)
+}
+
+// next returns the next sub-range to read, or ok=false when the range is done.
+func (r *intRange) next() (s span, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.done {
-		return "", false
+		return span{}, false
 	}
 	a := r.cur
 	b := r.hi
 	if rest := r.hi - a; rest > 2*r.sub {
 		b = a + rest/2
 	}
-	lowOpen, highOpen := r.openLo, b >= r.hi && r.openHi
-	lower, upper := r.col+" >= "+strconv.FormatInt(a, 10), r.col+" < "+strconv.FormatInt(b, 10)
-	switch {
-	case lowOpen && highOpen:
-		lower, upper = "", ""
-	case lowOpen && r.nulls:
-		lower, upper = r.col+" IS NULL OR "+upper, ""
-	case lowOpen:
-		lower = ""
-	case highOpen:
-		upper = ""
-	}
+	s = span{a: a, b: b, lowOpen: r.openLo, highOpen: b >= r.hi && r.openHi, nulls: r.openLo && r.nulls}
 	r.cur, r.openLo = b, false
 	r.done = b >= r.hi
-	return and(lower, upper), true
+	return s, true
 }
 
 // split gives the upper half of what is left to a new range, or returns nil when less than four

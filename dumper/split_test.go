@@ -15,7 +15,7 @@ func TestIntRangeHalves(t *testing.T) {
 		if !ok {
 			break
 		}
-		got = append(got, c)
+		got = append(got, c.cond(r.col))
 	}
 	want := []string{
 		"(`id` >= 1) AND (`id` < 500001)",
@@ -30,7 +30,7 @@ func TestIntRangeHalves(t *testing.T) {
 	r = newIntRange(&tableOutput{}, "id", 1, 5000, true, true, false)
 	got = got[:0]
 	for c, ok := r.next(); ok; c, ok = r.next() {
-		got = append(got, c)
+		got = append(got, c.cond(r.col))
 	}
 	want = []string{"(`id` < 2501)", "(`id` >= 2501) AND (`id` < 3751)", "(`id` >= 3751)"}
 	if !slices.Equal(got, want) {

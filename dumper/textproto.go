@@ -98,11 +98,11 @@ func (pr *packetReader) header() (int, error) {
 }
 
 // queryRows runs query on c, which must be idle (no result pending), and calls row with each
-// row's values: the server's text of the value, nil for NULL, slices valid only during the
-// call. ncols is the number of columns the caller expects. A server error (an ERR packet) is
+// row's packet payload and values: the server's text of the value, nil for NULL, slices (the
+// values are views into the packet) valid only during the call. ncols is the number of columns the caller expects. A server error (an ERR packet) is
 // returned as *mysql.MySQLError and leaves the connection usable; any other failure is a
 // badConnError.
-func (c *wireConn) queryRows(ctx context.Context, query string, ncols int, row func([][]byte) error) (err error) {
+func (c *wireConn) queryRows(ctx context.Context, query string, ncols int, row rowFunc) (err error) {
 	stop := context.AfterFunc(ctx, c.src.stop)
 	defer func() {
 		if !stop() {
@@ -139,6 +139,10 @@ func (c *wireConn) sendQuery(query string) error {
 	return err
 }
 
+// rowFunc receives one row: the payload of its text-protocol row packet (the values as
+// length-encoded strings, 0xFB for NULL) and the values cut from it, nil for NULL.
+type rowFunc func(packet []byte, vals [][]byte) error
+
 // rowError is an error returned by the row callback. The result set is drained before it is
 // returned, so the connection stays usable.
 type rowError struct{ err error }
@@ -149,7 +153,7 @@ func (e rowError) Unwrap() error { return e.err }
 // readResultSet reads one text result set of ncols columns from pr and hands each row to row.
 // deprecateEOF is whether the session has CLIENT_DEPRECATE_EOF (no EOF packet after the column
 // definitions; the rows end with an OK packet whose header is 0xFE).
-func readResultSet(pr *packetReader, deprecateEOF bool, ncols int, row func([][]byte) error) error {
+func readResultSet(pr *packetReader, deprecateEOF bool, ncols int, row rowFunc) error {
 	p, err := pr.next()
 	if err != nil {
 		return err
@@ -204,7 +208,7 @@ func readResultSet(pr *packetReader, deprecateEOF bool, ncols int, row func([][]
 		if err := splitRow(p, vals); err != nil {
 			return err
 		}
-		if err := row(vals); err != nil {
+		if err := row(p, vals); err != nil {
 			rowErr = err
 		}
 	}

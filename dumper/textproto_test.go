@@ -126,7 +126,7 @@ func pipe(t *testing.T, caps uint32, serve func(*fakeServer)) *wireConn {
 // collect runs query on c and returns the rows, copied, NULL as nil.
 func collect(c *wireConn, ncols int) ([][][]byte, error) {
 	var got [][][]byte
-	err := c.queryRows(context.Background(), "SELECT", ncols, func(vals [][]byte) error {
+	err := c.queryRows(context.Background(), "SELECT", ncols, func(_ []byte, vals [][]byte) error {
 		r := make([][]byte, len(vals))
 		for i, v := range vals {
 			if v != nil {
@@ -221,7 +221,7 @@ func TestQueryRowsCallbackErrorDrains(t *testing.T) {
 	})
 	full := errors.New("disk full")
 	calls := 0
-	err := c.queryRows(context.Background(), "SELECT", 1, func([][]byte) error { calls++; return full })
+	err := c.queryRows(context.Background(), "SELECT", 1, func([]byte, [][]byte) error { calls++; return full })
 	if !errors.Is(err, full) || errors.Is(err, driver.ErrBadConn) || calls != 1 {
 		t.Fatalf("got %v after %d calls, want the callback's error after 1 call", err, calls)
 	}
@@ -267,7 +267,7 @@ func TestQueryRowsCancel(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err := c.queryRows(ctx, "SELECT", 1, func([][]byte) error { return nil })
+	err := c.queryRows(ctx, "SELECT", 1, func([]byte, [][]byte) error { return nil })
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, driver.ErrBadConn) {
 		t.Fatalf("got %v, want the context's error on a bad connection", err)
 	}

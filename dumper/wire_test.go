@@ -30,7 +30,7 @@ func TestPoolReadsSocketsDirectly(t *testing.T) {
 				t.Fatalf("connection %d: socket %v not registered or not direct", i, wc)
 			}
 			var got []string
-			err := wc.queryRows(ctx, "SELECT 1, NULL, 'a\\tb' UNION ALL SELECT 2, 3.5, ''", 3, func(v [][]byte) error {
+			err := wc.queryRows(ctx, "SELECT 1, NULL, 'a\\tb' UNION ALL SELECT 2, 3.5, ''", 3, func(_ []byte, v [][]byte) error {
 				got = append(got, string(v[0])+"|"+string(v[1])+"|"+string(v[2])+"|"+map[bool]string{true: "null"}[v[1] == nil])
 				return nil
 			})

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/sqltext"
@@ -16,11 +17,19 @@ import (
 // tableOutput collects what the workers dumping one table's chunks wrote: file names (numbered
 // from one counter, so chunks never collide), rows and bytes.
 type tableOutput struct {
-	t     *table
-	mu    sync.Mutex
-	next  int
-	files []dumpdir.FileInfo
-	rows  int64
+	t      *table
+	mu     sync.Mutex
+	next   int
+	files  []dumpdir.FileInfo
+	rows   int64
+	chunks []dumpdir.Chunk // each chunk read, with its checksum and key range
+}
+
+// addChunk records a chunk read with checksum sum, whose rows are those matching where.
+func (o *tableOutput) addChunk(sum checksum.Sum, where string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.chunks = append(o.chunks, dumpdir.Chunk{Sum: sum.String(), Where: where})
 }
 
 func (o *tableOutput) nextName(ext string) string {
@@ -70,6 +79,10 @@ type chunkWriter struct {
 	sync     *syncer // finishes files in the background; nil to finish them here
 	prefix   []byte  // INSERT INTO `t` (`a`,`b`) VALUES
 
+	sum      checksum.Sum // of the rows written so far
+	scratch  []byte       // a row re-encoded for sum, when read through the driver
+	reprints bool         // the driver's fallback reader would print some column unlike the server (reprinted)
+
 	stmt     []byte
 	stmtRows int64
 	file     *dumpdir.File
@@ -90,7 +103,7 @@ func newChunkWriter(ctx context.Context, dir *dumpdir.Dir, out *tableOutput, max
 		return dir.CreateData(ctx, name, bufs)
 	}
 	w := &chunkWriter{out: out, create: create, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
-		fileSize: o.FileSize, noSync: o.NoSync, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.counters}
+		fileSize: o.FileSize, noSync: o.NoSync, reprints: reprinted(out.t), sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.counters}
 	if o.Format == FormatTSV {
 		w.tsv = true
 		for _, c := range out.t.Columns {
@@ -98,6 +111,12 @@ func newChunkWriter(ctx context.Context, dir *dumpdir.Dir, out *tableOutput, max
 		}
 	}
 	return w
+}
+
+// packetRow appends one row read from the socket: its packet payload and its values.
+func (w *chunkWriter) packetRow(p []byte, vals [][]byte) error {
+	w.sum.AddPacket(p)
+	return w.row(vals)
 }
 
 // row appends one row, values as the text protocol returns them (nil for NULL).

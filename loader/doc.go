@@ -19,4 +19,8 @@
 // transaction records the file's progress in a table on the target in the same transaction
 // (progress_table.go says why), so `--resume` after Ctrl-C, a kill or a lost server loads no
 // row twice and misses none.
+//
+// Verified load (checksum.go, --checksum): once everything is loaded, every chunk's row count
+// and checksum are recomputed on the target over the chunk's recorded key range, o.Threads at
+// a time, and compared with the dump's; a difference is a *ChecksumError (exit code 3).
 package loader

@@ -28,7 +28,7 @@ type Result struct {
 
 	Accounts accounts.Summary // accounts created, skipped and failed
 	// Warnings counts the warnings logged (accounts, definers, local_infile OFF: see package
-	// warning) that Options.Strict would have made failures.
+	// warning; with --checksum warn the chunks that differ) that Options.Strict would have made failures.
 	Warnings int
 }
 
@@ -40,8 +40,10 @@ type Result struct {
 //     o.MaxTxBytes bytes (tsv files: one LOAD DATA LOCAL each); a table's deferred indexes are
 //     built as soon as its data is in, while other tables load (at most o.IndexThreads at once),
 //     and its foreign keys once the tables they reference are indexed (package scheduler);
-//  3. views, triggers, routines and events; then, with o.Checksum, row counts are compared with
-//     the metadata, and with o.Replicate the target is attached to the source.
+//  3. views, triggers, routines and events; then, unless o.Checksum is ChecksumSkip, every
+//     chunk's checksum is recomputed on the target and compared with the dump's (a difference
+//     is a *ChecksumError, exit code 3, or with ChecksumWarn a warning), and with o.Replicate
+//     the target is attached to the source.
 //
 // It refuses an incomplete dump and, without o.OverwriteTables or o.Resume, tables that already
 // exist, before changing anything. Every file is checked against its recorded checksum before
@@ -122,19 +124,24 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		r.killQueries()
 		return nil, resumable(err)
 	}
+	// The load is complete: what the checksums find is reported, and a new load starts afresh.
+	var verr error
+	if o.Checksum != ChecksumSkip {
+		verr = r.verifyChecksums(ctx, r.plans, res)
+	}
 	if err := dropProgress(ctx, r.main, id); err != nil {
 		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
 	}
 	if err := j.remove(); err != nil {
 		o.Log.Warn("cannot remove the journal", "file", o.Journal, "err", err)
 	}
-	if o.Checksum {
-		// After the journal is gone: a difference is not an interrupted restore to resume.
-		if err := r.checkRows(ctx, r.plans); err != nil {
-			return nil, err
-		}
-	}
 	r.close() // the replica setup below needs two connections of the pool
+	if verr != nil {
+		if _, ok := verr.(*ChecksumError); ok {
+			return nil, verr
+		}
+		return nil, fmt.Errorf("the data is restored, but %w", verr)
+	}
 	if o.Replicate != nil {
 		if err := setupReplica(ctx, db, meta, &o); err != nil {
 			return nil, fmt.Errorf("the data is restored, but %w: fix that and attach the replica by hand with the statements `sluice replication-sql -d %s` prints", err, o.Dir)

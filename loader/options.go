@@ -41,7 +41,7 @@ type Options struct {
 	MaxTxBytes int64
 	Resume     bool              // --resume: finish an interrupted restore recorded in the journal
 	Journal    string            // --journal: the resume journal (default Dir/sluice-load.journal; ./sluice-load.journal for an object store)
-	Checksum   bool              // --checksum: compare row counts with the metadata after the load
+	Checksum   ChecksumMode      // --checksum: recompute each chunk's checksum on the target and compare with the dump's (default ChecksumFail)
 	Replicate  *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
 
 	// Accounts (package accounts) are restored when the whole dump is: roles and users before
@@ -67,6 +67,9 @@ func (o *Options) setDefaults() {
 	o.IndexThreads = min(o.IndexThreads, o.Threads)
 	if o.QueriesPerTx < 1 {
 		o.QueriesPerTx = 1000
+	}
+	if o.Checksum == "" {
+		o.Checksum = ChecksumFail
 	}
 	if o.Journal == "" {
 		o.Journal = filepath.Join(o.Dir, JournalName)

@@ -20,7 +20,7 @@ func loadCommand() *command {
 		synopsis: "sluice load -d DIR [flags]",
 		examples: []string{
 			"# restore a dump into db2 with 8 threads, checking row counts afterwards:\n" +
-				"sluice load -h db2 -u restore -d /backups/2026-12-01 -t 8 --checksum",
+				"sluice load -h db2 -u restore -d /backups/2026-12-01 -t 8 --checksum fail",
 			"# what the restore would do and what would fail, changing nothing; then finish an interrupted one:\n" +
 				"sluice load -h db2 -d /backups/2026-12-01 --dry-run\n" +
 				"sluice load -h db2 -d /backups/2026-12-01 --resume",
@@ -39,6 +39,7 @@ type loadOptions struct {
 	conn     conn.Config
 	load     loader.Options
 	deferIdx string // --defer-indexes
+	checksum string // --checksum
 	repl     *replicationFlags
 	dryRun   bool
 
@@ -67,7 +68,8 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
 		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
 		fs.StringVar(&l.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+"; for s3:// in the working directory)")
-		fs.BoolVar(&l.Checksum, "checksum", false, "compare each table's row count with the dump's after loading (exit 3 when they differ)")
+		fs.StringVar(&o.checksum, "checksum", string(loader.ChecksumFail), "after loading, recompute each chunk's checksum on the target: fail (exit 3 on a difference), warn or skip (--checksum alone: fail)")
+		fs.Lookup("checksum").NoOptDefVal = string(loader.ChecksumFail)
 		fs.BoolVarP(&l.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
 		fs.BoolVarP(&l.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
 	})
@@ -89,6 +91,9 @@ func (o *loadOptions) check(fs *flagSet) error {
 		l.UsersStrict = true // --strict covers the account warnings too
 	}
 	if l.DeferIndexes, err = schema.ParseDeferMode(o.deferIdx); err != nil {
+		return usageError{err}
+	}
+	if l.Checksum, err = loader.ParseChecksumMode(o.checksum); err != nil {
 		return usageError{err}
 	}
 	if o.conn, err = o.conn.Resolve(fs.Changed); err != nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // The exit codes of every command, documented in `sluice --help` and the README. An error that
-// must give a code other than 1 implements ExitCode() int (conventions: loader.DifferencesError
+// must give a code other than 1 implements ExitCode() int (conventions: loader.ChecksumError, verify.DiffError
 // gives 3, warningsError 4, usageError 2).
 const (
 	exitOK          = 0   // success
@@ -24,7 +24,7 @@ const exitCodesHelp = `exit codes:
   0    success
   1    failure
   2    bad usage
-  3    verification found differences (load --checksum)
+  3    verification found differences (load --checksum, verify)
   4    finished with warnings that --strict would make failures (see the log's warning= lines)
   130  interrupted by SIGINT, 143 by SIGTERM (the log says how to resume)
 `

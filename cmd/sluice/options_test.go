@@ -10,6 +10,7 @@ import (
 
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/loader"
 	"github.com/sluicedb/sluice/schema"
 )
 
@@ -42,7 +43,7 @@ func TestDumpFlagsToOptions(t *testing.T) {
 func TestLoadFlagsToOptions(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 	o, err := parseArgs(loadCommand(), []string{"-d", "/backups/x", "-t", "6", "--index-threads", "2", "--defer-indexes", "fulltext",
-		"-B", "restored", "--source-db", "shop", "-T", "shop.a,shop.b", "--checksum", "-o", "-e", "--resume", "--strict",
+		"-B", "restored", "--source-db", "shop", "-T", "shop.a,shop.b", "--checksum=warn", "-o", "-e", "--resume", "--strict",
 		"--log-level", "debug", "--quiet"})
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +52,7 @@ func TestLoadFlagsToOptions(t *testing.T) {
 	got := l.load
 	if got.Dir != "/backups/x" || got.Threads != 6 || got.IndexThreads != 2 || got.DeferIndexes != schema.DeferFulltext ||
 		got.TargetDB != "restored" || got.SourceDB != "shop" || !slices.Equal(got.Tables, []string{"shop.a", "shop.b"}) ||
-		!got.Checksum || !got.OverwriteTables || !got.EnableBinlog || !got.Resume || !got.Strict || got.Replicate != nil {
+		got.Checksum != loader.ChecksumWarn || !got.OverwriteTables || !got.EnableBinlog || !got.Resume || !got.Strict || got.Replicate != nil {
 		t.Errorf("loader.Options %+v", got)
 	}
 	if l.level != slog.LevelWarn || !l.quiet {

@@ -74,6 +74,8 @@ type Table struct {
 	Bytes          int64    // bytes of data files on disk
 	LoadClause     string   // tsv only: the LOAD DATA field/line clause the files were written for
 	CharacterSet   string   // character set of the data files' text
+	Checksum       string   // algorithm of Chunks' checksums (package checksum's Algorithm); "" when not checksummed
+	Chunks         []Chunk  // with Checksum: every chunk the dumper read, together all the table's rows
 }
 
 func quote(s string) string { return strconv.Quote(s) }
@@ -138,7 +140,9 @@ func (m *Metadata) encode() []byte {
 		for i, c := range t.Columns {
 			cols[i] = quote(c)
 		}
-		fmt.Fprintf(&b, "columns = %s\ndata_files = %s\n\n", strings.Join(cols, " "), strings.Join(t.DataFiles, " "))
+		fmt.Fprintf(&b, "columns = %s\ndata_files = %s\n", strings.Join(cols, " "), strings.Join(t.DataFiles, " "))
+		writeChunks(&b, &t)
+		b.WriteString("\n")
 	}
 	names := make([]string, 0, len(m.Files))
 	for n := range m.Files {
@@ -224,6 +228,7 @@ func parseMetadata(path string, raw []byte) (*Metadata, error) {
 				DataFiles: strings.Fields(s.Key("data_files").String()),
 			}
 			t.Columns = p.quotedList(s, "columns")
+			p.readChunks(s, &t)
 			m.Tables = append(m.Tables, t)
 		}
 	}

@@ -110,7 +110,7 @@ func TestGalera(t *testing.T) {
 			}
 			var logs strings.Builder
 			start := time.Now()
-			if _, err := loader.Run(ctx, roundtrip.Config(node), loader.Options{Dir: tc.dir, TargetDB: tc.db, Threads: 2, Checksum: true, Log: roundtrip.Logger(&logs)}); err != nil {
+			if _, err := loader.Run(ctx, roundtrip.Config(node), loader.Options{Dir: tc.dir, TargetDB: tc.db, Threads: 2, Checksum: loader.ChecksumFail, Log: roundtrip.Logger(&logs)}); err != nil {
 				t.Fatalf("load into node %d: %v\n%s", tc.node+1, err, logs.String())
 			}
 			if tc.name == "sql as LOAD DATA" {
@@ -182,7 +182,7 @@ func testGaleraNodeKilled(t *testing.T, c *testserver.Cluster, src *testserver.S
 			t.Fatal(err)
 		}
 	}
-	o.Resume, o.Checksum = true, true
+	o.Resume, o.Checksum = true, loader.ChecksumFail
 	if _, err := loader.Run(ctx, roundtrip.Config(c.Nodes[0]), o); err != nil {
 		t.Fatalf("--resume on node 1: %v", err)
 	}

@@ -25,7 +25,7 @@ func TestLoadFilters(t *testing.T) {
 		t.Fatalf("dump: %v", err)
 	}
 	want := []string{"actor", "film", "film_actor"}
-	o := loader.Options{Dir: dir, Threads: 2, SourceDB: "sakila", TargetDB: "s2", Checksum: true,
+	o := loader.Options{Dir: dir, Threads: 2, SourceDB: "sakila", TargetDB: "s2", Checksum: loader.ChecksumFail,
 		Tables: []string{"sakila.actor", "sakila.film_actor", "sakila.film"}}
 	if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, TargetDB: "s2"}); err == nil || !strings.Contains(err.Error(), "--source-db") {
 		t.Fatalf("-B over a two-database dump: %v, want an error naming --source-db", err)
