@@ -67,7 +67,7 @@ type Metadata struct {
 
 // Database is one dumped database.
 type Database struct {
-	Name       string
+	Name         string
 	SchemaFile   string // CREATE DATABASE; "" with --no-schemas
 	PostFile     string // routines and events; "" when there are none
 	TriggersFile string // every table's triggers in one file (mydumper 0.11+); "" for sluice dumps
