@@ -2,11 +2,10 @@ package loader
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqlscript"
@@ -15,8 +14,12 @@ import (
 
 var quoteIdent = sqltext.QuoteIdent
 
-// verify checks a file against the size and CRC-32C the metadata recorded for it.
+// verify checks a file against the size and CRC-32C the metadata recorded for it. A mydumper
+// dump records none: Run says so once, and files are used unverified.
 func verify(dir string, meta *dumpdir.Metadata, name string) error {
+	if !meta.Checksums {
+		return nil
+	}
 	fi, ok := meta.Files[name]
 	if !ok {
 		return fmt.Errorf("%s: not listed in the metadata file: the dump is damaged", name)
@@ -24,14 +27,35 @@ func verify(dir string, meta *dumpdir.Metadata, name string) error {
 	return dumpdir.Verify(dir, fi)
 }
 
-// readScript verifies and splits a schema file into statements.
+// readScript verifies, decompresses (by the name's suffix: mydumper compresses schema files too)
+// and splits a schema file into statements, the way the dump's producer wrote them
+// (dumpdir.Metadata.Statements): DELIMITER-aware for sluice format_version 1, one statement per
+// ";"-ended line block for mydumper's dumps, and the same decoded with sqlscript.DecodeBody for
+// sluice's format_version 2.
 func readScript(dir string, meta *dumpdir.Metadata, name string) ([]string, error) {
 	if err := verify(dir, meta, name); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(filepath.Join(dir, name))
+	f, err := dumpdir.Open(dir, name, dumpdir.CompressionOf(name))
 	if err != nil {
 		return nil, err
+	}
+	b, err := io.ReadAll(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	switch meta.Statements {
+	case dumpdir.StatementsMydumper:
+		return sqlscript.SplitLines(string(b)), nil
+	case dumpdir.StatementsEncoded:
+		stmts := sqlscript.SplitLines(string(b))
+		for i, s := range stmts {
+			stmts[i] = sqlscript.DecodeBody(s)
+		}
+		return stmts, nil
 	}
 	stmts, err := sqlscript.Split(string(b))
 	if err != nil {
@@ -68,6 +92,47 @@ func (l *lineReader) next() ([]byte, error) {
 			return nil, fmt.Errorf("%s: last line has no line end: the file is truncated", l.name)
 		default:
 			return nil, fmt.Errorf("%s: %w", l.name, err)
+		}
+	}
+}
+
+// stmtReader returns a data file's statements one by one: the lines up to one that ends with
+// ";" (myloader's rule), joined by newlines, without that ";". Package dumper writes one
+// statement per line; mydumper writes a multi-row INSERT over several lines (one row each).
+type stmtReader struct {
+	lr  *lineReader
+	buf []byte
+}
+
+func newStmtReader(r io.Reader, name string) *stmtReader {
+	return &stmtReader{lr: newLineReader(r, name)}
+}
+
+// next returns the next statement (valid until the following call), or io.EOF after the last.
+// A file that ends inside a statement is truncated: the error says so.
+func (s *stmtReader) next() ([]byte, error) {
+	s.buf = s.buf[:0]
+	for {
+		line, err := s.lr.next()
+		if err == io.EOF {
+			if len(bytes.TrimSpace(s.buf)) > 0 {
+				return nil, fmt.Errorf("%s: the last statement has no ';': the file is truncated", s.lr.name)
+			}
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, err
+		}
+		end := bytes.HasSuffix(line, []byte(";"))
+		if end && len(s.buf) == 0 {
+			return line[:len(line)-1], nil
+		}
+		if len(s.buf) > 0 {
+			s.buf = append(s.buf, '\n')
+		}
+		s.buf = append(s.buf, line...)
+		if end {
+			return s.buf[:len(s.buf)-1], nil
 		}
 	}
 }

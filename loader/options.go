@@ -19,6 +19,11 @@ type Options struct {
 	SourceDB        string           // --source-db: load only this database of the dump
 	Tables          []string         // -T: load only these "db.table" (names as dumped)
 	OverwriteTables bool             // --overwrite-tables: drop tables that exist before creating them
+	// NoSchemas (--no-schemas, myloader's) loads the data into tables that already exist on the
+	// target: no database, table, view, trigger, routine or event is created, and the tables'
+	// own indexes stay as they are. Run fails before loading when a table is missing.
+	NoSchemas bool
+	NoData    bool // --no-data (myloader's): create the schemas and objects, load no rows
 	EnableBinlog    bool             // --enable-binlog: write the restore to the target's binary log
 	DeferIndexes    schema.DeferMode // --defer-indexes: which secondary indexes are built after the data (default all)
 	// DeferMinRows (--defer-min-rows) keeps the indexes of tables with fewer rows than this,

@@ -10,7 +10,8 @@ import (
 	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
-// loadSQL runs an SQL data file (one statement per line, as package dumper writes them) on c.
+// loadSQL runs an SQL data file (one statement per line, as package dumper writes them, or a
+// statement over several lines ending with ";", as mydumper writes them) on c.
 // INSERT statements run in transactions of at most o.QueriesPerTx statements and about
 // o.MaxTxBytes bytes (so each stays under a Galera or Group Replication write-set limit); each
 // COMMIT records in the progress table, in the same transaction, how many of the file's INSERTs
@@ -24,7 +25,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		return committed, err
 	}
 	defer f.Close()
-	lr := newLineReader(f, name)
+	sr := newStmtReader(f, name)
 	var n, txStmts, txBytes int64
 	inTx := false
 	exec := func(q string) error {
@@ -48,15 +49,14 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		return nil
 	}
 	for {
-		line, err := lr.next()
+		stmt, err := sr.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return committed, err
 		}
-		stmt := bytes.TrimSuffix(line, []byte(";"))
-		if len(stmt) == 0 {
+		if stmt = bytes.TrimSpace(stmt); len(stmt) == 0 {
 			continue
 		}
 		if !bytes.HasPrefix(stmt, []byte("INSERT ")) {
