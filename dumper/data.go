@@ -40,7 +40,7 @@ func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wires, sy *syncer, c chu
 			if !ok {
 				return nil
 			}
-			if err := readRows(ctx, conn, ws, c.selectSQL(and(cond, o.Where)), w); err != nil {
+			if err := readRows(ctx, conn, ws, c.selectSQL(and(cond, o.where(c.out.t))), w); err != nil {
 				return err
 			}
 		}

@@ -24,6 +24,8 @@ type Options struct {
 	// own indexes stay as they are. Run fails before loading when a table is missing.
 	NoSchemas    bool
 	NoData       bool             // --no-data (myloader's): create the schemas and objects, load no rows
+	SkipTriggers bool             // --skip-triggers (myloader's): create no triggers
+	SkipPost     bool             // --skip-post (myloader's): create no routines or events
 	EnableBinlog bool             // --enable-binlog: write the restore to the target's binary log
 	DeferIndexes schema.DeferMode // --defer-indexes: which secondary indexes are built after the data (default all)
 	// DeferMinRows (--defer-min-rows) keeps the indexes of tables with fewer rows than this,

@@ -28,6 +28,9 @@ func (r *restore) createPostData(ctx context.Context, views []*tablePlan, dbs []
 		views = failed
 	}
 	for _, p := range r.plans {
+		if r.o.SkipTriggers {
+			break
+		}
 		if err := r.runPostFile(ctx, p.target, p.t.TriggersFile); err != nil {
 			return fmt.Errorf("%s triggers: %w", p, err)
 		}
@@ -41,11 +44,17 @@ func (r *restore) createPostData(ctx context.Context, views []*tablePlan, dbs []
 		return nil
 	}
 	for _, d := range dbs {
+		if r.o.SkipTriggers {
+			break
+		}
 		if err := r.runPostFile(ctx, r.o.target(d.Name), d.TriggersFile); err != nil {
 			return fmt.Errorf("database %s triggers: %w", r.o.target(d.Name), err)
 		}
 	}
 	for _, d := range dbs {
+		if r.o.SkipPost {
+			break
+		}
 		if err := r.runPostFile(ctx, r.o.target(d.Name), d.PostFile); err != nil {
 			return fmt.Errorf("database %s routines and events: %w", r.o.target(d.Name), err)
 		}

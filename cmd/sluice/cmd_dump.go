@@ -35,26 +35,37 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.StringSliceVarP(&o.IgnoreEngines, "ignore-engines", "i", nil, "skip tables of these storage engines, comma separated")
 	fs.StringVar(&o.LockMode, "lock-mode", dumper.LockAuto, "auto, ftwrl, backup-stage, lock-tables or none")
 	fs.IntVar(&lockWait, "lock-wait-timeout", 0, "seconds: give up before the global read lock if a query has run this long (0: do not check)")
-	fs.BoolVar(&o.KillLongQueries, "kill-long-queries", false, "with --lock-wait-timeout: kill the long queries instead of giving up")
+	fs.IntVarP(&lockWait, "long-query-guard", "l", 0, "mydumper's name of --lock-wait-timeout (sluice's default is not to check)")
+	fs.BoolVarP(&o.KillLongQueries, "kill-long-queries", "K", false, "with --lock-wait-timeout: kill the long queries instead of giving up")
 	fs.BoolVar(&o.ReplicaData, "replica-data", false, "dumping a replica: stop its SQL thread and record its source's position")
-	fs.BoolVar(&o.NoData, "no-data", false, "dump schemas only")
-	fs.BoolVar(&o.NoSchemas, "no-schemas", false, "dump data only")
-	fs.BoolVar(&o.NoViews, "no-views", false, "skip views")
+	fs.BoolVarP(&o.NoData, "no-data", "d", false, "dump schemas only")
+	fs.BoolVarP(&o.NoSchemas, "no-schemas", "m", false, "dump data only")
+	fs.BoolVarP(&o.NoViews, "no-views", "W", false, "skip views")
 	fs.BoolVar(&o.NoTriggers, "no-triggers", false, "skip triggers")
 	fs.BoolVar(&o.NoRoutines, "no-routines", false, "skip stored procedures and functions")
 	fs.BoolVar(&o.NoEvents, "no-events", false, "skip events")
+	mf := addMydumperDumpFlags(fs, &o)
 	fs.BoolVar(&o.NoSync, "no-sync", false, "do not fsync data files before writing the metadata (faster; an OS crash right after may leave a dump the loader refuses)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	tableSections, err := applyOptionFiles(fs, "dump", log)
+	if err != nil {
+		return usageError{err}
+	}
+	if err := mf.apply(fs, &o, &compress, tableSections, log); err != nil {
+		return usageError{err}
+	}
 	if o.OutDir == "" {
 		return usageError{errString("-o DIR is required")}
 	}
-	var err error
 	if o.Compression, err = dumpdir.ParseCompression(compress); err != nil {
 		return usageError{err}
 	}
 	o.FileSize = fileMB << 20
+	if o.Format, err = mydumperFormat(o.Format); err != nil {
+		return usageError{err}
+	}
 	if o.Format != dumper.FormatSQL && o.Format != dumper.FormatTSV {
 		return usageError{fmt.Errorf("--format %q: want sql or tsv", o.Format)}
 	}

@@ -20,23 +20,30 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	deferIdx := fs.String("defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
 	fs.Int64Var(&o.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE (0: defer in every table)")
 	fs.StringVarP(&o.TargetDB, "database", "B", "", "restore into this database (the dump must hold one, or pick one with --source-db)")
-	fs.StringVar(&o.SourceDB, "source-db", "", "restore only this database of the dump")
+	fs.StringVarP(&o.SourceDB, "source-db", "s", "", "restore only this database of the dump")
 	fs.StringSliceVarP(&o.Tables, "tables-list", "T", nil, "restore only these tables, as db.table (comma-separated or repeated)")
-	fs.IntVar(&o.QueriesPerTx, "queries-per-transaction", 1000, "INSERT statements per transaction")
+	fs.IntVarP(&o.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
 	fs.Int64Var(&o.MaxTxBytes, "max-transaction-bytes", 64<<20, "bytes of INSERT statements per transaction (keep under a Galera or Group Replication write-set limit)")
 	fs.BoolVar(&o.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
 	fs.StringVar(&o.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+")")
 	fs.BoolVar(&o.Checksum, "checksum", false, "compare each table's row count with the dump's after loading")
 	fs.BoolVarP(&o.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
 	fs.BoolVarP(&o.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
+	addMyloaderFlags(fs, &o)
 	repl := addReplicationFlags(fs, true)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	tableSections, err := applyOptionFiles(fs, "load", log)
+	if err != nil {
+		return usageError{err}
+	}
+	for _, ts := range tableSections {
+		log.Warn("option file: per-table sections are read by sluice dump only; ignored", "section", "`"+ts.db+"`.`"+ts.table+"`")
+	}
 	if o.Dir == "" {
 		return usageError{errString("-d DIR is required")}
 	}
-	var err error
 	if o.DeferIndexes, err = schema.ParseDeferMode(*deferIdx); err != nil {
 		return usageError{err}
 	}
