@@ -4,7 +4,7 @@ GO          ?= go
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build deps test lint demo bench bench-quick clean
+.PHONY: all build deps test lint demo bench bench-quick clean fuzz-codec
 
 all: build
 
@@ -41,3 +41,12 @@ bench-quick: deps build
 
 clean:
 	rm -rf bin bench/out
+
+# fuzz-codec runs each fuzz target of the SQL and TSV codecs and of the schema-file statement
+# encoding for FUZZTIME (CI: 10s each), from the seed corpora in their testdata/fuzz.
+FUZZTIME ?= 10s
+fuzz-codec:
+	$(GO) test -run '^$$' -fuzz '^FuzzTSVRoundTrip$$' -fuzztime $(FUZZTIME) ./internal/sqltext
+	$(GO) test -run '^$$' -fuzz '^FuzzInsertRoundTrip$$' -fuzztime $(FUZZTIME) ./internal/sqltext
+	$(GO) test -run '^$$' -fuzz '^FuzzAppendInsertAsTSV$$' -fuzztime $(FUZZTIME) ./internal/sqltext
+	$(GO) test -run '^$$' -fuzz '^FuzzEncodeBody$$' -fuzztime $(FUZZTIME) ./internal/sqlscript

@@ -50,7 +50,7 @@ func (r *restore) tsvEncodings(ctx context.Context, c *sql.Conn, p *tablePlan) (
 	return p.enc, p.encErr
 }
 
-// insertReader streams an SQL data file's INSERT statements as TSV rows (appendInsertAsTSV) to
+// insertReader streams an SQL data file's INSERT statements as TSV rows (sqltext.AppendInsertAsTSV) to
 // one LOAD DATA LOCAL statement at a time: a batch ends after maxStmts statements or maxBytes
 // bytes of them, at the end of the file, or before a line that is not an INSERT (held for the
 // caller to run as a statement). The first skip INSERTs of the file are passed over.
@@ -97,7 +97,7 @@ func (ir *insertReader) fill() bool {
 			continue
 		}
 		var rows int64
-		ir.buf, rows, err = appendInsertAsTSV(ir.buf[:0], stmt, ir.enc)
+		ir.buf, rows, err = sqltext.AppendInsertAsTSV(ir.buf[:0], stmt, ir.enc)
 		if err != nil {
 			ir.err = fmt.Errorf("INSERT %d: %w", ir.n, err)
 			return false
