@@ -72,7 +72,7 @@ func TestReadMydumper010(t *testing.T) {
 	meta := "Started dump at: 2026-12-01 18:20:08\nSHOW MASTER STATUS:\n\tLog: binlog.000001\n\tPos: 4684280\n\tGTID:0-37575-61\n\nFinished dump at: 2026-12-01 18:20:08\n"
 	for name, body := range map[string]string{
 		MetadataName: meta, "db-schema-create.sql": "", "db.t-schema.sql": "", "db.t.sql": "x",
-		"db.u-schema.sql.gz": "", "db.u.00001.sql.gz": "x", "db.u.00000.sql.gz": "x", "db.t-schema-triggers.sql": "",
+		"db.u-schema.sql.gz": "", "db.u.00001.sql.gz": "x", "db.u.00000.sql.gz": "x", "db.t-schema-triggers.sql": "", "db.s-schema-sequence.sql": "",
 	} {
 		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600)
 	}
@@ -83,6 +83,18 @@ func TestReadMydumper010(t *testing.T) {
 	want := [][2]string{{"File", "binlog.000001"}, {"Position", "4684280"}, {"Executed_Gtid_Set", "0-37575-61"}}
 	if !reflect.DeepEqual(m.Source, want) || m.Finished.IsZero() {
 		t.Errorf("source %q finished %v", m.Source, m.Finished)
+	}
+	var seq *Table
+	for i := range m.Tables {
+		if m.Tables[i].Name == "s" {
+			s := m.Tables[i]
+			seq = &s
+			m.Tables = append(m.Tables[:i], m.Tables[i+1:]...)
+			break
+		}
+	}
+	if seq == nil || seq.Kind != KindSequence || seq.SchemaFile != "db.s-schema-sequence.sql" {
+		t.Errorf("sequence %+v", seq)
 	}
 	if len(m.Tables) != 2 || m.Tables[0].TriggersFile != "db.t-schema-triggers.sql" ||
 		!reflect.DeepEqual(m.Tables[1].DataFiles, []string{"db.u.00000.sql.gz", "db.u.00001.sql.gz"}) || m.Tables[1].Compression != CompressGzip {
