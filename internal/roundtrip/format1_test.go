@@ -14,13 +14,11 @@ import (
 	"github.com/sluicedb/sluice/loader"
 )
 
-// TestLoadFormatVersion1 loads a dump in the layout sluice wrote before format_version 2 —
-// sluice's keys in [config], triggers and routines in DELIMITER ;; blocks — and compares it
-// exactly with the source. The old dump is made from a new one: its schema files rewritten in
-// the old form (with their sizes and CRC-32C), its metadata's [sluice] keys moved to [config].
-func TestLoadFormatVersion1(t *testing.T) {
-	src := testserver.ForTest(t, testserver.Options{})
-	dst := testserver.ForTest(t, testserver.Options{})
+// loadsFormatVersion1 loads a dump in the layout sluice wrote before format_version 2 —
+// sluice's keys in [config], triggers and routines in DELIMITER ;; blocks — into dst and compares
+// it exactly with src. The old dump is made from a new one: its schema files rewritten in the
+// old form (with their sizes and CRC-32C), its metadata's [sluice] keys moved to [config].
+func loadsFormatVersion1(t *testing.T, src, dst *testserver.Server) {
 	d := Open(t, src, "")
 	Exec(t, d, "CREATE DATABASE v1", "CREATE TABLE v1.t (id INT PRIMARY KEY, n INT)", "CREATE TABLE v1.log (id INT)",
 		"INSERT INTO v1.t VALUES (1, 1), (2, 4)",

@@ -68,7 +68,8 @@ func loadDir(t *testing.T, s *testserver.Server, dir, db string, lo loader.Optio
 // target server: each mydumper 1.0.1 fixture (INSERT, --rows with zstd, --format LOAD_DATA with
 // gzip, CSV) and fresh mydumper 0.10 dumps (plain; --rows with gzip) load with sluice load and
 // equal the source; myloader's --no-data then --no-schemas sequence loads a fixture; Debian's
-// myloader 0.10 loads a sluice dump; and that dump reads the way myloader 1.0 reads a dump.
+// myloader 0.10 loads a sluice dump; that dump reads the way myloader 1.0 reads a dump; and a dump
+// sluice wrote before format_version 2 still loads.
 func TestMydumperCompat(t *testing.T) {
 	src := testserver.ForTest(t, testserver.Options{})
 	dst := testserver.ForTest(t, testserver.Options{})
@@ -122,6 +123,7 @@ func TestMydumperCompat(t *testing.T) {
 	}
 	t.Run("myloader 0.10 loads a sluice dump", func(t *testing.T) { myloader010Loads(t, sluiceDump, dst, src) })
 	t.Run("a sluice dump reads as myloader 1.0 reads it", func(t *testing.T) { readsAsMyloader10(t, sluiceDump, src, base) })
+	t.Run("a sluice format_version 1 dump still loads", func(t *testing.T) { loadsFormatVersion1(t, src, dst) })
 }
 
 // snapshotOf is compare.Take of database db on s, with semicolonSpaces read as ";\n".
