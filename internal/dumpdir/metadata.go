@@ -140,10 +140,12 @@ func sectionName(parts ...string) string {
 // line options); sluice's own keys are in [sluice], which myloader skips; [source] holds the
 // coordinates; each table's [`db`.`table`] section holds mydumper's real_table_name, rows and
 // is_view / is_sequence next to sluice's keys (myloader ignores keys it does not know). Names
-// inside sluice's values are Go-quoted.
+// inside sluice's values are Go-quoted. "# Started dump at:" and "# Finished dump at:" comments,
+// in local time, are where mydumper 1.0 puts them, for scripts that look for them.
 func (m *Metadata) Write(dir string) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# sluice dump metadata; written last: a dump without it is incomplete\n")
+	fmt.Fprintf(&b, "# Started dump at: %s\n", m.Started.Local().Format(time.DateTime))
 	fmt.Fprintf(&b, "[config]\nquote-character = BACKTICK\n\n")
 	fmt.Fprintf(&b, "[sluice]\nformat_version = %d\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
 		FormatVersion, m.Started.UTC().Format(time.RFC3339Nano), m.Finished.UTC().Format(time.RFC3339Nano), m.LockSeconds)
@@ -194,6 +196,7 @@ func (m *Metadata) Write(dir string) error {
 		fi := m.Files[n]
 		fmt.Fprintf(&b, "%s = %d %08x\n", n, fi.Size, fi.CRC32C)
 	}
+	fmt.Fprintf(&b, "# Finished dump at: %s\n", m.Finished.Local().Format(time.DateTime))
 	_, err := WriteFile(dir, MetadataName, b.Bytes())
 	return err
 }
