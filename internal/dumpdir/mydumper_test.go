@@ -73,6 +73,7 @@ func TestReadMydumper010(t *testing.T) {
 	for name, body := range map[string]string{
 		MetadataName: meta, "db-schema-create.sql": "", "db.t-schema.sql": "", "db.t.sql": "x",
 		"db.u-schema.sql.gz": "", "db.u.00001.sql.gz": "x", "db.u.00000.sql.gz": "x", "db.t-schema-triggers.sql": "", "db.s-schema-sequence.sql": "",
+		"db.v.00001.00000.sql": "x", "db.v.00000.00010.sql": "x", "db.v.00000.00002.sql": "x",
 	} {
 		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600)
 	}
@@ -95,6 +96,15 @@ func TestReadMydumper010(t *testing.T) {
 	}
 	if seq == nil || seq.Kind != KindSequence || seq.SchemaFile != "db.s-schema-sequence.sql" {
 		t.Errorf("sequence %+v", seq)
+	}
+	for i, tb := range m.Tables {
+		if tb.Name == "v" {
+			if want := []string{"db.v.00000.00002.sql", "db.v.00000.00010.sql", "db.v.00001.00000.sql"}; !reflect.DeepEqual(tb.DataFiles, want) {
+				t.Errorf("two-level chunks in order %q, want %q", tb.DataFiles, want)
+			}
+			m.Tables = append(m.Tables[:i], m.Tables[i+1:]...)
+			break
+		}
 	}
 	if len(m.Tables) != 2 || m.Tables[0].TriggersFile != "db.t-schema-triggers.sql" ||
 		!reflect.DeepEqual(m.Tables[1].DataFiles, []string{"db.u.00000.sql.gz", "db.u.00001.sql.gz"}) || m.Tables[1].Compression != CompressGzip {
