@@ -43,7 +43,7 @@ clean:
 	rm -rf bin bench/out
 
 # fuzz-codec runs each fuzz target of the SQL and TSV codecs and of the schema-file statement
-# encoding for FUZZTIME (CI: 10s each), from the seed corpora in their testdata/fuzz.
+# encoding for FUZZTIME (CI: 5s each), from the seed corpora in their testdata/fuzz.
 FUZZTIME ?= 10s
 fuzz-codec:
 	$(GO) test -run '^$$' -fuzz '^FuzzTSVRoundTrip$$' -fuzztime $(FUZZTIME) ./internal/sqltext
