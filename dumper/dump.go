@@ -54,6 +54,10 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		}
 	}
 	o.Progress.Estimate(estRows, estBytes)
+	users, err := dumpUsers(ctx, db, &o)
+	if err != nil {
+		return nil, err
+	}
 	snap, err := takeSnapshot(ctx, db, tables, &o)
 	if err != nil {
 		return nil, err
@@ -66,6 +70,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if snap.replica != nil {
 		meta.ReplicaSource = snap.replica.MetadataKeys()
 	}
+	addUsers(meta, users)
 	outputs := make([]*tableOutput, 0, len(tables))
 	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
 	for _, t := range tables {

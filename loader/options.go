@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"github.com/sluicedb/sluice/accounts"
+
 	"github.com/sluicedb/sluice/schema"
 )
 
@@ -40,8 +42,15 @@ type Options struct {
 	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal)
 	Checksum     bool              // --checksum: compare row counts with the metadata after the load
 	Replicate    *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
-	Progress     Progress          // receives progress snapshots; nil for none
-	Log          *slog.Logger
+
+	// Accounts (package accounts) are restored when the whole dump is: roles and users before
+	// the views and routines, grants after them, default roles last.
+	NoUsers        bool              // --no-users: restore no accounts
+	OverwriteUsers bool              // --overwrite-users: drop and recreate accounts that exist (never the loading account)
+	UsersStrict    bool              // --users-strict: any account warning (left alone, skipped, refused) fails the load
+	Definers       accounts.Definers // --skip-definer, --definer: what views, routines, triggers and events run as
+	Progress       Progress          // receives progress snapshots; nil for none
+	Log            *slog.Logger
 }
 
 func (o *Options) setDefaults() {

@@ -45,6 +45,7 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.BoolVar(&o.NoRoutines, "no-routines", false, "skip stored procedures and functions")
 	fs.BoolVar(&o.NoEvents, "no-events", false, "skip events")
 	mf := addMydumperDumpFlags(fs, &o)
+	userFlags := addDumpUserFlags(fs, &o)
 	fs.BoolVar(&o.NoSync, "no-sync", false, "do not fsync data files before writing the metadata (faster; an OS crash right after may leave a dump the loader refuses)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -58,6 +59,9 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	if o.OutDir == "" {
 		return usageError{errString("-o DIR is required")}
+	}
+	if err := userFlags(); err != nil {
+		return err
 	}
 	if o.Compression, err = dumpdir.ParseCompression(compress); err != nil {
 		return usageError{err}
