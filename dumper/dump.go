@@ -103,7 +103,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	})
 	if err := g.Wait(); err != nil {
 		sy.abortQueued()
-		return nil, err
+		return nil, explainLost(err)
 	}
 	<-schemaDone
 
@@ -134,11 +134,34 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		res.Bytes += f.Size
 	}
 	meta.Finished = time.Now()
-	if err := meta.Write(o.OutDir); err != nil {
-		return nil, fmt.Errorf("metadata: %w", err)
+	if err := writeMetadata(meta, &o); err != nil {
+		return nil, err
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// writeMetadata writes the metadata file, durably and last: the directory is synced before it
+// (every data and schema file's rename is on disk before the file that vouches for them) and
+// after it (its own rename). A crash right after a successful dump therefore leaves a whole dump,
+// and a crash before leaves one without metadata, which the loader refuses. With o.NoSync
+// neither sync is done (an OS crash may then leave either order; the loader refuses a missing
+// or short file by the metadata's sizes and CRC-32C).
+func writeMetadata(meta *dumpdir.Metadata, o *Options) error {
+	if !o.NoSync {
+		if err := o.syncDir(o.OutDir); err != nil {
+			return fmt.Errorf("before writing the metadata: %w", err)
+		}
+	}
+	if err := meta.Write(o.OutDir); err != nil {
+		return fmt.Errorf("metadata: %w", err)
+	}
+	if !o.NoSync {
+		if err := o.syncDir(o.OutDir); err != nil {
+			return fmt.Errorf("after writing the metadata: %w", err)
+		}
+	}
+	return nil
 }
 
 // dumpSchemas writes the schema files on its own connection while the workers dump data, and
@@ -146,15 +169,14 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string, outputs []*tableOutput, meta *dumpdir.Metadata, o *Options) error {
 	c, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("schema writer: connect: %w", err)
 	}
 	defer c.Close()
 	sw.conn = c
-	if _, err := c.ExecContext(ctx, "SET NAMES utf8mb4"); err != nil {
-		return err
-	}
-	if _, err := c.ExecContext(ctx, "SET SESSION sql_mode = ''"); err != nil {
-		return err
+	for _, q := range []string{"SET NAMES utf8mb4", "SET SESSION sql_mode = ''"} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("schema writer: %s: %w", q, err)
+		}
 	}
 	for _, d := range dbs {
 		md := dumpdir.Database{Name: d}
@@ -215,7 +237,7 @@ func prepareDir(dir string) error {
 func dumpData(ctx context.Context, db *sql.DB, ws *wires, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
 	planner, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("chunk planner: connect: %w", err)
 	}
 	defer planner.Close()
 	for _, q := range workerSession {
@@ -276,7 +298,7 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, sy *syncer, snap *snap
 		}
 	}
 	if err := snap.unlock(ctx); err != nil {
-		return err
+		return fmt.Errorf("releasing the lock: %w", err)
 	}
 	o.Log.Info("lock released", "lock_seconds", snap.lock.Seconds())
 	return run(unlocked)

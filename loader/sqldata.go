@@ -25,7 +25,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		return committed, err
 	}
 	defer f.Close()
-	sr := newStmtReader(f, name)
+	next := sqlStatements(f, name, p.t, r.meta)
 	var n, txStmts, txBytes int64
 	inTx := false
 	exec := func(q string) error {
@@ -49,7 +49,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		return nil
 	}
 	for {
-		stmt, err := sr.next()
+		stmt, err := next()
 		if err == io.EOF {
 			break
 		}

@@ -2,6 +2,7 @@ package dumpdir
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -144,8 +145,14 @@ func sectionName(parts ...string) string {
 // inside sluice's values are Go-quoted. "# Started dump at:" and "# Finished dump at:" comments,
 // in local time, are where mydumper 1.0 puts them, for scripts that look for them.
 func (m *Metadata) Write(dir string) error {
+	_, err := WriteFile(dir, MetadataName, m.encode())
+	return err
+}
+
+// encode returns the metadata file's content, sealed (metadata_seal.go).
+func (m *Metadata) encode() []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# sluice dump metadata; written last: a dump without it is incomplete\n")
+	b.WriteString(sealedHeader)
 	fmt.Fprintf(&b, "# Started dump at: %s\n", m.Started.Local().Format(time.DateTime))
 	fmt.Fprintf(&b, "[config]\nquote-character = BACKTICK\n\n")
 	fmt.Fprintf(&b, "[sluice]\nformat_version = %d\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
@@ -201,8 +208,7 @@ func (m *Metadata) Write(dir string) error {
 		fmt.Fprintf(&b, "%s = %d %08x\n", n, fi.Size, fi.CRC32C)
 	}
 	fmt.Fprintf(&b, "# Finished dump at: %s\n", m.Finished.Local().Format(time.DateTime))
-	_, err := WriteFile(dir, MetadataName, b.Bytes())
-	return err
+	return seal(b.Bytes(), b.Bytes())
 }
 
 // ReadMetadata reads dir/metadata. It returns an error that says the dump is incomplete when the
@@ -219,6 +225,23 @@ func ReadMetadata(dir string) (*Metadata, error) {
 	if isMydumper010(raw) {
 		return readMydumper(dir, path, raw)
 	}
+	m, err := parseMetadata(path, raw)
+	if errors.Is(err, errNotSluice) {
+		return readMydumper(dir, path, raw)
+	}
+	return m, err
+}
+
+// errNotSluice is parseMetadata's error for an INI metadata file without sluice's
+// format_version: mydumper 0.11+ wrote it (readMydumper).
+var errNotSluice = errors.New("not a sluice metadata file")
+
+// parseMetadata reads raw, the content of the metadata file at path, in sluice's layouts
+// (format_version 1 and 2); errNotSluice when it has neither.
+func parseMetadata(path string, raw []byte) (*Metadata, error) {
+	if err := checkSeal(path, raw); err != nil {
+		return nil, err
+	}
 	f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true, PreserveSurroundedQuote: true, KeyValueDelimiters: "=", ChildSectionDelimiter: "\x00"}, raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: the metadata file is corrupt", path, err)
@@ -233,9 +256,12 @@ func ReadMetadata(dir string) (*Metadata, error) {
 		cfg = f.Section("config") // format_version 1
 		m.Statements = StatementsDelimiter
 	default:
-		return readMydumper(dir, path, raw)
+		return nil, errNotSluice
 	}
 	m.FormatVersion = p.int(cfg, "format_version")
+	if m.Statements == StatementsDelimiter && m.FormatVersion > 1 {
+		return nil, fmt.Errorf("%s: [config] format_version %d: sluice wrote only version 1 there: the metadata file is corrupt", path, m.FormatVersion)
+	}
 	if m.FormatVersion > FormatVersion {
 		return nil, fmt.Errorf("%s: format_version %d is newer than this sluice reads (%d): upgrade sluice", path, m.FormatVersion, FormatVersion)
 	}
@@ -280,6 +306,9 @@ func ReadMetadata(dir string) (*Metadata, error) {
 	}
 	if p.err != nil {
 		return nil, p.err
+	}
+	if err := m.checkFileNames(path); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
