@@ -179,7 +179,7 @@ func (s *stmtReader) next() ([]byte, error) {
 // when names hold newlines), for mydumper's as many lines as end with the one ending in ";"
 // (stmtReader).
 func sqlStatements(r io.Reader, name string, t *dumpdir.Table, meta *dumpdir.Metadata) func() ([]byte, error) {
-	if meta.Producer == dumpdir.ProducerMydumper {
+	if meta != nil && meta.Producer == dumpdir.ProducerMydumper {
 		return newStmtReader(r, name).next
 	}
 	lr := sqlLineReader(r, name, t)
