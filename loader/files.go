@@ -48,13 +48,17 @@ func readScript(dir string, meta *dumpdir.Metadata, name string) ([]string, erro
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	switch meta.Statements {
-	case dumpdir.StatementsMydumper:
-		return sqlscript.SplitLines(string(b)), nil
-	case dumpdir.StatementsEncoded:
+	if meta.Statements == dumpdir.StatementsMydumper || meta.Statements == dumpdir.StatementsEncoded {
 		stmts := sqlscript.SplitLines(string(b))
 		for i, s := range stmts {
-			stmts[i] = sqlscript.DecodeBody(s)
+			if meta.Statements == dumpdir.StatementsEncoded {
+				stmts[i] = sqlscript.DecodeBody(s)
+			}
+			// A statement that ends inside a quote or comment is a damaged file: say so
+			// rather than send the server a statement cut in two.
+			if _, err := sqlscript.Split(stmts[i]); err != nil {
+				return nil, fmt.Errorf("%s statement %d: %w", name, i+1, err)
+			}
 		}
 		return stmts, nil
 	}
