@@ -4,7 +4,7 @@ GO          ?= go
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build deps test test-race fuzz lint demo bench bench-quick clean
+.PHONY: all build deps test test-race fuzz lint demo docs bench bench-quick clean
 
 all: build
 
@@ -48,12 +48,18 @@ lint:
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 
-# demo fills a throwaway server with a few hundred MB, dumps it, restores it into another and
-# compares checksums. DATASET and THREADS may be overridden: make demo DATASET=sysbench:4x100k
+# demo fills a throwaway server with a few hundred MB, dumps it, restores it into another with
+# the sluice binary (its progress bar and summary on stderr) and compares checksums. DATASET and
+# THREADS may be overridden: make demo DATASET=sysbench:4x100k
 DATASET ?= indexed:4x400000
 THREADS ?= 2
-demo: deps
-	$(GO) run ./cmd/sluice-demo -dataset $(DATASET) -t $(THREADS)
+demo: deps build
+	$(GO) run ./cmd/sluice-demo -dataset $(DATASET) -t $(THREADS) -sluice bin/sluice
+
+# docs regenerates docs/COMMAND.md from real runs of the sluice binary against two throwaway
+# servers (cmd/sluice-docs), so the pages show what sluice prints today.
+docs: deps build
+	$(GO) run ./cmd/sluice-docs -sluice bin/sluice -out docs
 
 bench: deps build
 	$(GO) run ./cmd/sluice-bench -out bench/results

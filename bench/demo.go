@@ -19,6 +19,11 @@ type DemoOptions struct {
 	Dataset Dataset // what to generate on the first server
 	Threads int     // -t for generate, dump and load
 	Out     io.Writer
+	// Sluice is a built sluice binary: dump and load then run as its commands, with their
+	// progress bar and summary on Err, and their figures read back from --metrics-file.
+	// "" runs dumper.Run and loader.Run in this process instead.
+	Sluice string
+	Err    io.Writer // the commands' stderr (default os.Stderr)
 }
 
 // DemoResult holds the figures the demo prints.
@@ -71,18 +76,35 @@ func Demo(ctx context.Context, o DemoOptions) (*DemoResult, error) {
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "dump")
 	say("sluice dump -t %d -B %s -o %s ...", o.Threads, o.Dataset.Database, out)
-	dr, err := dumper.Run(ctx, a.ConnConfig(), dumper.Options{OutDir: out, Databases: []string{o.Dataset.Database}, Threads: o.Threads})
-	if err != nil {
-		return nil, fmt.Errorf("dump: %w", err)
+	if o.Sluice != "" {
+		m, err := runSluice(ctx, o, a, dir, "dump", "-t", fmt.Sprint(o.Threads), "-B", o.Dataset.Database, "-o", out)
+		if err != nil {
+			return nil, err
+		}
+		res.Rows, res.DumpBytes, res.DumpSeconds, res.LockSeconds = int64(m["sluice_rows_total"]), int64(m["sluice_bytes_total"]),
+			m["sluice_last_run_duration_seconds"], m["sluice_lock_seconds"]
+	} else {
+		dr, err := dumper.Run(ctx, a.ConnConfig(), dumper.Options{OutDir: out, Databases: []string{o.Dataset.Database}, Threads: o.Threads})
+		if err != nil {
+			return nil, fmt.Errorf("dump: %w", err)
+		}
+		res.Rows, res.DumpBytes, res.DumpSeconds, res.LockSeconds = dr.Rows, dr.Bytes, dr.Elapsed.Seconds(), dr.Lock.Seconds()
 	}
-	res.Rows, res.DumpBytes, res.DumpSeconds, res.LockSeconds = dr.Rows, dr.Bytes, dr.Elapsed.Seconds(), dr.Lock.Seconds()
 
 	say("sluice load -t %d -d %s ...", o.Threads, out)
-	lr, err := loader.Run(ctx, b.ConnConfig(), loader.Options{Dir: out, Threads: o.Threads})
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
+	if o.Sluice != "" {
+		m, err := runSluice(ctx, o, b, dir, "load", "-t", fmt.Sprint(o.Threads), "-d", out)
+		if err != nil {
+			return nil, err
+		}
+		res.LoadSeconds = m["sluice_last_run_duration_seconds"]
+	} else {
+		lr, err := loader.Run(ctx, b.ConnConfig(), loader.Options{Dir: out, Threads: o.Threads})
+		if err != nil {
+			return nil, fmt.Errorf("load: %w", err)
+		}
+		res.LoadSeconds = lr.Elapsed.Seconds()
 	}
-	res.LoadSeconds = lr.Elapsed.Seconds()
 
 	say("verifying CHECKSUM TABLE and SHOW CREATE on both servers ...")
 	dstDB, err := b.DB("")

@@ -26,6 +26,6 @@
 //     fsyncs and renames finished files, and the metadata file waits for it.
 //   - users.go: whether the dump includes accounts (a whole-instance dump does; --users,
 //     --no-users, --include-users), read and written to accounts.json by package accounts.
-//   - filter.go: --regex and --ignore-engines; progress.go: the Progress counters the command
-//     line prints.
+//   - filter.go: --regex and --ignore-engines; progress.go: the Progress the command line prints
+//     (package progress).
 package dumper

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/replication"
 	"github.com/sluicedb/sluice/scheduler"
 )
 
@@ -22,6 +23,13 @@ type Result struct {
 	Bytes   int64         // bytes of all files on disk, metadata excluded
 	Lock    time.Duration // how long the global read lock was held
 	Elapsed time.Duration
+
+	// Coordinates are the dumped server's binlog file and position and GTID set at the
+	// snapshot, as the metadata's [source] section records them.
+	Coordinates replication.Coordinates
+	// Warnings counts the warnings logged (see package warning); 0 with Options.Strict, where
+	// the first is an error instead.
+	Warnings int
 }
 
 // Run takes a consistent dump of the server cfg reaches into o.OutDir. The directory must not
@@ -53,7 +61,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 			estBytes += t.DataLength
 		}
 	}
-	o.Progress.Estimate(estRows, estBytes)
+	// Tables are not counted: a table's chunks, split further while they are read, finish in
+	// any order, and rows and bytes tell the progress.
+	o.counters.Plan(0, estRows, estBytes)
+	stopProgress := o.counters.Go(o.Progress)
+	defer stopProgress()
 	users, err := dumpUsers(ctx, db, &o)
 	if err != nil {
 		return nil, err
@@ -108,7 +120,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	<-schemaDone
 
 	meta.LockSeconds = snap.lock.Seconds()
-	res := &Result{Lock: snap.lock}
+	res := &Result{Lock: snap.lock, Coordinates: snap.coords}
 	for i, out := range outputs {
 		t := out.t
 		mt := &meta.Tables[i]
@@ -138,6 +150,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)
+	res.Warnings = o.warn.Count()
 	return res, nil
 }
 

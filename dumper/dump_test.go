@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/testserver"
 )
 
@@ -56,13 +57,13 @@ func TestFiltersAndLocks(t *testing.T) {
 		return got
 	}
 	dir := t.TempDir() + "/filtered"
-	progress := &Counters{}
+	progress := &lastSnapshot{}
 	res, err := Run(ctx, config(s), Options{OutDir: dir, Databases: []string{"f"}, Regex: regexp.MustCompile(`^f\.(keep|aria)`),
 		IgnoreEngines: []string{"aria"}, Where: "id % 2 = 0", Threads: 2, Progress: progress})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := progress.Snapshot(); p.Rows != res.Rows || p.Rows != 55 || p.Bytes == 0 || p.EstRows == 0 {
+	if p := progress.done; p.RowsDone != res.Rows || p.RowsDone != 55 || p.BytesDone == 0 || p.Rows == 0 {
 		t.Errorf("progress %+v, result %d rows: want 55 rows counted and an estimate", p, res.Rows)
 	}
 	got := tables(dir)
@@ -147,3 +148,9 @@ func TestWhereOnNullKeyTable(t *testing.T) {
 		}
 	}
 }
+
+// lastSnapshot is a Progress that keeps the final snapshot.
+type lastSnapshot struct{ done progress.Snapshot }
+
+func (*lastSnapshot) Report(progress.Snapshot)   {}
+func (l *lastSnapshot) Done(s progress.Snapshot) { l.done = s }

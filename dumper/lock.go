@@ -210,11 +210,16 @@ func takeSnapshot(ctx context.Context, db *sql.DB, tables []*table, o *Options) 
 			return s, fmt.Errorf("--replica-data: %w", err)
 		}
 		if s.replica == nil {
-			o.Log.Warn("--replica-data: the server is not a replica; no replica source recorded")
+			s.restart = false // no SQL thread was stopped: there is none to start
+			if err := o.warn.Warn("not_a_replica", "--replica-data: the server is not a replica; no replica source recorded"); err != nil {
+				return s, err
+			}
 		}
 	}
 	if len(lock) == 0 {
-		o.Log.Warn("no lock taken (--lock-mode " + o.LockMode + "): only transactional tables are consistent, and the binlog position may not match the data")
+		if err := o.warn.Warn("no_lock", "no lock taken: only transactional tables are consistent, and the binlog position may not match the data", "lock_mode", o.LockMode); err != nil {
+			return s, err
+		}
 	}
 	return s, nil
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/progress"
+	"github.com/sluicedb/sluice/internal/warning"
 )
 
 // Formats of data files (--format).
@@ -77,8 +79,15 @@ type Options struct {
 	// then refuses by their recorded size and CRC-32C.
 	NoSync bool
 
-	Progress Progress // counters the dump updates; nil for none
+	// Strict (--strict) makes a warning (see package warning) the dump's error instead of a
+	// line in the log and a count in Result.Warnings.
+	Strict bool
+
+	Progress Progress // receives progress snapshots; nil for none
 	Log      *slog.Logger
+
+	counters *progress.Counters // what Progress reads; set by Run
+	warn     *warning.Counter   // the dump's warnings; set by Run
 
 	// driverRows reads rows through go-sql-driver's rows instead of the dumper's own
 	// result-set reader (textproto.go); tests compare the two.
@@ -105,8 +114,10 @@ func (o *Options) setDefaults() {
 		o.LockMode = LockAuto
 	}
 	if o.Progress == nil {
-		o.Progress = nopProgress{}
+		o.Progress = progress.Nop
 	}
+	o.counters = &progress.Counters{}
+	o.warn = &warning.Counter{Log: o.Log, Strict: o.Strict}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}

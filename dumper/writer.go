@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
@@ -63,7 +64,7 @@ type chunkWriter struct {
 	stmtSize int
 	fileSize int64
 	maxRows  int64 // rows per file; 0 for no limit
-	progress Progress
+	progress *progress.Counters
 	noSync   bool    // Options.NoSync
 	sync     *syncer // finishes files in the background; nil to finish them here
 	prefix   []byte  // INSERT INTO `t` (`a`,`b`) VALUES
@@ -83,7 +84,7 @@ func newChunkWriter(out *tableOutput, maxRows int64, sy *syncer, o *Options) *ch
 	}
 	prefix := "INSERT INTO " + sqltext.QuoteIdent(out.t.Name) + " (" + strings.Join(cols, ",") + ") VALUES "
 	w := &chunkWriter{out: out, dir: o.OutDir, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
-		fileSize: o.FileSize, noSync: o.NoSync, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
+		fileSize: o.FileSize, noSync: o.NoSync, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.counters}
 	if o.Format == FormatTSV {
 		w.tsv = true
 		for _, c := range out.t.Columns {

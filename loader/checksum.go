@@ -10,7 +10,7 @@ import (
 
 // checkRows compares each restored table's row count with the one the dump recorded
 // (--checksum). The dump does not record CHECKSUM TABLE values yet; when it does they belong
-// here too. It fails listing every table that differs.
+// here too. It fails with a *DifferencesError listing every table that differs.
 func (r *restore) checkRows(ctx context.Context, plans []*tablePlan) error {
 	var bad []string
 	for _, p := range plans {
@@ -32,7 +32,20 @@ func (r *restore) checkRows(ctx context.Context, plans []*tablePlan) error {
 		r.o.Log.Debug("row count checked", "table", p.String(), "rows", n)
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("--checksum: %s: load again with --overwrite-tables", strings.Join(bad, "; "))
+		return &DifferencesError{Differences: bad}
 	}
 	return nil
 }
+
+// DifferencesError is a restore that finished but whose tables differ from the dump
+// (--checksum). Its ExitCode is 3, the command line's code for differences found.
+type DifferencesError struct {
+	Differences []string // one per table: "db.t has 9 rows, the dump 10"
+}
+
+func (e *DifferencesError) Error() string {
+	return fmt.Sprintf("--checksum: %s: load again with --overwrite-tables", strings.Join(e.Differences, "; "))
+}
+
+// ExitCode is 3: verification found differences.
+func (e *DifferencesError) ExitCode() int { return 3 }

@@ -15,8 +15,8 @@ var alreadyDone = []uint16{1061, 1826, 1050, 1304, 1359, 1537}
 // addIndexes runs a table's deferred-index ALTERs (one for the ordinary and unique keys, one per
 // FULLTEXT key) on worker w, journalling each. See schema.Split.Indexes.
 func (r *restore) addIndexes(ctx context.Context, w int, p *tablePlan) error {
-	r.c.indexRuns.Add(1)
-	defer r.c.indexRuns.Add(-1)
+	r.c.Running(1)
+	defer r.c.Running(-1)
 	for k, q := range p.split.Indexes {
 		if r.j.has(indexEntry(p, k)) {
 			continue
@@ -34,8 +34,8 @@ func (r *restore) addIndexes(ctx context.Context, w int, p *tablePlan) error {
 // addForeignKeys adds a table's foreign keys (foreign_key_checks is 0 on the session, so the
 // server only records them) and journals it.
 func (r *restore) addForeignKeys(ctx context.Context, w int, p *tablePlan) error {
-	r.c.indexRuns.Add(1)
-	defer r.c.indexRuns.Add(-1)
+	r.c.Running(1)
+	defer r.c.Running(-1)
 	for _, q := range p.split.ForeignKeys {
 		if err := r.ddl(ctx, w, p, "foreign keys", q); err != nil {
 			return err
@@ -52,7 +52,7 @@ func (r *restore) ddl(ctx context.Context, w int, p *tablePlan, what, q string) 
 		return fmt.Errorf("%s: %w", p, err)
 	}
 	start := time.Now()
-	r.o.Log.Info("adding "+what, "table", p.String())
+	r.o.Log.Info("adding deferred definitions", "table", p.String(), "what", what)
 	_, err := c.ExecContext(ctx, q)
 	if err != nil && r.o.Resume && errIs(err, alreadyDone...) {
 		r.o.Log.Info("already added by the interrupted restore", "table", p.String(), "what", what, "err", err)
@@ -61,6 +61,6 @@ func (r *restore) ddl(ctx context.Context, w int, p *tablePlan, what, q string) 
 	if err != nil {
 		return fmt.Errorf("%s: adding %s: %w: try --defer-indexes none if the server rejects the ALTER TABLE", p, what, err)
 	}
-	r.o.Log.Info("added "+what, "table", p.String(), "seconds", time.Since(start).Seconds())
+	r.o.Log.Info("added deferred definitions", "table", p.String(), "what", what, "seconds", time.Since(start).Seconds())
 	return nil
 }

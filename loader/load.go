@@ -29,7 +29,9 @@ type Result struct {
 	Elapsed time.Duration
 
 	Accounts accounts.Summary // accounts created, skipped and failed
-	Warnings int              // warnings logged (accounts, definers) that a strict load would make failures
+	// Warnings counts the warnings logged (accounts, definers, local_infile OFF: see package
+	// warning) that Options.Strict would have made failures.
+	Warnings int
 }
 
 // Run restores the dump in o.Dir into the server cfg reaches:
@@ -110,19 +112,23 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		}
 		return nil, err
 	}
+	// From here on the journal exists: every failure says how to finish the restore.
+	resumable := func(err error) error {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w: restore interrupted", ctx.Err())
+		}
+		return fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
+	}
 	r, err := newRestore(ctx, db, meta, &o, id, j, plans)
 	if err != nil {
-		return nil, err
+		return nil, resumable(err)
 	}
 	defer r.close()
 	r.users = users
 	res, err := r.run(ctx, dbs)
 	if err != nil {
 		r.killQueries()
-		if ctx.Err() != nil {
-			err = fmt.Errorf("%w: restore interrupted", ctx.Err())
-		}
-		return nil, fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
+		return nil, resumable(err)
 	}
 	if err := dropProgress(ctx, r.main, id); err != nil {
 		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
@@ -130,13 +136,19 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := j.remove(); err != nil {
 		o.Log.Warn("cannot remove the journal", "file", o.Journal, "err", err)
 	}
+	if o.Checksum {
+		// After the journal is gone: a difference is not an interrupted restore to resume.
+		if err := r.checkRows(ctx, r.plans); err != nil {
+			return nil, err
+		}
+	}
 	r.close() // the replica setup below needs two connections of the pool
 	if o.Replicate != nil {
 		if err := setupReplica(ctx, db, meta, &o); err != nil {
 			return nil, fmt.Errorf("the data is restored, but %w: fix that and attach the replica by hand with the statements `sluice replication-sql -d %s` prints", err, o.Dir)
 		}
 	}
-	res.Warnings += warnings
+	res.Warnings += warnings + o.warn.Count()
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
@@ -159,20 +171,9 @@ func checkExisting(ctx context.Context, db *sql.DB, plans []*tablePlan, o *Optio
 	if o.OverwriteTables {
 		return nil
 	}
-	var clash []string
-	for _, p := range plans {
-		if p.t.SchemaFile == "" {
-			continue
-		}
-		var n int
-		err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-			p.target, p.t.Name).Scan(&n)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			clash = append(clash, p.String())
-		}
+	clash, err := existingTables(ctx, db, plans)
+	if err != nil {
+		return err
 	}
 	if len(clash) > 0 {
 		if len(clash) > 5 {
@@ -229,6 +230,27 @@ func checkPresent(ctx context.Context, db *sql.DB, plans []*tablePlan) error {
 		return fmt.Errorf("--no-schemas: tables missing on the target: %s: create them first, or load without --no-schemas", strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+// existingTables returns the plans' tables (and views) that already exist on the target, as
+// target db.table.
+func existingTables(ctx context.Context, db *sql.DB, plans []*tablePlan) ([]string, error) {
+	var clash []string
+	for _, p := range plans {
+		if p.t.SchemaFile == "" {
+			continue
+		}
+		var n int
+		err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+			p.target, p.t.Name).Scan(&n)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			clash = append(clash, p.String())
+		}
+	}
+	return clash, nil
 }
 
 // nonce returns random hex for LOAD DATA reader handler names, which the driver keeps in one

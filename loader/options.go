@@ -5,7 +5,8 @@ import (
 	"path/filepath"
 
 	"github.com/sluicedb/sluice/accounts"
-
+	"github.com/sluicedb/sluice/internal/progress"
+	"github.com/sluicedb/sluice/internal/warning"
 	"github.com/sluicedb/sluice/schema"
 )
 
@@ -49,8 +50,11 @@ type Options struct {
 	OverwriteUsers bool              // --overwrite-users: drop and recreate accounts that exist (never the loading account)
 	UsersStrict    bool              // --users-strict: any account warning (left alone, skipped, refused) fails the load
 	Definers       accounts.Definers // --skip-definer, --definer: what views, routines, triggers and events run as
+	Strict         bool              // --strict: a warning (see package warning) is the restore's error instead of a count in Result.Warnings
 	Progress       Progress          // receives progress snapshots; nil for none
 	Log            *slog.Logger
+
+	warn *warning.Counter // the restore's warnings; set by Run
 }
 
 func (o *Options) setDefaults() {
@@ -73,8 +77,9 @@ func (o *Options) setDefaults() {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	o.warn = &warning.Counter{Log: o.Log, Strict: o.Strict}
 	if o.Progress == nil {
-		o.Progress = noProgress{}
+		o.Progress = progress.Nop
 	}
 }
 

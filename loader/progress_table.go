@@ -35,6 +35,9 @@ func createProgressTable(ctx context.Context, c *sql.Conn) error {
 			" statements BIGINT NOT NULL, done BOOL NOT NULL, PRIMARY KEY (restore_id, file)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 	} {
 		if _, err := c.ExecContext(ctx, q); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("resume progress table %s: %w", progressTable, err)
+			}
 			return fmt.Errorf("resume progress table %s: %w: the user needs CREATE on it", progressTable, err)
 		}
 	}

@@ -171,7 +171,7 @@ func openSource(ctx context.Context, r *ReplicateOptions, o *Options) *sql.DB {
 		}
 	}
 	o.Log.Warn("cannot read the source's binlog position as the replication user: waiting for Seconds_Behind_Master = 0 instead "+
-		"(GRANT BINLOG MONITOR or REPLICATION CLIENT to compare positions)", "source", sourceAddr(r), "error", err)
+		"(GRANT BINLOG MONITOR or REPLICATION CLIENT to compare positions)", "source", sourceAddr(r), "err", err)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/scheduler"
 )
 
@@ -25,7 +26,7 @@ type restore struct {
 	plans       []*tablePlan // tables and sequences (scheduled), then views
 	progress    map[string]fileProgress
 	localInfile bool
-	c           counters
+	c           progress.Counters
 	conns       []*sql.Conn
 	connIDs     []int64           // CONNECTION_ID() of each worker connection, for killQueries
 	current     []string          // database each worker connection uses
@@ -150,11 +151,6 @@ func (r *restore) run(ctx context.Context, dbs []dumpdir.Database) (*Result, err
 	if err := r.grantUsers(ctx, res); err != nil {
 		return nil, err
 	}
-	if r.o.Checksum {
-		if err := r.checkRows(ctx, tables); err != nil {
-			return nil, err
-		}
-	}
 	return res, nil
 }
 
@@ -215,27 +211,19 @@ func (r *restore) createTables(ctx context.Context, plans []*tablePlan) error {
 // loadTables runs the data, index and constraint jobs through scheduler.Load.
 func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Result) error {
 	sched := schedule(plans, r.j)
-	r.c.start = time.Now()
-	r.c.tables = len(plans)
+	r.c.Start()
 	for i, p := range plans {
-		r.c.rows += p.t.Rows
-		r.c.bytes += p.t.Bytes
+		r.c.Plan(1, p.t.Rows, p.t.Bytes)
 		res.Rows += p.t.Rows
 		res.Bytes += p.t.Bytes
 		res.Files += len(sched[i].Files)
 		for _, name := range p.t.DataFiles {
 			if pr, ok := r.progress[name]; r.j.has("file "+name) || ok && pr.done {
-				r.c.bytesDone.Add(r.meta.Files[name].Size)
-				r.c.rowsDone.Add(r.fileRows(p, name))
+				r.c.Add(r.fileRows(p, name), r.meta.Files[name].Size)
 			}
 		}
 	}
-	pctx, stopProgress := context.WithCancel(ctx)
-	reported := make(chan struct{})
-	go func() {
-		r.c.report(pctx, r.o.Progress, time.Second)
-		close(reported)
-	}()
+	stopProgress := r.c.Go(r.o.Progress)
 	err := scheduler.Load(ctx, sched, r.o.Threads, r.o.IndexThreads, func(ctx context.Context, w int, job scheduler.Job) error {
 		p := plans[job.Table]
 		if _, err := r.conn(ctx, w); err != nil {
@@ -252,11 +240,10 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 	}, func(t int, s scheduler.Stage) {
 		r.o.Log.Debug("table", "table", plans[t].String(), "stage", s.String())
 		if s == scheduler.Done {
-			r.c.tablesDone.Add(1)
+			r.c.TableDone()
 		}
 	})
 	stopProgress()
-	<-reported
 	return err
 }
 
@@ -279,8 +266,7 @@ func (r *restore) loadFile(ctx context.Context, w int, p *tablePlan, name string
 		if err := r.loadWithRetry(ctx, w, p, name, pr.statements); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		r.c.bytesDone.Add(r.meta.Files[name].Size)
-		r.c.rowsDone.Add(r.fileRows(p, name))
+		r.c.Add(r.fileRows(p, name), r.meta.Files[name].Size)
 	}
 	return r.j.add("file " + name)
 }

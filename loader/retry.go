@@ -47,7 +47,7 @@ func (r *restore) loadWithRetry(ctx context.Context, w int, p *tablePlan, name s
 			return err
 		}
 		r.conns[w].ExecContext(ctx, "ROLLBACK")
-		r.o.Log.Warn("data file rolled back by the server; retrying", "table", p.String(), "file", name, "attempt", attempt, "error", err)
+		r.o.Log.Warn("data file rolled back by the server; retrying", "table", p.String(), "file", name, "attempt", attempt, "err", err)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

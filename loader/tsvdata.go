@@ -19,7 +19,7 @@ func (r *restore) checkLocalInfile(ctx context.Context) error {
 				return fmt.Errorf("reading local_infile: %w", err)
 			}
 			if !r.localInfile {
-				r.o.Log.Warn("local_infile is OFF on the server: loading data with INSERT statements, which is slower; SET GLOBAL local_infile = 1 to use LOAD DATA LOCAL INFILE")
+				return r.o.warn.Warn("local_infile_off", "local_infile is OFF on the server: loading data with INSERT statements, which is slower; SET GLOBAL local_infile = 1 to use LOAD DATA LOCAL INFILE")
 			}
 			return nil
 		}

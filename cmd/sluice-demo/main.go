@@ -15,6 +15,7 @@ import (
 func main() {
 	spec := flag.String("dataset", "indexed:4x400000", "dataset to generate (indexed:NxM, sysbench:NxM, mixed:M)")
 	threads := flag.Int("t", 2, "threads for generate, dump and load")
+	sluice := flag.String("sluice", "", "a built sluice binary: run dump and load as its commands (progress bar and summary on stderr)")
 	flag.Parse()
 	d, err := bench.ParseDataset(*spec)
 	if err != nil {
@@ -23,7 +24,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if _, err := bench.Demo(ctx, bench.DemoOptions{Dataset: d, Threads: *threads, Out: os.Stdout}); err != nil {
+	if _, err := bench.Demo(ctx, bench.DemoOptions{Dataset: d, Threads: *threads, Out: os.Stdout, Sluice: *sluice, Err: os.Stderr}); err != nil {
 		fmt.Fprintln(os.Stderr, "sluice-demo:", err)
 		os.Exit(1)
 	}

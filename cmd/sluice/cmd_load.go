@@ -4,67 +4,145 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/spf13/pflag"
+
+	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/loader"
+	"github.com/sluicedb/sluice/replication"
 	"github.com/sluicedb/sluice/schema"
 )
 
-func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
-	var cfg conn.Config
-	var o loader.Options
-	fs := newFlags("load")
-	cfg.AddFlags(fs)
-	fs.StringVarP(&o.Dir, "directory", "d", "", "dump directory to restore")
-	fs.IntVarP(&o.Threads, "threads", "t", 4, "connections loading at once (data files and index builds)")
-	fs.IntVar(&o.IndexThreads, "index-threads", 0, "index builds running at once, within --threads (default max(1, threads/2))")
-	deferIdx := fs.String("defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
-	fs.Int64Var(&o.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE (0: defer in every table)")
-	fs.StringVarP(&o.TargetDB, "database", "B", "", "restore into this database (the dump must hold one, or pick one with --source-db)")
-	fs.StringVarP(&o.SourceDB, "source-db", "s", "", "restore only this database of the dump")
-	fs.StringSliceVarP(&o.Tables, "tables-list", "T", nil, "restore only these tables, as db.table (comma-separated or repeated)")
-	fs.IntVarP(&o.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
-	fs.Int64Var(&o.MaxTxBytes, "max-transaction-bytes", 64<<20, "bytes of INSERT statements per transaction (keep under a Galera or Group Replication write-set limit)")
-	fs.BoolVar(&o.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
-	fs.StringVar(&o.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+")")
-	fs.BoolVar(&o.Checksum, "checksum", false, "compare each table's row count with the dump's after loading")
-	fs.BoolVarP(&o.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
-	fs.BoolVarP(&o.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
-	addMyloaderFlags(fs, &o)
-	userFlags := addLoadUserFlags(fs, &o)
-	repl := addReplicationFlags(fs, true)
-	if err := parse(fs, args); err != nil {
-		return err
+func loadCommand() *command {
+	return &command{
+		name:     "load",
+		summary:  "restore a dump directory into a server",
+		synopsis: "sluice load -d DIR [flags]",
+		examples: []string{
+			"# restore a dump into db2 with 8 threads, checking row counts afterwards:\n" +
+				"sluice load -h db2 -u restore -d /backups/2026-12-01 -t 8 --checksum",
+			"# what the restore would do and what would fail, changing nothing; then finish an interrupted one:\n" +
+				"sluice load -h db2 -d /backups/2026-12-01 --dry-run\n" +
+				"sluice load -h db2 -d /backups/2026-12-01 --resume",
+		},
+		flags: func(fs *flagSet) options {
+			o := &loadOptions{}
+			o.addFlags(fs)
+			return o
+		},
 	}
-	tableSections, err := applyOptionFiles(fs, "load", log)
+}
+
+// loadOptions are the flags of `sluice load`.
+type loadOptions struct {
+	commonOptions
+	conn     conn.Config
+	load     loader.Options
+	deferIdx string // --defer-indexes
+	repl     *replicationFlags
+	dryRun   bool
+
+	userFlags func() error // checks the account and definer flags (flags_users.go)
+}
+
+func (o *loadOptions) addFlags(fs *flagSet) {
+	l := &o.load
+	fs.group("connection", o.conn.AddFlags)
+	fs.group("input", func(fs *pflag.FlagSet) {
+		fs.StringVarP(&l.Dir, "directory", "d", "", "dump directory to restore")
+		fs.BoolVar(&o.dryRun, "dry-run", false, "read the dump and the target and print the plan and what would fail; change nothing")
+		fs.BoolVar(&l.Strict, "strict", false, "fail on a warning (local_infile OFF) instead of exiting 4")
+	})
+	fs.group("filters", func(fs *pflag.FlagSet) {
+		fs.StringVarP(&l.TargetDB, "database", "B", "", "restore into this database (the dump must hold one, or pick one with --source-db)")
+		fs.StringVarP(&l.SourceDB, "source-db", "s", "", "restore only this database of the dump")
+		fs.StringSliceVarP(&l.Tables, "tables-list", "T", nil, "restore only these tables, as db.table (comma-separated or repeated)")
+	})
+	fs.group("loading", func(fs *pflag.FlagSet) {
+		fs.IntVarP(&l.Threads, "threads", "t", 4, "connections loading at once (data files and index builds)")
+		fs.IntVar(&l.IndexThreads, "index-threads", 0, "index builds running at once, within --threads (default max(1, threads/2))")
+		fs.StringVar(&o.deferIdx, "defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
+		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE (0: defer in every table)")
+		fs.IntVarP(&l.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
+		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 64<<20, "bytes of INSERT statements per transaction (keep under a Galera or Group Replication write-set limit)")
+		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
+		fs.StringVar(&l.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+")")
+		fs.BoolVar(&l.Checksum, "checksum", false, "compare each table's row count with the dump's after loading (exit 3 when they differ)")
+		fs.BoolVarP(&l.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
+		fs.BoolVarP(&l.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
+	})
+	fs.group("accounts", func(fs *pflag.FlagSet) { o.userFlags = addLoadUserFlags(fs, l) })
+	fs.group("myloader", func(fs *pflag.FlagSet) { addMyloaderFlags(fs, l) })
+	fs.group("replication", func(fs *pflag.FlagSet) { o.repl = addReplicationFlags(fs, true) })
+}
+
+// check turns the flags into loader.Options and a resolved connection.
+func (o *loadOptions) check(fs *flagSet) error {
+	l := &o.load
+	tableSections, err := applyOptionFiles(fs.FlagSet, "load", slog.Default())
 	if err != nil {
 		return usageError{err}
 	}
 	for _, ts := range tableSections {
-		log.Warn("option file: per-table sections are read by sluice dump only; ignored", "section", "`"+ts.db+"`.`"+ts.table+"`")
+		slog.Default().Warn("option file: per-table sections are read by sluice dump only; ignored", "section", "`"+ts.db+"`.`"+ts.table+"`")
 	}
-	if o.Dir == "" {
+	if l.Dir == "" {
 		return usageError{errString("-d DIR is required")}
 	}
-	if err := userFlags(); err != nil {
+	if err := o.userFlags(); err != nil {
 		return err
 	}
-	if o.DeferIndexes, err = schema.ParseDeferMode(*deferIdx); err != nil {
+	if l.Strict {
+		l.UsersStrict = true // --strict covers the account warnings too
+	}
+	if l.DeferIndexes, err = schema.ParseDeferMode(o.deferIdx); err != nil {
 		return usageError{err}
 	}
-	if cfg, err = cfg.Resolve(fs.Changed); err != nil {
+	if o.conn, err = o.conn.Resolve(fs.Changed); err != nil {
 		return err
 	}
-	if o.Replicate, err = repl.options(); err != nil {
-		return err
+	l.Replicate, err = o.repl.options()
+	return err
+}
+
+func (o *loadOptions) run(ctx context.Context, u *ui) (*summary, error) { return runLoad(ctx, o, u) }
+
+// runLoad restores the dump (or, with --dry-run, prints the plan) and returns its summary.
+func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
+	_, addr := o.conn.Address()
+	s := &summary{target: addr, dir: o.load.Dir, dryRun: o.dryRun}
+	l := o.load
+	l.Log = u.log
+	if o.dryRun {
+		return s, dryRunLoad(ctx, o.conn, l, u, s)
 	}
-	o.Log = log
-	o.Progress = newLoadProgress(log)
-	res, err := loader.Run(ctx, cfg, o)
+	p := newPrinter(u, "load")
+	l.Progress = p
+	res, err := loader.Run(ctx, o.conn, l)
 	if err != nil {
-		return err
+		s.fromSnapshot(p.snapshot())
+		return s, err
 	}
-	log.Info("load complete", "dir", o.Dir, "tables", res.Tables, "files", res.Files, "rows", res.Rows,
-		"bytes", res.Bytes, "seconds", res.Elapsed.Seconds(), "accounts_created", res.Accounts.Created,
-		"accounts_skipped", res.Accounts.Skipped, "accounts_failed", res.Accounts.Failed, "warnings", res.Warnings)
-	return nil
+	s.tables, s.rows, s.bytes, s.elapsed, s.warnings = int64(res.Tables), res.Rows, res.Bytes, res.Elapsed, res.Warnings
+	s.coords = dumpCoordinates(l.Dir)
+	if u := res.Accounts; u != (accounts.Summary{}) {
+		s.accounts = &u
+	}
+	return s, nil
+}
+
+// dumpCoordinates returns the dumped server's binlog coordinates and GTID set as the dump's
+// metadata records them, for the summary: what the restored data is consistent with. It is
+// nil when the metadata holds none.
+func dumpCoordinates(dir string) *replication.Coordinates {
+	meta, err := dumpdir.ReadMetadata(dir)
+	if err != nil {
+		return nil
+	}
+	c, _, err := loader.ReplicaCoordinates(meta, true)
+	if err != nil {
+		return nil
+	}
+	return &c
 }

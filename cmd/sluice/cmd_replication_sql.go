@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
+
+	"github.com/spf13/pflag"
 
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
@@ -13,30 +13,48 @@ import (
 	"github.com/sluicedb/sluice/replication"
 )
 
+func replicationSQLCommand() *command {
+	return &command{
+		name:     "replication-sql",
+		summary:  "print the statements that attach a restored server to its source",
+		synopsis: "sluice replication-sql -d DIR --replicate-from HOST[:PORT] [flags]",
+		examples: []string{
+			"# for a MariaDB 10.11 server restored from the dump, without connecting to it:\n" +
+				"sluice replication-sql -d /backups/2026-12-01 --replicate-from db1 --replication-user repl --target-flavor mariadb --target-version 10.11.6",
+			"# reading the target's flavour and version from the server itself:\n" +
+				"sluice replication-sql -h db2 -d /backups/2026-12-01 --replicate-from db1:3307 --replication-user repl --replication-mode binlog",
+		},
+		flags: func(fs *flagSet) options {
+			o := &replicationSQLOptions{}
+			o.addFlags(fs)
+			return o
+		},
+	}
+}
+
 // replicationSQLOptions are the flags of `sluice replication-sql`.
 type replicationSQLOptions struct {
+	commonOptions
 	dir           string
 	targetFlavor  string
 	targetVersion string
 	cfg           conn.Config
 	changed       func(string) bool
 	repl          *loader.ReplicateOptions
+	flags         *replicationFlags
 }
 
-// runReplicationSQL prints the statements that attach a server restored from a dump to its
-// source, without running them. The target's flavour and version come from --target-flavor
-// and --target-version, or else from connecting to the target with the connection flags.
-func runReplicationSQL(ctx context.Context, args []string, log *slog.Logger) error {
-	var o replicationSQLOptions
-	fs := newFlags("replication-sql")
-	o.cfg.AddFlags(fs)
-	fs.StringVarP(&o.dir, "directory", "d", "", "dump directory whose coordinates to use")
-	fs.StringVar(&o.targetFlavor, "target-flavor", "", "flavour of the server to attach: mariadb or mysql (default: connect and read it)")
-	fs.StringVar(&o.targetVersion, "target-version", "", "its version, e.g. 10.11.6 or 8.0.36 (default: connect and read it)")
-	repl := addReplicationFlags(fs, false)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
+func (o *replicationSQLOptions) addFlags(fs *flagSet) {
+	fs.group("connection", o.cfg.AddFlags)
+	fs.group("input", func(fs *pflag.FlagSet) {
+		fs.StringVarP(&o.dir, "directory", "d", "", "dump directory whose coordinates to use")
+		fs.StringVar(&o.targetFlavor, "target-flavor", "", "flavour of the server to attach: mariadb or mysql (default: connect and read it)")
+		fs.StringVar(&o.targetVersion, "target-version", "", "its version, e.g. 10.11.6 or 8.0.36 (default: connect and read it)")
+	})
+	fs.group("replication", func(fs *pflag.FlagSet) { o.flags = addReplicationFlags(fs, false) })
+}
+
+func (o *replicationSQLOptions) check(fs *flagSet) error {
 	if o.dir == "" {
 		return usageError{errString("-d DIR is required")}
 	}
@@ -44,11 +62,18 @@ func runReplicationSQL(ctx context.Context, args []string, log *slog.Logger) err
 		return usageError{errString("--replicate-from HOST[:PORT] is required")}
 	}
 	var err error
-	if o.repl, err = repl.options(); err != nil {
+	if o.repl, err = o.flags.options(); err != nil {
 		return err
 	}
 	o.changed = fs.Changed
-	return printReplicationSQL(ctx, os.Stdout, o)
+	return nil
+}
+
+// run prints the statements that attach a server restored from a dump to its source, without
+// running them. The target's flavour and version come from --target-flavor and
+// --target-version, or else from connecting to the target with the connection flags.
+func (o *replicationSQLOptions) run(ctx context.Context, u *ui) (*summary, error) {
+	return &summary{dir: o.dir}, printReplicationSQL(ctx, u.stdout, *o)
 }
 
 // printReplicationSQL writes the statements to w as a SQL script: a comment naming the

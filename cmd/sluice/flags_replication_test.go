@@ -13,9 +13,9 @@ import (
 // replicationOptions parses args as `sluice load` would and returns the replication options.
 func replicationOptions(t *testing.T, args ...string) (*loader.ReplicateOptions, error) {
 	t.Helper()
-	fs := newFlags("load")
-	f := addReplicationFlags(fs, true)
-	if err := parse(fs, args); err != nil {
+	fs := newFlagSet("load")
+	f := addReplicationFlags(fs.FlagSet, true)
+	if err := fs.parse(args); err != nil {
 		t.Fatal(err)
 	}
 	return f.options()

@@ -10,14 +10,13 @@ import (
 )
 
 func TestUserFlags(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
 	load := func(args ...string) (loader.Options, error) {
-		var o loader.Options
-		fs := newFlags("load")
-		check := addLoadUserFlags(fs, &o)
-		if err := parse(fs, args); err != nil {
-			t.Fatal(err)
+		o, err := parseArgs(loadCommand(), append([]string{"-d", "dir"}, args...))
+		if err != nil {
+			return loader.Options{}, err
 		}
-		return o, check()
+		return o.(*loadOptions).load, nil
 	}
 	o, err := load("--definer", "'etl'@'10.%'", "--overwrite-users", "--users-strict")
 	if err != nil || o.Definers.Replace == nil || *o.Definers.Replace != (accounts.Name{User: "etl", Host: "10.%"}) || !o.OverwriteUsers || !o.UsersStrict {
@@ -31,21 +30,18 @@ func TestUserFlags(t *testing.T) {
 		t.Errorf("--definer with --skip-definer: %v, want a usage error", err)
 	}
 
-	var d dumper.Options
-	fs := newFlags("dump")
-	check := addDumpUserFlags(fs, &d)
-	if err := parse(fs, []string{"--include-users", "app@%", "--include-users", "root@localhost", "--exclude-users", "app@10.%"}); err != nil {
-		t.Fatal(err)
+	dump := func(args ...string) (dumper.Options, error) {
+		o, err := parseArgs(dumpCommand(), append([]string{"-o", "dir"}, args...))
+		if err != nil {
+			return dumper.Options{}, err
+		}
+		return o.(*dumpOptions).dump, nil
 	}
-	if err := check(); err != nil || len(d.IncludeUsers) != 2 || len(d.ExcludeUsers) != 1 {
+	d, err := dump("--include-users", "app@%", "--include-users", "root@localhost", "--exclude-users", "app@10.%")
+	if err != nil || len(d.IncludeUsers) != 2 || len(d.ExcludeUsers) != 1 {
 		t.Errorf("--include-users twice, --exclude-users: %+v, %v", d, err)
 	}
-	fs = newFlags("dump")
-	check = addDumpUserFlags(fs, &d)
-	if err := parse(fs, []string{"--exclude-users", "'app"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := check(); !errors.As(err, &ue) {
+	if _, err := dump("--exclude-users", "'app"); !errors.As(err, &ue) {
 		t.Errorf("--exclude-users 'app: %v, want a usage error", err)
 	}
 }

@@ -1,50 +1,68 @@
 // Command sluice dumps and restores MySQL and MariaDB databases in parallel. The subcommands
-// live one per file (cmd_dump.go, cmd_load.go); this file maps errors to exit codes:
-// 0 success, 1 failure, 2 bad usage.
+// live one per file (cmd_dump.go, cmd_load.go, ...), each with an options struct its flags
+// fill and a run function that takes it, as restic's cmd_*.go. This file dispatches them and
+// maps their errors to the exit codes of exitcode.go, in one place.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"sync/atomic"
 	"syscall"
-
-	"github.com/spf13/pflag"
+	"time"
 )
 
-// usageError is a mistake on the command line: exit code 2.
-type usageError struct{ error }
-
+// command is one subcommand.
 type command struct {
 	name, summary string
-	run           func(ctx context.Context, args []string, log *slog.Logger) error
+	synopsis      string   // the usage line
+	examples      []string // two, shown in its help
+	// flags registers the command's flags on fs and returns the options they fill.
+	flags func(fs *flagSet) options
 }
 
-func commands() []command {
-	return []command{
-		{"dump", "take a consistent dump of a server into a directory", runDump},
-		{"load", "restore a dump directory into a server", runLoad},
-		{"replication-sql", "print the statements that attach a restored server to its source", runReplicationSQL},
-	}
+// options are a command's parsed flags. check validates them and fills what they imply (its
+// errors are usageErrors naming the flag); run does the command and returns its summary, which
+// may be nil or partial after an error.
+type options interface {
+	check(fs *flagSet) error
+	run(ctx context.Context, u *ui) (*summary, error)
+	common() *commonOptions
 }
 
-func usage() {
-	fmt.Fprintf(os.Stderr, "usage: sluice COMMAND [flags]\n\ncommands:\n")
+func commands() []*command {
+	return []*command{dumpCommand(), loadCommand(), replicationSQLCommand()}
+}
+
+func findCommand(name string) *command {
 	for _, c := range commands() {
-		fmt.Fprintf(os.Stderr, "  %-16s %s\n", c.name, c.summary)
+		if c.name == name {
+			return c
+		}
 	}
-	fmt.Fprintf(os.Stderr, "\nRun 'sluice COMMAND --help' for a command's flags.\n")
+	return nil
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "sluice: parallel logical backup and restore for MySQL and MariaDB\n\nusage: sluice COMMAND [flags]\n\ncommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "  %-16s %s\n  %-16s %s\n", "help COMMAND", "show a command's flags and examples", "version", "print the version (also --version)")
+	fmt.Fprintf(w, "\nRun 'sluice help COMMAND' (or 'sluice COMMAND --help') for a command's flags.\n\n%s", exitCodesHelp)
 }
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string) int {
+// run runs the command line args and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
 	if path := os.Getenv("SLUICE_CPUPROFILE"); path != "" {
 		// A CPU profile of the whole command, for `go tool pprof` (see bench/README.md).
 		if f, err := os.Create(path); err == nil {
@@ -53,56 +71,128 @@ func run(args []string) int {
 			}
 		}
 	}
-	if len(args) == 0 || args[0] == "help" || args[0] == "--help" {
-		usage()
-		return 2
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	switch args[0] {
+	case "--help", "-help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			c := findCommand(args[1])
+			if c == nil {
+				fmt.Fprintf(stderr, "sluice help: unknown command %q\n", args[1])
+				return exitUsage
+			}
+			writeHelp(stdout, c, flagsOf(c))
+			return exitOK
+		}
+		usage(stdout)
+		return exitOK
+	case "--version", "-V", "version":
+		fmt.Fprintln(stdout, versionString())
+		return exitOK
+	}
+	c := findCommand(args[0])
+	if c == nil {
+		fmt.Fprintf(stderr, "sluice: unknown command %q\n", args[0])
+		usage(stderr)
+		return exitUsage
+	}
+	o, err := parseArgs(c, args[1:])
+	if errors.Is(err, errHelp) {
+		writeHelp(stdout, c, flagsOf(c))
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "sluice %s: %v\nRun 'sluice help %s' for its flags.\n", c.name, err, c.name)
+		return exitUsage
+	}
+	ctx, sig, stop := signalContext()
 	defer stop()
-	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
-		}
-		err := c.run(ctx, args[1:], log)
-		var ue usageError
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, pflag.ErrHelp):
-			return 0
-		case errors.As(err, &ue):
-			fmt.Fprintf(os.Stderr, "sluice %s: %v\n", c.name, err)
-			return 2
-		default:
-			fmt.Fprintf(os.Stderr, "sluice %s: %v\n", c.name, err)
-			return 1
-		}
-	}
-	fmt.Fprintf(os.Stderr, "sluice: unknown command %q\n", args[0])
-	usage()
-	return 2
+	return execute(ctx, c, o, newUI(o.common(), stdout, stderr), sig)
 }
 
-// newFlags returns a flag set whose help flag is --help only: -h is --host, as in mydumper.
-func newFlags(name string) *pflag.FlagSet {
-	fs := pflag.NewFlagSet("sluice "+name, pflag.ContinueOnError)
-	fs.Bool("help", false, "show this help")
-	fs.SortFlags = false
+// flagsOf returns c's flag set, for its help.
+func flagsOf(c *command) *flagSet {
+	fs := newFlagSet(c.name)
+	c.flags(fs).common().addFlags(fs)
 	return fs
 }
 
-// parse parses args and turns parse errors into usage errors.
-func parse(fs *pflag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+// parseArgs is the flags-to-options mapping: it parses args into c's options and checks them.
+func parseArgs(c *command, args []string) (options, error) {
+	fs := newFlagSet(c.name)
+	o := c.flags(fs)
+	o.common().addFlags(fs)
+	if err := fs.parse(args); err != nil {
+		return nil, err
 	}
-	if h, _ := fs.GetBool("help"); h {
-		fmt.Fprintf(os.Stderr, "usage of %s:\n%s", fs.Name(), fs.FlagUsages())
-		return pflag.ErrHelp
+	if err := o.common().check(); err != nil {
+		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	if err := o.check(fs); err != nil {
+		return nil, err
 	}
-	return nil
+	return o, nil
+}
+
+// execute runs o and ends with the summary record, the metrics file and the exit code. sig
+// returns the signal that cancelled ctx, if any.
+func execute(ctx context.Context, c *command, o options, u *ui, sig func() os.Signal) int {
+	start := time.Now()
+	s, err := o.run(ctx, u)
+	if s == nil {
+		s = &summary{}
+	}
+	s.command = c.name
+	if s.elapsed == 0 {
+		s.elapsed = time.Since(start)
+	}
+	if err == nil {
+		err = warned(s.warnings)
+	}
+	code := exitCode(err, sig())
+	if code == exitSIGINT || code == exitSIGTERM {
+		u.log.Warn("interrupted", "signal", sig().String())
+	}
+	s.log(u.log, code, err)
+	if path := o.common().metricsFile; path != "" {
+		if merr := writeMetrics(path, s, code, time.Now()); merr != nil {
+			u.log.Error("cannot write the metrics file", "file", path, "err", merr)
+			if code == exitOK {
+				code = exitFailure
+			}
+		}
+	}
+	if err != nil && !u.json {
+		// The summary holds the error too; printed plain, its advice reads as written.
+		fmt.Fprintf(u.stderr, "sluice %s: %v\n", c.name, err)
+	}
+	return code
+}
+
+// signalContext returns a context cancelled by the first SIGINT or SIGTERM, and a function
+// returning that signal (nil before). After the first signal the default action is restored,
+// so a second one kills the process at once.
+func signalContext() (context.Context, func() os.Signal, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Value
+	go func() {
+		select {
+		case s := <-ch:
+			got.Store(s)
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() os.Signal {
+			s, _ := got.Load().(os.Signal)
+			return s
+		}, func() {
+			signal.Stop(ch)
+			cancel()
+		}
 }

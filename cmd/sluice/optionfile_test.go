@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/dumpdir"
@@ -21,7 +22,7 @@ func TestApplyOptionFilesPrecedence(t *testing.T) {
 	extra := filepath.Join(dir, "extra.cnf")
 	os.WriteFile(base, []byte("[client]\nuser = u\n[mydumper]\nthreads = 3\nrows = 1000\ncompress\nno_views\nregex = '^d\\.'\nunknown-option = 1\n[myloader]\nthreads = 9\n[`d`.`t`]\nwhere = id > 3\n"), 0o600)
 	os.WriteFile(extra, []byte("[sluice]\nrows = 500\n[MYDUMPER]\nstatement-size = 2048\n"), 0o600)
-	fs := newFlags("dump")
+	fs := pflag.NewFlagSet("dump", pflag.ContinueOnError)
 	var o dumper.Options
 	var compress, regex string
 	fs.StringVar(new(string), "defaults-file", "", "")
@@ -80,7 +81,7 @@ func TestOptionFileDrivesSluice(t *testing.T) {
 		"[mydumper]\noutputdir = %s\ndatabase = src\nthreads = 2\nrows = 30\ncompress = ZSTD\ntrx-tables\nno-locks = 0\n\n"+
 		"[myloader]\ndirectory = %s\ndatabase = dst\nthreads = 2\nqueries-per-transaction = 10\nskip-post\n\n"+
 		"[`src`.`t`]\nwhere = id <= 40\n", s.Host, s.Port, s.User, s.Password, out, out)), 0o600)
-	if code := run([]string{"dump", "--defaults-file", cnf}); code != 0 {
+	if code := run([]string{"dump", "--defaults-file", cnf}, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("sluice dump --defaults-file: exit %d", code)
 	}
 	m, err := dumpdir.ReadMetadata(out)
@@ -93,7 +94,7 @@ func TestOptionFileDrivesSluice(t *testing.T) {
 			t.Errorf("%s: %d rows (want %d from [`src`.`t`] where), compression %q (want zstd), %d files (rows = 30)", tb.Name, tb.Rows, want, tb.Compression, len(tb.DataFiles))
 		}
 	}
-	if code := run([]string{"load", "--defaults-file", cnf}); code != 0 {
+	if code := run([]string{"load", "--defaults-file", cnf}, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("sluice load --defaults-file: exit %d", code)
 	}
 	count := func(q string) int {
@@ -113,7 +114,7 @@ func TestOptionFileDrivesSluice(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if code := run([]string{"load", "--defaults-file", cnf, "--no-schemas", "-B", "pre", "-T", "src.t"}); code != 0 {
+	if code := run([]string{"load", "--defaults-file", cnf, "--no-schemas", "-B", "pre", "-T", "src.t"}, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("sluice load --no-schemas: exit %d", code)
 	}
 	if n := count("SELECT COUNT(*) FROM pre.t WHERE extra = 5 AND v = CONCAT('v', id)"); n != 40 {
@@ -122,8 +123,8 @@ func TestOptionFileDrivesSluice(t *testing.T) {
 	if n := count("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'pre' AND INDEX_NAME = 'v'"); n != 0 {
 		t.Errorf("--no-schemas added the dump's index v to the existing table")
 	}
-	err = runLoad(context.Background(), []string{"--defaults-file", cnf, "--no-schemas", "-B", "pre"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err == nil || !strings.Contains(err.Error(), "--no-schemas: tables missing on the target: pre.u") {
-		t.Errorf("--no-schemas with pre.u missing on the target: %v", err)
+	var stderr strings.Builder
+	if code := run([]string{"load", "--defaults-file", cnf, "--no-schemas", "-B", "pre"}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "--no-schemas: tables missing on the target: pre.u") {
+		t.Errorf("--no-schemas with pre.u missing on the target: exit %d, %s", code, stderr.String())
 	}
 }

@@ -25,7 +25,7 @@ func TestLoadDeferMinRows(t *testing.T) {
 		loader.Options{Threads: 2, DeferMinRows: 1000, Log: testLogger(&log)})
 	built := map[string]bool{}
 	for _, line := range strings.Split(log.String(), "\n") {
-		if strings.Contains(line, `msg="added indexes"`) {
+		if strings.Contains(line, `msg="added deferred definitions"`) && strings.Contains(line, "what=indexes") {
 			for _, tb := range []string{"small", "big"} {
 				if strings.Contains(line, "table=dm."+tb+" ") {
 					built[tb] = true

@@ -51,8 +51,8 @@ func TestLoadResumeAfterInterruptAndKill(t *testing.T) {
 	// Ctrl-C once a few files are in.
 	stderr, err := runUntil(t, bin, args, journal, 4, syscall.SIGINT, b.Password)
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-		t.Fatalf("after SIGINT: %v, want exit code 1\n%s", err, stderr)
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("after SIGINT: %v, want exit code 130 (128 + SIGINT)\n%s", err, stderr)
 	}
 	if !strings.Contains(stderr, "interrupted") || !strings.Contains(stderr, "--resume") {
 		t.Fatalf("after SIGINT, stderr does not say how to resume:\n%s", stderr)

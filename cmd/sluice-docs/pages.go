@@ -1,0 +1,80 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+// page is one docs/COMMAND.md.
+type page struct {
+	name, intro string
+	steps       func() []step
+}
+
+func pages(s *session) []page {
+	dumps := filepath.Join(s.work, "dumps")
+	os.MkdirAll(dumps, 0o700)
+	nightly := filepath.Join(dumps, "2026-12-01")
+	prom := filepath.Join(s.work, "sluice.prom")
+	return []page{
+		{name: "dump", intro: "Takes a consistent dump of a server into a new directory: one snapshot shared by every " +
+			"worker connection, the global read lock held only while the snapshots start (BACKUP STAGE on MariaDB), " +
+			"tables cut into chunks on their primary key, the metadata file written last.",
+			steps: func() []step {
+				return []step{
+					s.step(s.src, "Plan a dump (--dry-run)", "Connects and reads the catalog; locks nothing and writes nothing. "+
+						"Tables are listed largest first with their estimates, chunking key, chunks and files; problems that would "+
+						"make the dump fail (FAIL, exit 1) or warn (WARN, exit 4) are listed last.",
+						"dump", "-B", "shop", "-o", nightly, "-t", "4", "--dry-run"),
+					s.step(s.src, "Dump a database", "Log lines as text, one summary record at the end.",
+						"dump", "-B", "shop", "-o", nightly, "-t", "4", "-c", "zstd"),
+					s.step(s.src, "From cron: JSON logs and a metrics file", "One JSON object a line, the summary last; the "+
+						"metrics file is node_exporter's textfile format, written atomically at the end.",
+						"dump", "-B", "shop", "-o", filepath.Join(dumps, "json"), "--log-format", "json", "--metrics-file", prom),
+					{title: "The metrics file it wrote", cmdline: "cat /tmp/sluice.prom", output: s.placeholders(readFile(prom))},
+					s.step(s.src, "A warning: exit 4", "--replica-data on a server that is not a replica: the dump completes, "+
+						"the warning is logged by name, and the exit code is 4 (with --strict, 1).",
+						"dump", "-B", "shop", "-o", filepath.Join(dumps, "warned"), "--replica-data"),
+				}
+			}},
+		{name: "load", intro: "Restores a dump directory into a server: tables created with their primary key only, data " +
+			"files loaded largest table first, each table's secondary indexes built as soon as its data is in and its " +
+			"foreign keys once the tables they reference are indexed, then views, triggers, routines and events. " +
+			"An interrupted restore (exit 130 or 143) is finished with --resume.",
+			steps: func() []step {
+				return []step{
+					s.step(s.dst, "Plan a restore (--dry-run)", "Reads the dump and the target; changes nothing. Lists each "+
+						"table's PRIMARY KEY-only CREATE TABLE and its deferred index and foreign-key statements in load order, the "+
+						"post-data objects, and what would fail.",
+						"load", "-d", nightly, "--dry-run"),
+					s.step(s.dst, "Restore it, checking row counts", "", "load", "-d", nightly, "-t", "4", "--checksum"),
+					s.step(s.dst, "Restoring again onto the same tables", "The load refuses before changing anything.",
+						"load", "-d", nightly),
+				}
+			}},
+		{name: "replication-sql", intro: "Prints the statements that attach a server restored from a dump to the " +
+			"dump's source (or, for a dump taken from a replica, to that replica's source), for a person to run.",
+			steps: func() []step {
+				return []step{
+					s.step(nil, "For a MariaDB target, without connecting to it", "",
+						"replication-sql", "-d", nightly, "--replicate-from", "db1", "--replication-user", "repl",
+						"--target-flavor", "mariadb", "--target-version", "10.11.6"),
+					s.step(nil, "For MySQL 8.4, by binlog file and position", "",
+						"replication-sql", "-d", nightly, "--replicate-from", "db1:3307", "--replication-user", "repl",
+						"--replication-mode", "binlog", "--target-flavor", "mysql", "--target-version", "8.4.2"),
+				}
+			}},
+	}
+}
+
+// readFile returns a file's content, or the error as text.
+func readFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	return timestampRE.ReplaceAllString(string(b), "${1}1.7648e+09")
+}
+
+var timestampRE = regexp.MustCompile(`(sluice_last_run_timestamp_seconds\{[^}]*\} )\S+`)

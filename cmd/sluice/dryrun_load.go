@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/loader"
+)
+
+// dryRunLoad prints what `sluice load` would do with o (loader.DryRun) on u's stdout: the
+// databases, each table in the order its data loads with its PRIMARY KEY-only CREATE TABLE and
+// the deferred index and foreign-key statements, the post-data objects, then the problems
+// found. It changes nothing on the target.
+func dryRunLoad(ctx context.Context, cfg conn.Config, o loader.Options, u *ui, s *summary) error {
+	p, err := loader.DryRun(ctx, cfg, o)
+	if err != nil {
+		return err
+	}
+	w := u.stdout
+	_, addr := cfg.Address()
+	fmt.Fprintf(w, "load plan (--dry-run: nothing is changed)\n")
+	fmt.Fprintf(w, "target     %s %s\n", addr, p.Server)
+	fmt.Fprintf(w, "dump       %s\n", o.Dir)
+	fmt.Fprintf(w, "databases  %s (created first, then every table with its PRIMARY KEY only)\n\n", join(p.Databases))
+	t := newTable(w)
+	fmt.Fprintf(t, "#\tTABLE\tROWS\tBYTES\tDATA FILES\tDEFERRED INDEX STATEMENTS\tFOREIGN KEY STATEMENTS\n")
+	for i, pt := range p.Tables {
+		idx := fmt.Sprint(len(pt.Indexes))
+		if pt.Kept != "" {
+			idx = "0: kept in the CREATE TABLE (" + pt.Kept + ")"
+		}
+		fmt.Fprintf(t, "%d\t%s\t%d\t%s\t%d\t%s\t%d\n", i+1, pt.Name, pt.Rows, humanBytes(pt.Bytes), pt.DataFiles, idx, len(pt.ForeignKeys))
+		s.tables++
+		s.rows += pt.Rows
+		s.bytes += pt.Bytes
+	}
+	t.Flush()
+	fmt.Fprintf(w, "\nstatements, in the order of the data (a table's indexes once its data is in, its foreign keys once the tables they reference are indexed):\n")
+	for _, pt := range p.Tables {
+		fmt.Fprintf(w, "\n-- %s\n%s;\n", pt.Name, pt.Create)
+		for _, q := range pt.Indexes {
+			fmt.Fprintf(w, "%s;\n", q)
+		}
+		for _, q := range pt.ForeignKeys {
+			fmt.Fprintf(w, "%s;\n", q)
+		}
+	}
+	accts := join(p.Accounts)
+	if p.AccountsNote != "" {
+		accts = "none: " + p.AccountsNote
+	}
+	fmt.Fprintf(w, "\nafter the data:\n  accounts  %s (before the views; their grants after the routines)\n  views     %s\n  triggers  %s\n  routines and events  %s\n",
+		accts, join(p.Views), join(p.Triggers), join(p.PostFiles))
+	var ps []problem
+	for _, pr := range p.Problems {
+		ps = append(ps, problem{pr.Fatal, pr.Message})
+	}
+	return printProblems(w, ps, o.Strict, s)
+}
