@@ -8,9 +8,12 @@
 // reference are indexed; views, triggers, routines and events come last. Accounts (users.go,
 // package accounts) are checked against the target before anything is loaded, created after
 // the databases (before the views and routines whose DEFINER they are) and granted after the
-// post-data objects; DEFINERs are kept, dropped or replaced as runPostFile runs each statement. SQL files run
-// statement by statement in bounded transactions; tsv files stream through LOAD DATA LOCAL
-// INFILE from the decompressing reader (INSERTs when the server has local_infile off).
+// post-data objects; DEFINERs are kept, dropped or replaced as runPostFile runs each statement.
+// SQL files run statement by statement, or as LOAD DATA of their rows, in bounded
+// transactions; tsv files stream through LOAD DATA LOCAL INFILE from the decompressing reader
+// (INSERTs when the server has local_infile off), cut at row boundaries into bounded
+// transactions. The bound comes from the target's write-set limits (Galera, Group
+// Replication, the binlog cache; txbound.go).
 //
 // Resume: every finished job is appended to a journal file (fsynced), and every data
 // transaction records the file's progress in a table on the target in the same transaction

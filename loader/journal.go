@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 )
@@ -12,7 +13,8 @@ import (
 const journalMagic = "sluice-load-journal 1"
 
 // journal is the resume journal: a text file of finished jobs, one per line, appended and
-// fsynced as each job finishes ("created KEY", "file NAME", "index KEY N", "constraint KEY",
+// fsynced as each job finishes (the file is fsynced, and its directory when it is created and
+// removed) ("created KEY", "file NAME", "index KEY N", "constraint KEY",
 // "post NAME"). It records what is durable on the server; a line lost by a crash after the
 // server committed is recovered by the progress table (data) or by tolerating "already exists"
 // errors on resume (DDL). Safe for concurrent use.
@@ -40,6 +42,10 @@ func openJournal(path, id string, resume bool) (*journal, error) {
 		if err := j.append(journalMagic + " " + id); err != nil {
 			f.Close()
 			return nil, err
+		}
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("journal %s: %w", path, err)
 		}
 		return j, nil
 	}
@@ -99,8 +105,26 @@ func (j *journal) append(line string) error {
 
 func (j *journal) close() error { return j.f.Close() }
 
-// remove deletes the journal of a finished restore.
+// remove deletes the journal of a finished restore, durably: a crash right after must not
+// bring it back and make the next load of the dump refuse to start.
 func (j *journal) remove() error {
 	j.f.Close()
-	return os.Remove(j.path)
+	if err := os.Remove(j.path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(j.path))
+}
+
+// syncDir fsyncs a directory, so that a file created in or removed from it stays so after a
+// crash (fsync(2): syncing a file does not sync its directory entry).
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

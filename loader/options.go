@@ -37,12 +37,17 @@ type Options struct {
 	// loads (1,000 tables of 3 rows: 6.1 s with every index deferred, myloader 2.9 s). 0 defers
 	// in every table; the command line's default is 10,000.
 	DeferMinRows int64
-	QueriesPerTx int               // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
-	MaxTxBytes   int64             // --max-transaction-bytes: bytes of INSERT statements per transaction (default 64 MiB); a tsv file is always one transaction
-	Resume       bool              // --resume: finish an interrupted restore recorded in the journal
-	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal)
-	Checksum     bool              // --checksum: compare row counts with the metadata after the load
-	Replicate    *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
+	QueriesPerTx int // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
+	// MaxTxBytes (--max-transaction-bytes) bounds every data transaction: the bytes of its
+	// rows' text (SQL or TSV) plus 64 per row. 0 reads the bound from the target's limits
+	// (wsrep_max_ws_size, group_replication_transaction_size_limit, max_binlog_cache_size: a
+	// quarter of the lowest, at most 64 MiB; see txbound.go). A tsv file is loaded in as many
+	// LOAD DATA transactions as the bound needs, cut at row boundaries.
+	MaxTxBytes int64
+	Resume     bool              // --resume: finish an interrupted restore recorded in the journal
+	Journal    string            // --journal: the resume journal (default Dir/sluice-load.journal)
+	Checksum   bool              // --checksum: compare row counts with the metadata after the load
+	Replicate  *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
 
 	// Accounts (package accounts) are restored when the whole dump is: roles and users before
 	// the views and routines, grants after them, default roles last.
@@ -67,9 +72,6 @@ func (o *Options) setDefaults() {
 	o.IndexThreads = min(o.IndexThreads, o.Threads)
 	if o.QueriesPerTx < 1 {
 		o.QueriesPerTx = 1000
-	}
-	if o.MaxTxBytes < 1 {
-		o.MaxTxBytes = 64 << 20
 	}
 	if o.Journal == "" {
 		o.Journal = filepath.Join(o.Dir, JournalName)

@@ -9,9 +9,9 @@ import (
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
-// Why a table on the target: a data file is loaded in transactions (--queries-per-transaction),
-// and each COMMIT also writes, in the same transaction, how many of the file's INSERT statements
-// are in. After a kill at any point the server has either both the rows and the count or
+// Why a table on the target: a data file is loaded in transactions (--queries-per-transaction,
+// and the byte bound of txbound.go), and each COMMIT also writes, in the same transaction, how
+// many of the file's INSERT statements (SQL files) or rows (tsv files) are in. After a kill at any point the server has either both the rows and the count or
 // neither, so --resume skips exactly the committed statements: no row twice, none missing. A
 // line in the journal file cannot give that guarantee (it is written after the COMMIT and can be
 // lost), and INSERT IGNORE would need a primary key and would hide real duplicates.
@@ -22,7 +22,7 @@ const (
 
 // fileProgress is what the progress table says about one data file.
 type fileProgress struct {
-	statements int64 // INSERT statements committed
+	statements int64 // INSERT statements (SQL files) or rows (tsv files) committed
 	done       bool  // the whole file is committed
 }
 

@@ -26,6 +26,7 @@ type restore struct {
 	plans       []*tablePlan // tables and sequences (scheduled), then views
 	progress    map[string]fileProgress
 	localInfile bool
+	bound       txBound // every data transaction stays under it
 	c           progress.Counters
 	conns       []*sql.Conn
 	connIDs     []int64           // CONNECTION_ID() of each worker connection, for killQueries
@@ -51,6 +52,17 @@ func newRestore(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata, o *Opti
 	if err := r.checkLocalInfile(ctx); err != nil {
 		r.close()
 		return nil, err
+	}
+	lim, err := readTxLimits(ctx, r.main)
+	if err != nil {
+		r.close()
+		return nil, err
+	}
+	r.bound = lim.bound(o.MaxTxBytes)
+	o.Log.Info("transaction bound", "bytes", r.bound.bytes, "rows", r.bound.rows, "from", r.bound.from)
+	if def := lim.bound(0); o.MaxTxBytes > def.bytes && def.from != "default" {
+		o.Log.Warn("--max-transaction-bytes is above a quarter of the target's transaction size limit: the server may refuse transactions",
+			"max_transaction_bytes", o.MaxTxBytes, "limit", def.from)
 	}
 	return r, nil
 }

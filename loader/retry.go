@@ -27,7 +27,7 @@ func (r *restore) loadWithRetry(ctx context.Context, w int, p *tablePlan, name s
 		case p.t.Format == dumpdir.FormatLoadData:
 			err = r.loadDataFile(ctx, w, p, name)
 		case p.t.Format == "tsv":
-			err = r.loadTSV(ctx, w, p, name)
+			skip, err = r.loadTSV(ctx, w, p, name, skip)
 		case r.localInfile:
 			var enc []sqltext.TSVEncoding
 			if enc, err = r.tsvEncodings(ctx, r.conns[w], p); err == nil {

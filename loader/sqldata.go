@@ -10,10 +10,9 @@ import (
 	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
-// loadSQL runs an SQL data file (one statement per line, as package dumper writes them, or a
-// statement over several lines ending with ";", as mydumper writes them) on c.
-// INSERT statements run in transactions of at most o.QueriesPerTx statements and about
-// o.MaxTxBytes bytes (so each stays under a Galera or Group Replication write-set limit); each
+// loadSQL runs an SQL data file (one statement per line, as package dumper writes them) on c.
+// INSERT statements run in transactions of at most o.QueriesPerTx statements and under
+// r.bound (so each fits a Galera or Group Replication write-set limit: see txbound.go); each
 // COMMIT records in the progress table, in the same transaction, how many of the file's INSERTs
 // are in, and the last one marks the file done. The first skip INSERTs (committed by an
 // interrupted run) are not run again; other statements (the SET header) always run. It returns
@@ -26,7 +25,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 	}
 	defer f.Close()
 	next := sqlStatements(f, name, p.t, r.meta)
-	var n, txStmts, txBytes int64
+	var n, txStmts, txBytes, txRows int64
 	inTx := false
 	exec := func(q string) error {
 		_, err := c.ExecContext(ctx, q)
@@ -41,7 +40,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		if err := exec(progressSQL(r.id, name, n, done)); err != nil {
 			return fmt.Errorf("recording progress in %s: %w", progressTable, err)
 		}
-		inTx, txStmts, txBytes = false, 0, 0
+		inTx, txStmts, txBytes, txRows = false, 0, 0, 0
 		if err := exec("COMMIT"); err != nil {
 			return err
 		}
@@ -49,14 +48,15 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		return nil
 	}
 	for {
-		stmt, err := next()
+		line, err := next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return committed, err
 		}
-		if stmt = bytes.TrimSpace(stmt); len(stmt) == 0 {
+		stmt := bytes.TrimSuffix(line, []byte(";"))
+		if len(stmt) == 0 {
 			continue
 		}
 		if !bytes.HasPrefix(stmt, []byte("INSERT ")) {
@@ -65,9 +65,18 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 			}
 			continue
 		}
-		if n++; n <= skip {
+		if n < skip {
+			n++
 			continue
 		}
+		rows := insertRows(stmt)
+		cost := int64(len(stmt)) + rows*rowOverhead
+		if inTx && (txStmts >= int64(r.o.QueriesPerTx) || r.bound.full(txBytes, txRows, cost, rows)) {
+			if err := commit(false); err != nil { // the n INSERTs before this one
+				return committed, fmt.Errorf("%s INSERT %d: %w", name, n, err)
+			}
+		}
+		n++
 		if !inTx {
 			if err := exec("BEGIN"); err != nil {
 				return committed, fmt.Errorf("%s: %w", name, err)
@@ -78,12 +87,8 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 			return committed, fmt.Errorf("%s INSERT %d: %w", name, n, err)
 		}
 		txStmts++
-		txBytes += int64(len(stmt))
-		if txStmts >= int64(r.o.QueriesPerTx) || txBytes >= r.o.MaxTxBytes {
-			if err := commit(false); err != nil {
-				return committed, fmt.Errorf("%s INSERT %d: %w", name, n, err)
-			}
-		}
+		txBytes += cost
+		txRows += rows
 	}
 	if n < skip {
 		return committed, shortFileError(name, n, skip)

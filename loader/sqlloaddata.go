@@ -50,30 +50,48 @@ func (r *restore) tsvEncodings(ctx context.Context, c *sql.Conn, p *tablePlan) (
 	return p.enc, p.encErr
 }
 
-// insertReader streams an SQL data file's INSERT statements as TSV rows (sqltext.AppendInsertAsTSV) to
-// one LOAD DATA LOCAL statement at a time: a batch ends after maxStmts statements or maxBytes
-// bytes of them, at the end of the file, or before a line that is not an INSERT (held for the
-// caller to run as a statement). The first skip INSERTs of the file are passed over.
+// insertReader streams an SQL data file's INSERT statements as TSV rows (appendInsertAsTSV) to
+// one LOAD DATA LOCAL statement at a time: a batch ends after maxStmts statements, before a
+// statement that would take it over bound, at the end of the file, or before a line that is
+// not an INSERT (held for the caller to run as a statement). The first skip INSERTs of the file
+// are passed over.
 type insertReader struct {
-	lr                 *lineReader
-	enc                []sqltext.TSVEncoding
-	skip               int64
-	maxStmts, maxBytes int64
+	lr       *lineReader
+	enc      []sqltext.TSVEncoding
+	skip     int64
+	maxStmts int64
+	bound    txBound
 
-	n                  int64  // INSERT statements read from the file so far
-	held               []byte // a non-INSERT line waiting to be run
-	eof                bool
-	err                error
-	buf                []byte // converted rows not yet read
-	off                int
+	n       int64  // INSERT statements read from the file so far, pending included
+	held    []byte // a non-INSERT line waiting to be run
+	eof     bool
+	err     error
+	buf     []byte // converted rows not yet read
+	off     int
+	pending bool  // buf holds a converted statement that the next batch starts with
+	pCost   int64 // its counted bytes (see txBound)
+	pRows   int64 // its rows
+
 	stmts, bytes, rows int64 // in the current batch
 }
 
-// fill converts the next INSERT into buf unless the batch is over; it reports whether rows are
-// waiting.
+// fill makes converted rows of the current batch wait in buf unless the batch is over; it
+// reports whether rows are waiting.
 func (ir *insertReader) fill() bool {
-	for ir.off == len(ir.buf) {
-		if ir.err != nil || ir.eof || ir.held != nil || ir.stmts >= ir.maxStmts || ir.bytes >= ir.maxBytes {
+	for {
+		if ir.pending {
+			if ir.stmts > 0 && (ir.stmts >= ir.maxStmts || ir.bound.full(ir.bytes, ir.rows, ir.pCost, ir.pRows)) {
+				return false
+			}
+			ir.pending, ir.off = false, 0
+			ir.stmts++
+			ir.bytes += ir.pCost
+			ir.rows += ir.pRows
+		}
+		if ir.off < len(ir.buf) {
+			return true
+		}
+		if ir.err != nil || ir.eof || ir.held != nil {
 			return false
 		}
 		line, err := ir.lr.next()
@@ -102,12 +120,18 @@ func (ir *insertReader) fill() bool {
 			ir.err = fmt.Errorf("INSERT %d: %w", ir.n, err)
 			return false
 		}
-		ir.off = 0
-		ir.stmts++
-		ir.bytes += int64(len(stmt))
-		ir.rows += rows
+		ir.off = len(ir.buf) // not readable until the batch takes it
+		ir.pending, ir.pRows, ir.pCost = true, rows, int64(len(stmt))+rows*rowOverhead
 	}
-	return true
+}
+
+// batchEnd returns how many of the file's INSERTs the batches so far hold: those read, less a
+// pending one.
+func (ir *insertReader) batchEnd() int64 {
+	if ir.pending {
+		return ir.n - 1
+	}
+	return ir.n
 }
 
 // Read implements io.Reader for the driver's LOAD DATA LOCAL handler.
@@ -138,7 +162,7 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 	}
 	defer f.Close()
 	ir := &insertReader{lr: sqlLineReader(f, name, p.t), enc: enc, skip: skip,
-		maxStmts: int64(r.o.QueriesPerTx), maxBytes: r.o.MaxTxBytes}
+		maxStmts: int64(r.o.QueriesPerTx), bound: r.bound}
 	handler := "sluice-" + r.nonce + "-" + name
 	mysql.RegisterReaderHandler(handler, func() io.Reader { return ir })
 	defer mysql.DeregisterReaderHandler(handler)
@@ -171,25 +195,39 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 			return committed, fmt.Errorf("%s: %w", name, err)
 		}
 		if ir.off < len(ir.buf) {
+			first := committed + 1
 			res, err := c.ExecContext(ctx, load)
 			if ir.err != nil {
 				return committed, fmt.Errorf("%s: %w", name, ir.err)
 			}
 			if err != nil {
-				return committed, fmt.Errorf("%s INSERT %d: LOAD DATA LOCAL INFILE: %w", name, ir.n, err)
+				return committed, fmt.Errorf("%s INSERTs %d-%d: LOAD DATA LOCAL INFILE: %w", name, first, ir.batchEnd(), err)
 			}
 			if n, _ := res.RowsAffected(); n != ir.rows {
-				return committed, fmt.Errorf("%s INSERT %d: LOAD DATA loaded %d rows of %d", name, ir.n, n, ir.rows)
+				return committed, fmt.Errorf("%s INSERTs %d-%d: LOAD DATA loaded %d rows of %d%s", name, first, ir.batchEnd(), n, ir.rows, firstWarning(ctx, c))
 			}
 		}
-		done = ir.eof && ir.held == nil && ir.off == len(ir.buf)
-		if err := exec(progressSQL(r.id, name, ir.n, done)); err != nil {
+		end := ir.batchEnd()
+		done = ir.eof && ir.held == nil && !ir.pending && ir.off == len(ir.buf)
+		if err := exec(progressSQL(r.id, name, end, done)); err != nil {
 			return committed, fmt.Errorf("%s: recording progress in %s: %w", name, progressTable, err)
 		}
 		if err := exec("COMMIT"); err != nil {
 			return committed, fmt.Errorf("%s: %w", name, err)
 		}
-		committed = ir.n
+		committed = end
 	}
 	return committed, nil
+}
+
+// firstWarning returns ": " and the first warning of the statement c ran last, or "" when
+// there is none: LOAD DATA LOCAL turns errors such as a duplicate key into warnings and skips
+// the row (MariaDB manual, "LOAD DATA INFILE": with LOCAL, as with IGNORE).
+func firstWarning(ctx context.Context, c *sql.Conn) string {
+	var level, msg string
+	var code int
+	if err := c.QueryRowContext(ctx, "SHOW WARNINGS LIMIT 1").Scan(&level, &code, &msg); err != nil {
+		return ""
+	}
+	return fmt.Sprintf(": %s %d: %s", level, code, msg)
 }

@@ -65,7 +65,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.StringVar(&o.deferIdx, "defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
 		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE (0: defer in every table)")
 		fs.IntVarP(&l.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
-		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 64<<20, "bytes of INSERT statements per transaction (keep under a Galera or Group Replication write-set limit)")
+		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
 		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
 		fs.StringVar(&l.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+")")
 		fs.BoolVar(&l.Checksum, "checksum", false, "compare each table's row count with the dump's after loading (exit 3 when they differ)")

@@ -91,3 +91,12 @@ func LoadSakila(t testing.TB, s *testserver.Server) {
 		}
 	}
 }
+
+// SetLocalInfile sets the server's local_infile (on or off) for the test, and back to ON when
+// it ends.
+func SetLocalInfile(t testing.TB, db *sql.DB, on bool) {
+	t.Helper()
+	v := map[bool]string{true: "1", false: "0"}
+	Exec(t, db, "SET GLOBAL local_infile = "+v[on])
+	t.Cleanup(func() { db.Exec("SET GLOBAL local_infile = 1") })
+}

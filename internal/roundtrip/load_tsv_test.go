@@ -12,7 +12,9 @@ import (
 )
 
 // TestLoadTSV restores tsv dumps (zstd-compressed, hard values and Sakila with its foreign keys)
-// with LOAD DATA LOCAL INFILE, and with INSERTs into a server with local_infile off.
+// with LOAD DATA LOCAL INFILE, and with INSERTs into a server with local_infile off, in
+// transactions of at most 16 KiB, so that every file of more than a few rows is cut into
+// several.
 func TestLoadTSV(t *testing.T) {
 	a := testserver.ForTest(t, testserver.Options{})
 	ctx := context.Background()
@@ -29,7 +31,7 @@ func TestLoadTSV(t *testing.T) {
 	t.Run("load data local", func(t *testing.T) {
 		b := testserver.ForTest(t, testserver.Options{})
 		var logs strings.Builder
-		if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 3, Checksum: true, Log: testLogger(&logs)}); err != nil {
+		if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 3, Checksum: true, MaxTxBytes: 16 << 10, Log: testLogger(&logs)}); err != nil {
 			t.Fatalf("load: %v", err)
 		}
 		if strings.Contains(logs.String(), "local_infile is OFF") {
@@ -41,7 +43,7 @@ func TestLoadTSV(t *testing.T) {
 	t.Run("local_infile off", func(t *testing.T) {
 		b := testserver.ForTest(t, testserver.Options{ExtraArgs: []string{"--local-infile=0"}})
 		var logs strings.Builder
-		if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 2, DeferIndexes: schema.DeferFulltext, Log: testLogger(&logs)}); err != nil {
+		if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 2, DeferIndexes: schema.DeferFulltext, MaxTxBytes: 16 << 10, Log: testLogger(&logs)}); err != nil {
 			t.Fatalf("load: %v", err)
 		}
 		if !strings.Contains(logs.String(), "local_infile is OFF") {

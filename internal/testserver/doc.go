@@ -8,6 +8,10 @@
 // the unix socket with the mariadb client (Client, LoadSQLFile). Stop shuts it down with
 // SIGTERM and removes the directory; mariadbd also gets SIGTERM if the test process dies.
 //
-// ForTest and SharedTestdata follow the house rule: with CI=true a test that cannot get its
+// StartCluster (galera.go) starts a MariaDB Galera cluster of such servers (galera-4,
+// wsrep_sst_method=mariabackup, every port on 127.0.0.1), and Kill and Restart (restart.go)
+// crash and restart a server on its datadir, for fault tests.
+//
+// ForTest, ClusterForTest and SharedTestdata follow the house rule: with CI=true a test that cannot get its
 // server or data fails, otherwise it is skipped with the reason.
 package testserver

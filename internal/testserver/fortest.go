@@ -67,6 +67,13 @@ func SharedTestdataDir() (string, error) {
 	}
 }
 
+// Unavailable fails t under CI=true and skips it otherwise, with the reason: for a test that
+// starts its servers itself (StartCluster in the background, say).
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	unavailable(t, format, args...)
+}
+
 // unavailable fails t under CI=true and skips it otherwise.
 func unavailable(t testing.TB, format string, args ...any) {
 	t.Helper()
@@ -74,4 +81,21 @@ func unavailable(t testing.TB, format string, args ...any) {
 		t.Fatalf(format, args...)
 	}
 	t.Skipf(format, args...)
+}
+
+// ClusterForTest starts a Galera cluster for t (StartCluster) and stops it in t.Cleanup. If
+// the cluster cannot start, the test fails when CI is "true" and is skipped otherwise.
+func ClusterForTest(t testing.TB, opts ClusterOptions) *Cluster {
+	t.Helper()
+	c, err := StartCluster(context.Background(), opts)
+	if err != nil {
+		unavailable(t, "start MariaDB Galera test cluster: %v", err)
+		return nil
+	}
+	t.Cleanup(func() {
+		if err := c.Stop(); err != nil {
+			t.Errorf("stop MariaDB Galera test cluster: %v", err)
+		}
+	})
+	return c
 }

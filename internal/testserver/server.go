@@ -45,11 +45,16 @@ type Server struct {
 	ErrorLog string // mariadbd's error log
 	TmpDir   string // @@tmpdir, private to this server
 
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when cmd.Wait returns
-	mu     sync.Mutex
-	done   bool
-	err    error
+	opts   Options  // as started, for Restart
+	galera []string // wsrep options of a Galera node (galera.go); nil for a plain server
+	// defaultsFile, for a Galera node, holds the options instead of the command line
+	// (writeDefaultsFile says why).
+	defaultsFile string
+	cmd          *exec.Cmd
+	exited       chan struct{} // closed when cmd.Wait returns
+	mu           sync.Mutex
+	done         bool
+	err          error
 }
 
 // Start creates a temporary directory under os.TempDir() named "sluice-test-*",
@@ -91,6 +96,7 @@ func (s *Server) start(ctx context.Context, opts Options) error {
 	if err := s.installDB(ctx); err != nil {
 		return err
 	}
+	s.opts = opts
 	for attempt := 1; ; attempt++ {
 		port, err := freePort()
 		if err != nil {
@@ -174,7 +180,14 @@ func (s *Server) launch(ctx context.Context, opts Options) error {
 	if os.Geteuid() == 0 {
 		args = append(args, "--user=root")
 	}
+	args = append(args, s.galera...)
 	args = append(args, opts.ExtraArgs...)
+	if s.defaultsFile != "" {
+		var err error
+		if args, err = s.writeDefaultsFile(args); err != nil {
+			return err
+		}
+	}
 
 	logStart := fileSize(s.ErrorLog)
 	cmd := exec.Command(mariadbdPath, args...)
@@ -212,9 +225,13 @@ func (s *Server) launch(ctx context.Context, opts Options) error {
 }
 
 // waitReady polls the unix socket until the server answers a ping, the process
-// exits, ctx ends or readyTimeout passes.
+// exits, ctx ends or readyTimeout passes (syncTimeout for a Galera node).
 func (s *Server) waitReady(ctx context.Context, exited <-chan struct{}) error {
-	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	timeout := readyTimeout
+	if s.galera != nil {
+		timeout = syncTimeout // a joiner answers only once its state transfer is done
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	db, err := s.rootDB()
 	if err != nil {
@@ -234,7 +251,7 @@ func (s *Server) waitReady(ctx context.Context, exited <-chan struct{}) error {
 		case <-exited:
 			return fmt.Errorf("testserver: mariadbd exited: %w", err)
 		case <-ctx.Done():
-			return fmt.Errorf("testserver: mariadbd on %s not ready after %s: %w (last ping: %v)", s.Socket, readyTimeout, ctx.Err(), err)
+			return fmt.Errorf("testserver: mariadbd on %s not ready after %s: %w (last ping: %v)", s.Socket, timeout, ctx.Err(), err)
 		case <-tick.C:
 		}
 	}
