@@ -33,7 +33,9 @@ test-race:
 # fuzz runs each fuzz target for FUZZTIME (seed corpora in each package's testdata/fuzz).
 FUZZTIME ?= 10s
 FUZZ_TARGETS := FuzzReadMetadata:./internal/dumpdir FuzzSplitCreateTable:./schema \
-	FuzzSplit:./internal/sqlscript FuzzSplitRow:./dumper
+	FuzzSplit:./internal/sqlscript FuzzSplitRow:./dumper \
+	FuzzEncodeBody:./internal/sqlscript FuzzTSVRoundTrip:./internal/sqltext \
+	FuzzInsertRoundTrip:./internal/sqltext FuzzAppendInsertAsTSV:./internal/sqltext
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t%%:*} $${t#*:} for $(FUZZTIME)"; \

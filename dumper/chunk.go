@@ -108,11 +108,11 @@ func planTable(ctx context.Context, conn *sql.Conn, out *tableOutput, whole bool
 	n := rowsPerChunk(t, o)
 	k := t.Key
 	if k == nil || whole {
-		return send(chunk{out: out, where: o.Where, maxRows: n})
+		return send(chunk{out: out, where: o.where(t), maxRows: n})
 	}
 	index := 0
 	emit := func(cond string) error {
-		c := chunk{out: out, index: index, where: and(cond, o.Where)}
+		c := chunk{out: out, index: index, where: and(cond, o.where(t))}
 		index++
 		return send(c)
 	}
@@ -177,7 +177,7 @@ func planDense(ctx context.Context, conn *sql.Conn, out *tableOutput, n int64, o
 	if !lo.Valid {
 		// Empty, or only NULL keys: one chunk takes whatever the snapshot holds, filtered by
 		// --where and cut into files as the keyless scan is.
-		return true, send(chunk{out: out, where: o.Where, maxRows: n})
+		return true, send(chunk{out: out, where: o.where(t), maxRows: n})
 	}
 	minV, err1 := strconv.ParseInt(lo.String, 10, 64)
 	maxV, err2 := strconv.ParseInt(hi.String, 10, 64)

@@ -52,12 +52,12 @@ func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wires, dir *dumpdir.Dir,
 				all, read = sp, true
 			}
 			all.b, all.highOpen = sp.b, sp.highOpen
-			cond := and(sp.cond(c.rng.col), o.Where)
+			cond := and(sp.cond(c.rng.col), o.where(c.out.t))
 			if err := readRows(ctx, conn, ws, c.selectSQL(cond), cond, w); err != nil {
 				return err
 			}
 		}
-		where = and(all.cond(c.rng.col), o.Where)
+		where = and(all.cond(c.rng.col), o.where(c.out.t))
 		return nil
 	}()
 	if err == nil {

@@ -97,7 +97,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		out := &tableOutput{t: t}
 		outputs = append(outputs, out)
 		if t.Kind == dumpdir.KindTable && !o.NoData {
-			if transactional(t.Engine) {
+			if transactional(t.Engine) || o.TrxTables {
 				unlocked = append(unlocked, out)
 			} else {
 				locked = append(locked, out)

@@ -42,9 +42,16 @@ type Options struct {
 	// usable key is read in one scan and its files end every Rows rows (and at FileSize).
 	Rows int64
 
-	Regex         *regexp.Regexp // --regex: dump only tables whose "db.table" matches; nil for all
-	Where         string         // --where: an SQL condition every dumped row must meet
-	IgnoreEngines []string       // --ignore-engines: engine names (case-insensitive) whose tables are skipped
+	Regex *regexp.Regexp // --regex: dump only tables whose "db.table" matches; nil for all
+	Where string         // --where: an SQL condition every dumped row must meet
+	// TableWhere holds further conditions by "db.table", which that table's rows must meet as
+	// well as Where (mydumper's per-table option-file sections, [`db`.`table`] where = ...).
+	TableWhere map[string]string
+	// TrxTables (--trx-tables, mydumper's) releases the lock as soon as every worker's snapshot
+	// has started, also when non-transactional tables are dumped: their rows are then read
+	// without the lock, so they may not be consistent with the others' or the binlog position.
+	TrxTables     bool
+	IgnoreEngines []string // --ignore-engines: engine names (case-insensitive) whose tables are skipped
 
 	LockMode        string        // one of the Lock* constants; "" is LockAuto
 	LockWaitTimeout time.Duration // --lock-wait-timeout: longest a query may already run before the lock is taken; 0 to not check
@@ -117,4 +124,9 @@ func (o *Options) setDefaults() {
 	if o.syncDir == nil {
 		o.syncDir = dumpdir.SyncDir
 	}
+}
+
+// where returns the condition t's rows must meet: Where and t's TableWhere entry, "" for none.
+func (o *Options) where(t *table) string {
+	return and(o.Where, o.TableWhere[t.DB+"."+t.Name])
 }

@@ -7,13 +7,20 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/sqlscript"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
-// Schema files are read by the mysql client as well as by sluice load: statements end with ";"
-// at the end of a line, and routines, triggers and events are wrapped in DELIMITER ;; blocks
-// as mysqldump writes them. They are read with SET NAMES utf8mb4.
+// Schema files are written in the form myloader (0.10 to 1.0) and sluice load read: a statement
+// ends at a line that ends with ";", with no client-side DELIMITER. Every statement goes through
+// sqlscript.EncodeBody (stmt), so that a routine's, trigger's or event's own ";\n" becomes
+// "; \n" as mydumper writes it, reversibly: sluice load decodes it back to the exact text
+// (metadata StatementsEncoded), myloader runs it with the extra space. They are read with SET
+// NAMES utf8mb4.
 const schemaHeader = "/*!40101 SET NAMES utf8mb4*/;\n/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n"
+
+// stmt returns one schema statement as a schema file holds it: encoded, then ";" and a newline.
+func stmt(s string) string { return sqlscript.EncodeBody(s) + ";\n" }
 
 // schemaWriter reads definitions on its own utf8mb4 connection and writes schema files.
 type schemaWriter struct {
@@ -23,6 +30,22 @@ type schemaWriter struct {
 	// trigs holds, per database read so far, each table's trigger names in SHOW TRIGGERS
 	// order (which is their firing order).
 	trigs map[string]map[string][]string
+	used  string // the connection's default database, for SHOW CREATE VIEW
+}
+
+// use makes db the connection's default database, so that SHOW CREATE VIEW names the view and
+// the tables of its own database unqualified, as mydumper's view files do: the file then
+// creates the view in whatever database it is loaded into (sluice load -B, myloader -B).
+func (s *schemaWriter) use(ctx context.Context, db string) error {
+	if s.used == db {
+		return nil
+	}
+	s.used = ""
+	if _, err := s.conn.ExecContext(ctx, "USE "+sqltext.QuoteIdent(db)); err != nil {
+		return err
+	}
+	s.used = db
+	return nil
 }
 
 func (s *schemaWriter) write(ctx context.Context, name string, body string) (string, error) {
@@ -68,18 +91,21 @@ func (s *schemaWriter) database(ctx context.Context, db string) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("database %s: %w", db, err)
 	}
-	return s.write(ctx, dumpdir.DatabaseSchemaFile(db), schemaHeader+r["Create Database"]+";\n")
+	return s.write(ctx, dumpdir.DatabaseSchemaFile(db), schemaHeader+stmt(r["Create Database"]))
 }
 
 func (s *schemaWriter) table(ctx context.Context, t *table) (string, error) {
 	q := sqltext.QualifiedName(t.DB, t.Name)
 	switch t.Kind {
 	case dumpdir.KindView:
-		r, err := s.showCreate(ctx, "VIEW "+q)
+		if err := s.use(ctx, t.DB); err != nil {
+			return "", fmt.Errorf("view %s: %w", t, err)
+		}
+		r, err := s.showCreate(ctx, "VIEW "+sqltext.QuoteIdent(t.Name))
 		if err != nil {
 			return "", fmt.Errorf("view %s: %w", t, err)
 		}
-		return s.write(ctx, dumpdir.ViewSchemaFile(t.DB, t.Name), schemaHeader+sessionFor(r)+r["Create View"]+";\n")
+		return s.write(ctx, dumpdir.ViewSchemaFile(t.DB, t.Name), schemaHeader+sessionFor(r)+stmt(r["Create View"]))
 	case dumpdir.KindSequence:
 		r, err := s.showCreate(ctx, "SEQUENCE "+q)
 		if err != nil {
@@ -89,14 +115,14 @@ func (s *schemaWriter) table(ctx context.Context, t *table) (string, error) {
 		if err := s.conn.QueryRowContext(ctx, "SELECT next_not_cached_value FROM "+q).Scan(&next); err != nil {
 			return "", fmt.Errorf("sequence %s: %w", t, err)
 		}
-		body := schemaHeader + r["Create Table"] + ";\nDO SETVAL(" + sqltext.QuoteIdent(t.Name) + ", " + next + ", 0);\n"
+		body := schemaHeader + stmt(r["Create Table"]) + "DO SETVAL(" + sqltext.QuoteIdent(t.Name) + ", " + next + ", 0);\n"
 		return s.write(ctx, dumpdir.SequenceSchemaFile(t.DB, t.Name), body)
 	}
 	r, err := s.showCreate(ctx, "TABLE "+q)
 	if err != nil {
 		return "", fmt.Errorf("table %s: %w", t, err)
 	}
-	return s.write(ctx, dumpdir.TableSchemaFile(t.DB, t.Name), schemaHeader+r["Create Table"]+";\n")
+	return s.write(ctx, dumpdir.TableSchemaFile(t.DB, t.Name), schemaHeader+stmt(r["Create Table"]))
 }
 
 // triggers writes the table's triggers file, or returns "" when it has none.
@@ -130,7 +156,7 @@ func (s *schemaWriter) triggers(ctx context.Context, t *table) (string, error) {
 			return "", fmt.Errorf("%s: trigger %s: %w", t, name, err)
 		}
 		b.WriteString(sessionFor(r))
-		fmt.Fprintf(&b, "DELIMITER ;;\n%s ;;\nDELIMITER ;\n", r["SQL Original Statement"])
+		b.WriteString(stmt(r["SQL Original Statement"]))
 	}
 	return s.write(ctx, dumpdir.TriggersFile(t.DB, t.Name), b.String())
 }
@@ -150,7 +176,7 @@ func (s *schemaWriter) post(ctx context.Context, db string, o *Options) (string,
 				return fmt.Errorf("%s %s.%s: %w", strings.ToLower(kind), db, x["Name"], err)
 			}
 			b.WriteString(sessionFor(r))
-			fmt.Fprintf(&b, "DELIMITER ;;\n%s ;;\nDELIMITER ;\n", r[createCol])
+			b.WriteString(stmt(r[createCol]))
 			n++
 		}
 		return nil

@@ -1,5 +1,5 @@
-// Package loader restores a dump directory written by package dumper (or by mydumper, for the
-// parts of its format sluice reads) with N connections.
+// Package loader restores a dump directory written by package dumper, or by mydumper 0.9 to 1.0
+// (package dumpdir reads its metadata and file names; docs/mydumper.md), with N connections.
 //
 // Design (Run): tables are created with their PRIMARY KEY only (package schema cuts each CREATE
 // TABLE into that, deferred-index ALTERs and foreign-key ALTERs); data files are loaded largest

@@ -16,8 +16,12 @@ import (
 
 var quoteIdent = sqltext.QuoteIdent
 
-// verify checks a file against the size and CRC-32C the metadata recorded for it.
+// verify checks a file against the size and CRC-32C the metadata recorded for it. A mydumper
+// dump records none: Run says so once, and files are used unverified.
 func verify(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, name string) error {
+	if !meta.Checksums {
+		return nil
+	}
 	fi, ok := meta.Files[name]
 	if !ok {
 		return fmt.Errorf("%s: not listed in the metadata file: the dump is damaged", name)
@@ -25,16 +29,39 @@ func verify(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, name 
 	return dir.Verify(ctx, fi)
 }
 
-// readScript reads a schema file, checks it against the metadata's size and CRC-32C, and splits
-// it into statements.
+// readScript verifies, decompresses (by the name's suffix: mydumper compresses schema files too)
+// and splits a schema file into statements, the way the dump's producer wrote them
+// (dumpdir.Metadata.Statements): DELIMITER-aware for sluice format_version 1, one statement per
+// ";"-ended line block for mydumper's dumps, and the same decoded with sqlscript.DecodeBody for
+// sluice's format_version 2.
 func readScript(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, name string) ([]string, error) {
-	fi, ok := meta.Files[name]
-	if !ok {
-		return nil, fmt.Errorf("%s: not listed in the metadata file: the dump is damaged", name)
+	if err := verify(ctx, dir, meta, name); err != nil {
+		return nil, err
 	}
-	b, err := dir.ReadVerified(ctx, fi)
+	f, err := dir.Open(ctx, name, dumpdir.CompressionOf(name))
 	if err != nil {
 		return nil, err
+	}
+	b, err := io.ReadAll(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if meta.Statements == dumpdir.StatementsMydumper || meta.Statements == dumpdir.StatementsEncoded {
+		stmts := sqlscript.SplitLines(string(b))
+		for i, s := range stmts {
+			if meta.Statements == dumpdir.StatementsEncoded {
+				stmts[i] = sqlscript.DecodeBody(s)
+			}
+			// A statement that ends inside a quote or comment is a damaged file: say so
+			// rather than send the server a statement cut in two.
+			if _, err := sqlscript.Split(stmts[i]); err != nil {
+				return nil, fmt.Errorf("%s statement %d: %w", name, i+1, err)
+			}
+		}
+		return stmts, nil
 	}
 	stmts, err := sqlscript.Split(string(b))
 	if err != nil {
@@ -108,5 +135,61 @@ func (l *lineReader) appendLine() error {
 		default:
 			return fmt.Errorf("%s: %w", l.name, err)
 		}
+	}
+}
+
+// stmtReader returns a data file's statements one by one: the lines up to one that ends with
+// ";" (myloader's rule), joined by newlines, without that ";". Package dumper writes one
+// statement per line; mydumper writes a multi-row INSERT over several lines (one row each).
+type stmtReader struct {
+	lr  *lineReader
+	buf []byte
+}
+
+func newStmtReader(r io.Reader, name string) *stmtReader {
+	return &stmtReader{lr: newLineReader(r, name)}
+}
+
+// next returns the next statement (valid until the following call), or io.EOF after the last.
+// A file that ends inside a statement is truncated: the error says so.
+func (s *stmtReader) next() ([]byte, error) {
+	s.buf = s.buf[:0]
+	for {
+		line, err := s.lr.next()
+		if err == io.EOF {
+			if len(bytes.TrimSpace(s.buf)) > 0 {
+				return nil, fmt.Errorf("%s: the last statement has no ';': the file is truncated", s.lr.name)
+			}
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, err
+		}
+		end := bytes.HasSuffix(line, []byte(";"))
+		if end && len(s.buf) == 0 {
+			return line[:len(line)-1], nil
+		}
+		if len(s.buf) > 0 {
+			s.buf = append(s.buf, '\n')
+		}
+		s.buf = append(s.buf, line...)
+		if end {
+			return s.buf[:len(s.buf)-1], nil
+		}
+	}
+}
+
+// sqlStatements returns the reader of an SQL data file's statements, without their final ";":
+// for sluice's dumps one per line (sqlLineReader, which knows how many lines an INSERT spans
+// when names hold newlines), for mydumper's as many lines as end with the one ending in ";"
+// (stmtReader).
+func sqlStatements(r io.Reader, name string, t *dumpdir.Table, meta *dumpdir.Metadata) func() ([]byte, error) {
+	if meta != nil && meta.Producer == dumpdir.ProducerMydumper {
+		return newStmtReader(r, name).next
+	}
+	lr := sqlLineReader(r, name, t)
+	return func() ([]byte, error) {
+		line, err := lr.next()
+		return bytes.TrimSuffix(line, []byte(";")), err
 	}
 }

@@ -63,10 +63,17 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !meta.Checksums {
+		o.Log.Warn("the dump records no file checksums (a mydumper dump): its files are loaded without verification", "dir", o.Dir)
+	}
+	if o.NoSchemas && o.NoData {
+		return nil, fmt.Errorf("--no-schemas and --no-data together leave nothing to load: drop one")
+	}
 	dbs, tables, err := selectTables(meta, &o)
 	if err != nil {
 		return nil, err
 	}
+	tables = withoutParts(tables, &o)
 	plans, err := planTables(ctx, dir, tables, meta, &o)
 	if err != nil {
 		return nil, err
@@ -80,7 +87,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer db.Close()
-	if !o.Resume {
+	if o.NoSchemas {
+		if err := checkPresent(ctx, db, plans); err != nil {
+			return nil, err
+		}
+	} else if !o.Resume {
 		if err := checkExisting(ctx, db, plans, &o); err != nil {
 			return nil, err
 		}
@@ -161,7 +172,7 @@ func restoreID(ctx context.Context, dir *dumpdir.Dir, o *Options) (string, error
 	}
 	h := sha256.New()
 	h.Write(b)
-	fmt.Fprintf(h, "\x00%q %q %q %s %d", o.TargetDB, o.SourceDB, o.Tables, o.DeferIndexes, o.DeferMinRows)
+	fmt.Fprintf(h, "\x00%q %q %q %s %d %v %v", o.TargetDB, o.SourceDB, o.Tables, o.DeferIndexes, o.DeferMinRows, o.NoSchemas, o.NoData)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
@@ -180,6 +191,53 @@ func checkExisting(ctx context.Context, db *sql.DB, plans []*tablePlan, o *Optio
 		}
 		return fmt.Errorf("tables already exist: %s: use --overwrite-tables to drop and recreate them, -B to load into another database, or --resume to finish an interrupted restore",
 			strings.Join(clash, ", "))
+	}
+	return nil
+}
+
+// withoutParts applies --no-schemas and --no-data to the selected tables: without schemas,
+// views and sequences (nothing but schema) are left out and the tables keep only their data
+// files; without data, the tables keep only their schema files. The metadata is not changed.
+func withoutParts(tables []*dumpdir.Table, o *Options) []*dumpdir.Table {
+	if !o.NoSchemas && !o.NoData {
+		return tables
+	}
+	var out []*dumpdir.Table
+	for _, t := range tables {
+		c := *t
+		if o.NoSchemas {
+			if c.Kind != dumpdir.KindTable {
+				continue
+			}
+			c.SchemaFile, c.TriggersFile = "", ""
+		}
+		if o.NoData {
+			c.DataFiles, c.Rows, c.Bytes = nil, 0, 0
+		}
+		out = append(out, &c)
+	}
+	return out
+}
+
+// checkPresent fails, naming them, when tables that --no-schemas loads into are missing.
+func checkPresent(ctx context.Context, db *sql.DB, plans []*tablePlan) error {
+	var missing []string
+	for _, p := range plans {
+		var n int
+		err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+			p.target, p.t.Name).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			missing = append(missing, p.String())
+		}
+	}
+	if len(missing) > 0 {
+		if len(missing) > 5 {
+			missing = append(missing[:5], fmt.Sprintf("and %d more", len(missing)-5))
+		}
+		return fmt.Errorf("--no-schemas: tables missing on the target: %s: create them first, or load without --no-schemas", strings.Join(missing, ", "))
 	}
 	return nil
 }

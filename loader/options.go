@@ -17,15 +17,22 @@ const JournalName = "sluice-load.journal"
 
 // Options are the settings of one restore (the flags of `sluice load`).
 type Options struct {
-	Dir             string           // dump directory with a complete metadata file
-	Threads         int              // -t: jobs (data files, index builds) running at once (default 4)
-	IndexThreads    int              // --index-threads: index builds running at once, within Threads (default max(1, Threads/2))
-	TargetDB        string           // -B: load every database of the dump into this one
-	SourceDB        string           // --source-db: load only this database of the dump
-	Tables          []string         // -T: load only these "db.table" (names as dumped)
-	OverwriteTables bool             // --overwrite-tables: drop tables that exist before creating them
-	EnableBinlog    bool             // --enable-binlog: write the restore to the target's binary log
-	DeferIndexes    schema.DeferMode // --defer-indexes: which secondary indexes are built after the data (default all)
+	Dir             string   // dump directory with a complete metadata file
+	Threads         int      // -t: jobs (data files, index builds) running at once (default 4)
+	IndexThreads    int      // --index-threads: index builds running at once, within Threads (default max(1, Threads/2))
+	TargetDB        string   // -B: load every database of the dump into this one
+	SourceDB        string   // --source-db: load only this database of the dump
+	Tables          []string // -T: load only these "db.table" (names as dumped)
+	OverwriteTables bool     // --overwrite-tables: drop tables that exist before creating them
+	// NoSchemas (--no-schemas, myloader's) loads the data into tables that already exist on the
+	// target: no database, table, view, trigger, routine or event is created, and the tables'
+	// own indexes stay as they are. Run fails before loading when a table is missing.
+	NoSchemas    bool
+	NoData       bool             // --no-data (myloader's): create the schemas and objects, load no rows
+	SkipTriggers bool             // --skip-triggers (myloader's): create no triggers
+	SkipPost     bool             // --skip-post (myloader's): create no routines or events
+	EnableBinlog bool             // --enable-binlog: write the restore to the target's binary log
+	DeferIndexes schema.DeferMode // --defer-indexes: which secondary indexes are built after the data (default all)
 	// DeferMinRows (--defer-min-rows) keeps the indexes of tables with fewer rows than this,
 	// by the dump's metadata, in their CREATE TABLE: an ALTER TABLE costs a few milliseconds
 	// whatever the table's size, more than maintaining the indexes of a small table while it

@@ -8,7 +8,8 @@ import (
 )
 
 // createPostData creates views (retrying those that depend on views not yet created), then
-// triggers, then routines and events (only when whole databases are restored, not with -T).
+// triggers, then routines and events (only when whole databases are restored, not with -T; nor
+// are the triggers of a mydumper 0.11+ dump, which keeps all of a database's in one file).
 // Each file is journalled; a resumed restore skips those and accepts "already exists" for the
 // statements of the file that was running.
 func (r *restore) createPostData(ctx context.Context, views []*tablePlan, dbs []dumpdir.Database) error {
@@ -27,14 +28,33 @@ func (r *restore) createPostData(ctx context.Context, views []*tablePlan, dbs []
 		views = failed
 	}
 	for _, p := range r.plans {
+		if r.o.SkipTriggers {
+			break
+		}
 		if err := r.runPostFile(ctx, p.target, p.t.TriggersFile); err != nil {
 			return fmt.Errorf("%s triggers: %w", p, err)
 		}
 	}
 	if len(r.o.Tables) > 0 {
+		for _, d := range dbs {
+			if d.TriggersFile != "" {
+				r.o.Log.Warn("-T: the triggers of the database's tables are in one file and are not restored", "database", d.Name, "file", d.TriggersFile)
+			}
+		}
 		return nil
 	}
 	for _, d := range dbs {
+		if r.o.SkipTriggers {
+			break
+		}
+		if err := r.runPostFile(ctx, r.o.target(d.Name), d.TriggersFile); err != nil {
+			return fmt.Errorf("database %s triggers: %w", r.o.target(d.Name), err)
+		}
+	}
+	for _, d := range dbs {
+		if r.o.SkipPost {
+			break
+		}
 		if err := r.runPostFile(ctx, r.o.target(d.Name), d.PostFile); err != nil {
 			return fmt.Errorf("database %s routines and events: %w", r.o.target(d.Name), err)
 		}

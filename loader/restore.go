@@ -132,6 +132,9 @@ func (r *restore) useOn(ctx context.Context, w int, db string) error {
 // run does the restore's phases.
 func (r *restore) run(ctx context.Context, dbs []dumpdir.Database) (*Result, error) {
 	res := &Result{}
+	if r.o.NoSchemas {
+		dbs = nil // no CREATE DATABASE, routines, events or database-wide triggers
+	}
 	if err := r.createDatabases(ctx, dbs); err != nil {
 		return nil, err
 	}
@@ -175,8 +178,10 @@ func (r *restore) createDatabases(ctx context.Context, dbs []dumpdir.Database) e
 				return err
 			}
 			for _, s := range stmts {
-				if strings.HasPrefix(s, "CREATE DATABASE ") {
-					q = "CREATE DATABASE IF NOT EXISTS " + strings.TrimPrefix(s, "CREATE DATABASE ")
+				if rest, ok := strings.CutPrefix(s, "CREATE DATABASE "); ok {
+					// mydumper writes CREATE DATABASE /*!32312 IF NOT EXISTS*/ `db`.
+					rest = strings.TrimPrefix(strings.TrimPrefix(rest, "/*!32312 IF NOT EXISTS*/ "), "IF NOT EXISTS ")
+					q = "CREATE DATABASE IF NOT EXISTS " + rest
 				}
 			}
 		}

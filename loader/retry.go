@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
@@ -23,6 +24,8 @@ func (r *restore) loadWithRetry(ctx context.Context, w int, p *tablePlan, name s
 	var err error
 	for attempt := 1; ; attempt++ {
 		switch {
+		case p.t.Format == dumpdir.FormatLoadData:
+			err = r.loadDataFile(ctx, w, p, name)
 		case p.t.Format == "tsv":
 			skip, err = r.loadTSV(ctx, w, p, name, skip)
 		case r.localInfile:

@@ -22,7 +22,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		return committed, err
 	}
 	defer f.Close()
-	lr := sqlLineReader(f, name, p.t)
+	next := sqlStatements(f, name, p.t, r.meta)
 	var n, txStmts, txBytes, txRows int64
 	inTx := false
 	exec := func(q string) error {
@@ -46,7 +46,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		return nil
 	}
 	for {
-		line, err := lr.next()
+		line, err := next()
 		if err == io.EOF {
 			break
 		}

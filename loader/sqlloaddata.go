@@ -114,7 +114,7 @@ func (ir *insertReader) fill() bool {
 			continue
 		}
 		var rows int64
-		ir.buf, rows, err = appendInsertAsTSV(ir.buf[:0], stmt, ir.enc)
+		ir.buf, rows, err = sqltext.AppendInsertAsTSV(ir.buf[:0], stmt, ir.enc)
 		if err != nil {
 			ir.err = fmt.Errorf("INSERT %d: %w", ir.n, err)
 			return false

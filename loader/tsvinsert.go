@@ -104,40 +104,6 @@ func cutIdent(s string) (string, string) {
 	return s, ""
 }
 
-// unescapeTSV undoes the escapes LOAD DATA ... ESCAPED BY '\\' undoes (MySQL manual, "LOAD DATA
-// Statement"); nil means NULL (\N).
-func unescapeTSV(dst, f []byte) []byte {
-	if len(f) == 2 && f[0] == '\\' && f[1] == 'N' {
-		return nil
-	}
-	dst = dst[:0:0]
-	for i := 0; i < len(f); i++ {
-		c := f[i]
-		if c == '\\' && i+1 < len(f) {
-			i++
-			switch c = f[i]; c {
-			case '0':
-				c = 0
-			case 'b':
-				c = '\b'
-			case 'n':
-				c = '\n'
-			case 'r':
-				c = '\r'
-			case 't':
-				c = '\t'
-			case 'Z':
-				c = 0x1a
-			}
-		}
-		dst = append(dst, c)
-	}
-	if dst == nil {
-		dst = []byte{}
-	}
-	return dst
-}
-
 // insertTSV loads a tsv file with multi-row INSERTs of about 1 MiB, inside the caller's
 // transaction: the fallback when the server has local_infile off.
 func (r *restore) insertTSV(ctx context.Context, c *sql.Conn, p *tablePlan, f io.Reader, name string) error {
@@ -185,7 +151,7 @@ func (r *restore) insertTSV(ctx context.Context, c *sql.Conn, p *tablePlan, f io
 			if i > 0 {
 				stmt = append(stmt, ',')
 			}
-			field = unescapeTSV(field, []byte(fields[i]))
+			field = sqltext.UnescapeTSV(field, []byte(fields[i]))
 			lit = lit[:0]
 			if field == nil {
 				lit = append(lit, "NULL"...)

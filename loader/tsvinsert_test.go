@@ -1,7 +1,6 @@
 package loader
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/sluicedb/sluice/internal/sqltext"
@@ -26,15 +25,5 @@ func TestParseLoadClause(t *testing.T) {
 	}
 	if _, err := parseLoadClause("FIELDS TERMINATED BY ','"); err == nil {
 		t.Error("a foreign load clause was accepted")
-	}
-}
-
-func TestUnescapeTSV(t *testing.T) {
-	for _, v := range [][]byte{nil, {}, []byte(`\N`), []byte("a\tb\nc\\d\x00e\r\x1a"), []byte("NULL")} {
-		enc := sqltext.AppendTSV(nil, v)
-		got := unescapeTSV(nil, enc)
-		if (got == nil) != (v == nil) || !bytes.Equal(got, v) {
-			t.Errorf("%q: encoded %q, decoded %q", v, enc, got)
-		}
 	}
 }

@@ -70,7 +70,7 @@ func checkDefiners(ctx context.Context, c *sql.Conn, dir *dumpdir.Dir, meta *dum
 		}
 		if len(o.Tables) == 0 {
 			for _, d := range dbs {
-				files = append(files, d.PostFile)
+				files = append(files, d.PostFile, d.TriggersFile)
 			}
 		}
 		for _, name := range files {

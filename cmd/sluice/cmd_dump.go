@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"regexp"
 	"runtime/debug"
@@ -36,6 +37,7 @@ func dumpCommand() *command {
 
 // dumpOptions are the flags of `sluice dump`.
 type dumpOptions struct {
+	mydumper *mydumperDumpFlags // mydumper\'s option names (flags_mydumper.go)
 	commonOptions
 	conn     conn.Config
 	dump     dumper.Options
@@ -86,22 +88,35 @@ func (o *dumpOptions) addFlags(fs *flagSet) {
 		fs.BoolVar(&d.ReplicaData, "replica-data", false, "dumping a replica: stop its SQL thread and record its source's position")
 	})
 	fs.group("accounts", func(fs *pflag.FlagSet) { o.userFlags = addDumpUserFlags(fs, d) })
+	fs.group("mydumper", func(fs *pflag.FlagSet) {
+		o.mydumper = addMydumperDumpFlags(fs, d)
+		fs.IntVarP(&o.lockWait, "long-query-guard", "l", 0, "mydumper's name of --lock-wait-timeout (sluice's default is not to check)")
+	})
 }
 
 // check turns the flags into dumper.Options and a resolved connection.
 func (o *dumpOptions) check(fs *flagSet) error {
 	d := &o.dump
+	tableSections, err := applyOptionFiles(fs.FlagSet, "dump", slog.Default())
+	if err != nil {
+		return usageError{err}
+	}
+	if err := o.mydumper.apply(fs.FlagSet, d, &o.compress, tableSections, slog.Default()); err != nil {
+		return usageError{err}
+	}
 	if d.OutDir == "" {
 		return usageError{errString("-o DIR is required")}
 	}
 	if err := o.userFlags(); err != nil {
 		return err
 	}
-	var err error
 	if d.Compression, err = dumpdir.ParseCompression(o.compress); err != nil {
 		return usageError{err}
 	}
 	d.FileSize = o.fileMB << 20
+	if d.Format, err = mydumperFormat(d.Format); err != nil {
+		return usageError{err}
+	}
 	if d.Format != dumper.FormatSQL && d.Format != dumper.FormatTSV {
 		return usageError{fmt.Errorf("--format %q: want sql or tsv", d.Format)}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/spf13/pflag"
 
@@ -56,7 +57,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 	})
 	fs.group("filters", func(fs *pflag.FlagSet) {
 		fs.StringVarP(&l.TargetDB, "database", "B", "", "restore into this database (the dump must hold one, or pick one with --source-db)")
-		fs.StringVar(&l.SourceDB, "source-db", "", "restore only this database of the dump")
+		fs.StringVarP(&l.SourceDB, "source-db", "s", "", "restore only this database of the dump")
 		fs.StringSliceVarP(&l.Tables, "tables-list", "T", nil, "restore only these tables, as db.table (comma-separated or repeated)")
 	})
 	fs.group("loading", func(fs *pflag.FlagSet) {
@@ -64,7 +65,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.IntVar(&l.IndexThreads, "index-threads", 0, "index builds running at once, within --threads (default max(1, threads/2))")
 		fs.StringVar(&o.deferIdx, "defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
 		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE (0: defer in every table)")
-		fs.IntVar(&l.QueriesPerTx, "queries-per-transaction", 1000, "INSERT statements per transaction")
+		fs.IntVarP(&l.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
 		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
 		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
 		fs.StringVar(&l.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+"; for s3:// in the working directory)")
@@ -74,19 +75,26 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.BoolVarP(&l.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
 	})
 	fs.group("accounts", func(fs *pflag.FlagSet) { o.userFlags = addLoadUserFlags(fs, l) })
+	fs.group("myloader", func(fs *pflag.FlagSet) { addMyloaderFlags(fs, l) })
 	fs.group("replication", func(fs *pflag.FlagSet) { o.repl = addReplicationFlags(fs, true) })
 }
 
 // check turns the flags into loader.Options and a resolved connection.
 func (o *loadOptions) check(fs *flagSet) error {
 	l := &o.load
+	tableSections, err := applyOptionFiles(fs.FlagSet, "load", slog.Default())
+	if err != nil {
+		return usageError{err}
+	}
+	for _, ts := range tableSections {
+		slog.Default().Warn("option file: per-table sections are read by sluice dump only; ignored", "section", "`"+ts.db+"`.`"+ts.table+"`")
+	}
 	if l.Dir == "" {
 		return usageError{errString("-d DIR is required")}
 	}
 	if err := o.userFlags(); err != nil {
 		return err
 	}
-	var err error
 	if l.Strict {
 		l.UsersStrict = true // --strict covers the account warnings too
 	}

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/testserver"
 	"github.com/sluicedb/sluice/loader"
 	"github.com/sluicedb/sluice/replication"
 )
@@ -77,5 +80,34 @@ func TestPrintReplicationSQL(t *testing.T) {
 		targetFlavor: "mysql", targetVersion: "8.0.36", repl: &repl})
 	if err == nil || !strings.Contains(err.Error(), "restore into a mariadb server") {
 		t.Fatalf("MariaDB dump, MySQL target: got %v, want a flavour mismatch error", err)
+	}
+}
+
+// TestReplicationSQLFromMydumperDumps prints the statements for mydumper's recorded
+// coordinates: 1.0's commented [source] keys and 0.10's SHOW MASTER STATUS block.
+func TestReplicationSQLFromMydumperDumps(t *testing.T) {
+	repl := loader.ReplicateOptions{SourceHost: "db-a", User: "repl", Password: "s3cret"}
+	v010 := t.TempDir()
+	os.WriteFile(filepath.Join(v010, dumpdir.MetadataName), []byte("Started dump at: 2026-12-01 18:20:08\nSHOW MASTER STATUS:\n\tLog: binlog.000001\n\tPos: 4684280\n\tGTID:0-37575-61\n\nFinished dump at: 2026-12-01 18:20:08\n"), 0o600)
+	for _, tc := range []struct {
+		name, dir, mode, want string
+	}{
+		{"1.0.1 gtid", filepath.Join(testserver.SharedTestdata(t), "mydumper-1.0.1", "sql"), "", "SET GLOBAL gtid_slave_pos = '0-13701-519';"},
+		{"1.0.1 binlog", filepath.Join(testserver.SharedTestdata(t), "mydumper-1.0.1", "sql"), "binlog", "MASTER_LOG_FILE='binlog.000001', MASTER_LOG_POS=466493525"},
+		{"0.10 gtid", v010, "", "SET GLOBAL gtid_slave_pos = '0-37575-61';"},
+		{"0.10 binlog", v010, "binlog", "MASTER_LOG_FILE='binlog.000001', MASTER_LOG_POS=4684280"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := repl
+			r.Mode = tc.mode
+			var b strings.Builder
+			err := printReplicationSQL(context.Background(), &b, replicationSQLOptions{dir: tc.dir, targetFlavor: "mariadb", targetVersion: "10.11.6", repl: &r})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(b.String(), tc.want) {
+				t.Errorf("output lacks %q:\n%s", tc.want, b.String())
+			}
+		})
 	}
 }

@@ -30,6 +30,10 @@ type Config struct {
 	Password     string // never printed; see String
 	Socket       string // Unix socket path
 	DefaultsFile string // an option file read instead of ~/.my.cnf ([client] section)
+	// DefaultsExtraFile is an option file read after DefaultsFile (or ~/.my.cnf); its [client]
+	// values win over that file's (MySQL manual, "Command-Line Options that Affect Option-File
+	// Handling").
+	DefaultsExtraFile string
 
 	portSet bool
 }
@@ -43,10 +47,12 @@ func (c *Config) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&c.Password, "password", "p", "", "password (prefer MYSQL_PWD or a defaults file: command lines are visible to other users)")
 	fs.StringVarP(&c.Socket, "socket", "S", "", "Unix socket file")
 	fs.StringVar(&c.DefaultsFile, "defaults-file", "", "read connection options from this file's [client] section only, instead of ~/.my.cnf")
+	fs.StringVar(&c.DefaultsExtraFile, "defaults-extra-file", "", "read this option file's [client] section after --defaults-file or ~/.my.cnf (its values win)")
 }
 
 // Resolve fills what the flags left empty, in the mysql client's order of precedence: command
-// line, then the [client] section of --defaults-file (or ~/.my.cnf when it exists), then the
+// line, then the [client] section of --defaults-extra-file, then that of --defaults-file (or
+// ~/.my.cnf when it exists), then the
 // MYSQL_PWD environment variable for the password. changed reports whether a flag was given on
 // the command line (pflag's FlagSet.Changed); it may be nil. It fails when --defaults-file cannot
 // be read.
@@ -63,10 +69,21 @@ func (c Config) Resolve(changed func(name string) bool) (Config, error) {
 			}
 		}
 	}
+	files := []string{}
+	if c.DefaultsExtraFile != "" {
+		files = append(files, c.DefaultsExtraFile) // first: a field is filled once, by the first file that has it
+	}
 	if file != "" {
+		files = append(files, file)
+	}
+	for _, file := range files {
 		opts, err := ReadClientOptions(file)
 		if err != nil {
-			return c, fmt.Errorf("--defaults-file %s: %w", file, err)
+			flag := "--defaults-file"
+			if file == c.DefaultsExtraFile {
+				flag = "--defaults-extra-file"
+			}
+			return c, fmt.Errorf("%s %s: %w", flag, file, err)
 		}
 		get := opts.Get
 		if c.Host == "" {

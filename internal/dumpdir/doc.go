@@ -1,6 +1,8 @@
 // Package dumpdir owns the format of a dump and where it lives: file names (mydumper
 // conventions), the metadata file written last to mark the dump complete, and the atomic file
-// writer (.partial then rename, 0600 files in a 0700 directory).
+// writer (.partial then rename, 0600 files in a 0700 directory). ReadMetadata also reads the
+// directories mydumper 0.9 to 1.0 writes (mydumper.go, local directories only), building the
+// same Metadata from their metadata file and file names.
 //
 // A dump lives in a Dir: a local directory or a prefix of an object-store bucket
 // (s3://BUCKET/PREFIX). Dir's methods (Prepare, Create, CreateData, WriteFile, Open, ReadFile,

@@ -14,8 +14,29 @@ import (
 )
 
 // FormatVersion is the version of the dump format this sluice writes, recorded in
-// [config] format_version. The loader refuses dumps of a newer version.
-const FormatVersion = 1
+// [sluice] format_version. The loader refuses dumps of a newer version. Version 1 kept sluice's
+// keys in [config] (which myloader 1.0 parses as its own options) and wrote routines and
+// triggers in DELIMITER blocks; version 2 writes them as mydumper does (StatementsMydumper).
+const FormatVersion = 2
+
+// Producers of a dump directory, in Metadata.Producer.
+const (
+	ProducerSluice   = "sluice"
+	ProducerMydumper = "mydumper"
+)
+
+// How schema files split into statements, in Metadata.Statements.
+const (
+	// StatementsDelimiter: as the mysql client splits them, DELIMITER lines included
+	// (sqlscript.Split); sluice format_version 1.
+	StatementsDelimiter = "delimiter"
+	// StatementsMydumper: a statement ends at a line ending with ";" (sqlscript.SplitLines);
+	// mydumper's dumps, whose routines and triggers hold "; \n" where the source had ";\n".
+	StatementsMydumper = "mydumper"
+	// StatementsEncoded: as StatementsMydumper, with every statement written through
+	// sqlscript.EncodeBody, so that DecodeBody gives back the exact text; sluice format_version 2.
+	StatementsEncoded = "encoded"
+)
 
 // Object kinds recorded per table section.
 const (
@@ -28,6 +49,13 @@ const (
 // file with its size and checksum. It is written last; a dump without it, or whose Finished is
 // zero, is incomplete.
 type Metadata struct {
+	Producer      string // ProducerSluice or ProducerMydumper (not written: known from the layout)
+	FormatVersion int    // sluice's format_version; 0 for a mydumper dump
+	Statements    string // how schema files split: StatementsDelimiter, StatementsMydumper or StatementsEncoded
+	// Checksums is false for a mydumper dump: Files then holds sizes but no CRC-32C, and
+	// the loader cannot verify files.
+	Checksums bool
+
 	Started, Finished time.Time
 	LockSeconds       float64     // how long the global read lock was held, in seconds
 	Source            [][2]string // [source] keys: binlog coordinates and GTID set (package replication)
@@ -40,9 +68,10 @@ type Metadata struct {
 
 // Database is one dumped database.
 type Database struct {
-	Name       string
-	SchemaFile string // CREATE DATABASE; "" with --no-schemas
-	PostFile   string // routines and events; "" when there are none
+	Name         string
+	SchemaFile   string // CREATE DATABASE; "" with --no-schemas
+	PostFile     string // routines and events; "" when there are none
+	TriggersFile string // every table's triggers in one file (mydumper 0.11+); "" for sluice dumps
 }
 
 // Table is one dumped table, view or sequence.
@@ -67,7 +96,7 @@ type Table struct {
 	SchemaFile     string   // CREATE TABLE / VIEW / SEQUENCE file; "" with --no-schemas
 	TriggersFile   string   // "" when the table has no triggers
 	DataFiles      []string // data file names in order
-	Format         string   // "sql" or "tsv"
+	Format         string   // "sql", "tsv" or FormatLoadData (mydumper's --format LOAD_DATA and CSV)
 	Compression    string   // "", "zstd" or "gzip"
 	Columns        []string // the dumped columns, in file order (generated columns excluded)
 	Rows           int64    // rows written
@@ -76,6 +105,25 @@ type Table struct {
 	CharacterSet   string   // character set of the data files' text
 	Checksum       string   // algorithm of Chunks' checksums (package checksum's Algorithm); "" when not checksummed
 	Chunks         []Chunk  // with Checksum: every chunk the dumper read, together all the table's rows
+}
+
+// FormatLoadData is the Format of a table whose data files are mydumper's .sql files holding a
+// LOAD DATA statement each, for the .dat file its quoted file name names (mydumper --format
+// LOAD_DATA or CSV). The statement's FIELDS and LINES clauses say how the .dat file is written.
+const FormatLoadData = "load_data"
+
+// plainValue reports whether s can be an unquoted INI value for myloader (GKeyFile): no control
+// characters, no surrounding spaces, no leading quote or '#'.
+func plainValue(s string) bool {
+	if s == "" || strings.TrimSpace(s) != s || strings.ContainsAny(s[:1], "\"'#") {
+		return false
+	}
+	for _, c := range s {
+		if c < ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func quote(s string) string { return strconv.Quote(s) }
@@ -90,7 +138,13 @@ func sectionName(parts ...string) string {
 	return strings.Join(parts, ".")
 }
 
-// Write writes the metadata file into the local directory dir atomically (see Save).
+// Write writes the metadata file into the local directory dir atomically (see Save), in the INI layout myloader 1.0 reads:
+// [config] holds only quote-character (myloader parses every [config] key as one of its command
+// line options); sluice's own keys are in [sluice], which myloader skips; [source] holds the
+// coordinates; each table's [`db`.`table`] section holds mydumper's real_table_name, rows and
+// is_view / is_sequence next to sluice's keys (myloader ignores keys it does not know). Names
+// inside sluice's values are Go-quoted. "# Started dump at:" and "# Finished dump at:" comments,
+// in local time, are where mydumper 1.0 puts them, for scripts that look for them.
 func (m *Metadata) Write(dir string) error {
 	_, err := WriteFile(dir, MetadataName, m.encode())
 	return err
@@ -110,7 +164,9 @@ func (m *Metadata) Save(ctx context.Context, d *Dir) error {
 func (m *Metadata) encode() []byte {
 	var b bytes.Buffer
 	b.WriteString(sealedHeader)
-	fmt.Fprintf(&b, "[config]\nformat_version = %d\nquote_character = BACKTICK\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
+	fmt.Fprintf(&b, "# Started dump at: %s\n", m.Started.Local().Format(time.DateTime))
+	fmt.Fprintf(&b, "[config]\nquote-character = BACKTICK\n\n")
+	fmt.Fprintf(&b, "[sluice]\nformat_version = %d\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
 		FormatVersion, m.Started.UTC().Format(time.RFC3339Nano), m.Finished.UTC().Format(time.RFC3339Nano), m.LockSeconds)
 	writeKV := func(section string, kv [][2]string) {
 		if kv == nil {
@@ -132,9 +188,19 @@ func (m *Metadata) encode() []byte {
 			sectionName(d.Name), quote(d.Name), d.SchemaFile, d.PostFile)
 	}
 	for _, t := range m.Tables {
-		fmt.Fprintf(&b, "[%s]\nkind = %s\ndatabase = %s\ntable = %s\nschema_file = %s\ntriggers_file = %s\nrows = %d\nbytes = %d\nformat = %s\ncompression = %s\ncharacter_set = %s\nload_clause = %s\n",
-			sectionName(t.Database, t.Name),
-			t.Kind, quote(t.Database), quote(t.Name), t.SchemaFile, t.TriggersFile, t.Rows, t.Bytes,
+		fmt.Fprintf(&b, "[%s]\n", sectionName(t.Database, t.Name))
+		if plainValue(t.Name) {
+			fmt.Fprintf(&b, "real_table_name = %s\n", t.Name)
+		}
+		fmt.Fprintf(&b, "rows = %d\n", t.Rows)
+		switch t.Kind {
+		case KindView:
+			b.WriteString("is_view = 1\n")
+		case KindSequence:
+			b.WriteString("is_sequence = 1\n")
+		}
+		fmt.Fprintf(&b, "kind = %s\ndatabase = %s\ntable = %s\nschema_file = %s\ntriggers_file = %s\nbytes = %d\nformat = %s\ncompression = %s\ncharacter_set = %s\nload_clause = %s\n",
+			t.Kind, quote(t.Database), quote(t.Name), t.SchemaFile, t.TriggersFile, t.Bytes,
 			t.Format, t.Compression, t.CharacterSet, quote(t.LoadClause))
 		cols := make([]string, len(t.Columns))
 		for i, c := range t.Columns {
@@ -154,6 +220,7 @@ func (m *Metadata) encode() []byte {
 		fi := m.Files[n]
 		fmt.Fprintf(&b, "%s = %d %08x\n", n, fi.Size, fi.CRC32C)
 	}
+	fmt.Fprintf(&b, "# Finished dump at: %s\n", m.Finished.Local().Format(time.DateTime))
 	return seal(b.Bytes(), b.Bytes())
 }
 
@@ -174,10 +241,32 @@ func (d *Dir) ReadMetadata(ctx context.Context) (*Metadata, error) {
 		}
 		return nil, err
 	}
-	return parseMetadata(d.path(MetadataName), raw)
+	path := d.path(MetadataName)
+	if isMydumper010(raw) {
+		return d.readMydumper(path, raw)
+	}
+	m, err := parseMetadata(path, raw)
+	if errors.Is(err, errNotSluice) {
+		return d.readMydumper(path, raw)
+	}
+	return m, err
 }
 
-// parseMetadata reads raw, the content of the metadata file at path (which names it in errors).
+// readMydumper reads a mydumper dump's metadata and file names (readMydumper). Only a local
+// directory is read so: mydumper never wrote to object storage.
+func (d *Dir) readMydumper(path string, raw []byte) (*Metadata, error) {
+	if d.local == "" {
+		return nil, fmt.Errorf("%s: a mydumper dump is loaded from a local directory only: copy it to local disk first", d)
+	}
+	return readMydumper(d.local, path, raw)
+}
+
+// errNotSluice is parseMetadata's error for an INI metadata file without sluice's
+// format_version: mydumper 0.11+ wrote it (readMydumper).
+var errNotSluice = errors.New("not a sluice metadata file")
+
+// parseMetadata reads raw, the content of the metadata file at path, in sluice's layouts
+// (format_version 1 and 2); errNotSluice when it has neither.
 func parseMetadata(path string, raw []byte) (*Metadata, error) {
 	if err := checkSeal(path, raw); err != nil {
 		return nil, err
@@ -187,10 +276,23 @@ func parseMetadata(path string, raw []byte) (*Metadata, error) {
 		return nil, fmt.Errorf("%s: %w: the metadata file is corrupt", path, err)
 	}
 	p := parser{path: path}
-	m := &Metadata{Files: map[string]FileInfo{}}
-	cfg := f.Section("config")
-	if v := p.int(cfg, "format_version"); v > FormatVersion {
-		return nil, fmt.Errorf("%s: format_version %d is newer than this sluice reads (%d): upgrade sluice", path, v, FormatVersion)
+	m := &Metadata{Producer: ProducerSluice, Checksums: true, Files: map[string]FileInfo{}}
+	cfg := f.Section("sluice")
+	switch {
+	case f.Section("sluice").HasKey("format_version"):
+		m.Statements = StatementsEncoded
+	case f.Section("config").HasKey("format_version"):
+		cfg = f.Section("config") // format_version 1
+		m.Statements = StatementsDelimiter
+	default:
+		return nil, errNotSluice
+	}
+	m.FormatVersion = p.int(cfg, "format_version")
+	if m.Statements == StatementsDelimiter && m.FormatVersion > 1 {
+		return nil, fmt.Errorf("%s: [config] format_version %d: sluice wrote only version 1 there: the metadata file is corrupt", path, m.FormatVersion)
+	}
+	if m.FormatVersion > FormatVersion {
+		return nil, fmt.Errorf("%s: format_version %d is newer than this sluice reads (%d): upgrade sluice", path, m.FormatVersion, FormatVersion)
 	}
 	m.Started = p.time(cfg, "started_at")
 	m.Finished = p.time(cfg, "finished_at")

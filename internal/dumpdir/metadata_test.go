@@ -12,6 +12,7 @@ func TestMetadataRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	weird := "we]ird `t` = \"x\"; #not a comment\\ é"
 	m := &Metadata{
+		Producer: ProducerSluice, FormatVersion: FormatVersion, Statements: StatementsEncoded, Checksums: true,
 		Started:     time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC),
 		Finished:    time.Date(2026, 1, 2, 3, 5, 5, 0, time.UTC),
 		LockSeconds: 0.25,
@@ -41,6 +42,24 @@ func TestMetadataRoundTrip(t *testing.T) {
 	st, err := os.Stat(filepath.Join(dir, MetadataName))
 	if err != nil || st.Mode().Perm() != FileMode {
 		t.Fatalf("metadata mode %v, err %v", st.Mode(), err)
+	}
+}
+
+// TestReadMetadataVersion1 reads the layout sluice wrote before format_version 2, with its keys
+// in [config] and DELIMITER blocks in its schema files.
+func TestReadMetadataVersion1(t *testing.T) {
+	dir := t.TempDir()
+	v1 := "[config]\nformat_version = 1\nquote_character = BACKTICK\nstarted_at = 2026-01-02T03:04:05Z\nfinished_at = 2026-01-02T03:05:05Z\nlock_seconds = 0.250\n\n" +
+		"[source]\nFile = \"binlog.000001\"\n\n[`d`]\nkind = database\ndatabase = \"d\"\nschema_file = d-schema-create.sql\npost_file = \n\n" +
+		"[`d`.`t`]\nkind = table\ndatabase = \"d\"\ntable = \"t\"\nschema_file = d.t-schema.sql\ntriggers_file = \nrows = 2\nbytes = 9\nformat = sql\ncompression = \ncharacter_set = binary\nload_clause = \"\"\ncolumns = \"a\"\ndata_files = d.t.00000.sql\n\n" +
+		"[files]\nd.t.00000.sql = 9 0000abcd\n"
+	os.WriteFile(filepath.Join(dir, MetadataName), []byte(v1), 0o600)
+	m, err := ReadMetadata(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.FormatVersion != 1 || m.Statements != StatementsDelimiter || !m.Checksums || m.Finished.IsZero() || len(m.Tables) != 1 || m.Tables[0].Rows != 2 || m.Files["d.t.00000.sql"].CRC32C != 0xabcd {
+		t.Fatalf("got %+v", m)
 	}
 }
 

@@ -212,7 +212,7 @@ func badDumpFiles(t *testing.T, a, b *testserver.Server) {
 		}, []string{"no such file", "incomplete"}},
 		{"newer_format_version", "sql", func(dir string) string {
 			edit(metaPath(dir), func(b []byte) []byte {
-				return reseal(t, bytes.Replace(b, []byte("format_version = 1\n"), []byte("format_version = 99\n"), 1))
+				return reseal(t, bytes.Replace(b, []byte(fmt.Sprintf("format_version = %d\n", dumpdir.FormatVersion)), []byte("format_version = 99\n"), 1))
 			})
 			return dumpdir.MetadataName
 		}, []string{"format_version 99 is newer", "upgrade sluice"}},

@@ -127,3 +127,39 @@ func AppendTSVField(dst []byte, enc TSVEncoding, v []byte) []byte {
 	}
 	return AppendTSV(dst, v)
 }
+
+// UnescapeTSV decodes one TSV field as LOAD DATA ... ESCAPED BY '\\' does (MySQL manual, "LOAD
+// DATA Statement"): \N is NULL (nil), and \0, \b, \n, \r, \t, \Z are the bytes they name;
+// a backslash before any other byte stands for that byte. It reuses dst's storage and returns
+// a non-nil empty slice for an empty field. It is the inverse of AppendTSV (FuzzTSVRoundTrip).
+func UnescapeTSV(dst, f []byte) []byte {
+	if len(f) == 2 && f[0] == '\\' && f[1] == 'N' {
+		return nil
+	}
+	dst = dst[:0:0]
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c == '\\' && i+1 < len(f) {
+			i++
+			switch c = f[i]; c {
+			case '0':
+				c = 0
+			case 'b':
+				c = '\b'
+			case 'n':
+				c = '\n'
+			case 'r':
+				c = '\r'
+			case 't':
+				c = '\t'
+			case 'Z':
+				c = 0x1a
+			}
+		}
+		dst = append(dst, c)
+	}
+	if dst == nil {
+		dst = []byte{}
+	}
+	return dst
+}

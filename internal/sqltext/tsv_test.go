@@ -5,33 +5,8 @@ import (
 	"testing"
 )
 
-// unescapeTSV undoes AppendTSV as LOAD DATA ... ESCAPED BY '\\' does (MySQL manual's escape list).
-func unescapeTSV(f []byte) []byte {
-	if string(f) == TSVNull {
-		return nil
-	}
-	out := []byte{}
-	for i := 0; i < len(f); i++ {
-		if f[i] != '\\' {
-			out = append(out, f[i])
-			continue
-		}
-		i++
-		switch f[i] {
-		case '0':
-			out = append(out, 0)
-		case 't':
-			out = append(out, '\t')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		default:
-			out = append(out, f[i])
-		}
-	}
-	return out
-}
+// unescapeTSV is UnescapeTSV with a fresh buffer.
+func unescapeTSV(f []byte) []byte { return UnescapeTSV(nil, f) }
 
 func TestAppendTSV(t *testing.T) {
 	all := make([]byte, 256)

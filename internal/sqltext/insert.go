@@ -1,11 +1,9 @@
-package loader
+package sqltext
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
-
-	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 // The SQL data files package dumper writes hold one multi-row INSERT per line:
@@ -13,55 +11,58 @@ import (
 //	INSERT INTO `t` (`a`,`b`) VALUES (1,'x\'y'),(NULL,0x00FF)
 //
 // with values that are NULL, bare numbers, single-quoted strings escaped by
-// sqltext.AppendEscaped (optionally behind an introducer such as _utf8mb4), or 0x hex literals.
-// appendInsertAsTSV turns such a line into TSV rows that LOAD DATA reads with
-// sqltext.TSVLoadClause, so that SQL dumps load at LOAD DATA speed: the server parses neither
-// the statement nor its literals.
+// AppendEscaped (optionally behind an introducer such as _utf8mb4), or 0x hex literals.
+// AppendInsertAsTSV turns such a line into TSV rows that LOAD DATA reads with TSVLoadClause, so
+// that SQL dumps load at LOAD DATA speed: the server parses neither the statement nor its
+// literals. It is the decoder of AppendEscaped's literals and the inverse of the dumper's INSERT
+// encoding; FuzzInsertRoundTrip checks both directions.
 
-var errNotInsert = errors.New("not an INSERT of the form package dumper writes")
+// ErrNotInsert is the error for a line AppendInsertAsTSV does not read: not an INSERT as package
+// dumper writes it.
+var ErrNotInsert = errors.New("not an INSERT of the form package dumper writes")
 
-// appendInsertAsTSV appends the rows of one INSERT line as TSV lines, each column written in its
+// AppendInsertAsTSV appends the rows of one INSERT line as TSV lines, each column written in its
 // encoding enc[i], and returns them with the number of rows. The statement must name exactly
-// len(enc) columns; anything else is errNotInsert.
-func appendInsertAsTSV(dst, line []byte, enc []sqltext.TSVEncoding) ([]byte, int64, error) {
+// len(enc) columns; anything else is ErrNotInsert (wrapped, with the row and column).
+func AppendInsertAsTSV(dst, line []byte, enc []TSVEncoding) ([]byte, int64, error) {
 	rest, ok := bytes.CutPrefix(line, []byte("INSERT INTO "))
 	if !ok {
-		return dst, 0, errNotInsert
+		return dst, 0, ErrNotInsert
 	}
 	rest, ok = skipIdent(rest)
 	if !ok || !bytes.HasPrefix(rest, []byte(" (")) {
-		return dst, 0, errNotInsert
+		return dst, 0, ErrNotInsert
 	}
 	rest = rest[2:]
 	for i := range enc {
 		if rest, ok = skipIdent(rest); !ok {
-			return dst, 0, errNotInsert
+			return dst, 0, ErrNotInsert
 		}
 		sep := byte(',')
 		if i == len(enc)-1 {
 			sep = ')'
 		}
 		if len(rest) == 0 || rest[0] != sep {
-			return dst, 0, errNotInsert
+			return dst, 0, ErrNotInsert
 		}
 		rest = rest[1:]
 	}
 	if rest, ok = bytes.CutPrefix(rest, []byte(" VALUES ")); !ok {
-		return dst, 0, errNotInsert
+		return dst, 0, ErrNotInsert
 	}
 	var rows int64
 	var err error
 	var raw []byte // a decoded value
 	for {
 		if len(rest) == 0 || rest[0] != '(' {
-			return dst, rows, fmt.Errorf("row %d: %w", rows+1, errNotInsert)
+			return dst, rows, fmt.Errorf("row %d: %w", rows+1, ErrNotInsert)
 		}
 		rest = rest[1:]
 		for i, e := range enc {
 			if i > 0 {
 				dst = append(dst, '\t')
 			}
-			if raw, rest, err = decodeValue(raw[:0], rest); err != nil {
+			if raw, rest, err = DecodeLiteral(raw[:0], rest); err != nil {
 				return dst, rows, fmt.Errorf("row %d column %d: %w", rows+1, i+1, err)
 			}
 			sep := byte(',')
@@ -69,10 +70,10 @@ func appendInsertAsTSV(dst, line []byte, enc []sqltext.TSVEncoding) ([]byte, int
 				sep = ')'
 			}
 			if len(rest) == 0 || rest[0] != sep {
-				return dst, rows, fmt.Errorf("row %d column %d: %w", rows+1, i+1, errNotInsert)
+				return dst, rows, fmt.Errorf("row %d column %d: %w", rows+1, i+1, ErrNotInsert)
 			}
 			rest = rest[1:]
-			dst = sqltext.AppendTSVField(dst, e, raw)
+			dst = AppendTSVField(dst, e, raw)
 		}
 		dst = append(dst, '\n')
 		rows++
@@ -80,7 +81,7 @@ func appendInsertAsTSV(dst, line []byte, enc []sqltext.TSVEncoding) ([]byte, int
 			return dst, rows, nil
 		}
 		if rest[0] != ',' {
-			return dst, rows, fmt.Errorf("after row %d: %w", rows, errNotInsert)
+			return dst, rows, fmt.Errorf("after row %d: %w", rows, ErrNotInsert)
 		}
 		rest = rest[1:]
 	}
@@ -117,18 +118,20 @@ func init() {
 	}
 }
 
-// decodeValue decodes the literal at the start of b into dst (nil for NULL) and returns the
-// rest of b after it.
-func decodeValue(dst, b []byte) ([]byte, []byte, error) {
+// DecodeLiteral decodes the SQL literal at the start of b as package dumper writes them — NULL,
+// a bare number, a single-quoted string escaped by AppendEscaped (optionally behind an
+// introducer such as _binary), or a 0x hex literal — appending its bytes to dst (nil for NULL),
+// and returns the rest of b after it. A literal of another form is ErrNotInsert.
+func DecodeLiteral(dst, b []byte) ([]byte, []byte, error) {
 	switch {
 	case len(b) == 0:
-		return nil, b, errNotInsert
+		return nil, b, ErrNotInsert
 	case bytes.HasPrefix(b, []byte("NULL")):
 		return nil, b[4:], nil
 	case b[0] == '_':
 		q := bytes.IndexByte(b, '\'')
 		if q < 0 {
-			return nil, b, errNotInsert
+			return nil, b, ErrNotInsert
 		}
 		return decodeString(dst, b[q:])
 	case b[0] == '\'':
@@ -139,7 +142,7 @@ func decodeValue(dst, b []byte) ([]byte, []byte, error) {
 			i++
 		}
 		if (i-2)%2 != 0 {
-			return nil, b, errNotInsert
+			return nil, b, ErrNotInsert
 		}
 		for j := 2; j < i; j += 2 {
 			dst = append(dst, unhex(b[j])<<4|unhex(b[j+1]))
@@ -154,7 +157,7 @@ func decodeValue(dst, b []byte) ([]byte, []byte, error) {
 		i++
 	}
 	if i == 0 {
-		return nil, b, errNotInsert
+		return nil, b, ErrNotInsert
 	}
 	return append(dst, b[:i]...), b[i:], nil
 }
@@ -189,7 +192,7 @@ func decodeString(dst, b []byte) ([]byte, []byte, error) {
 		}
 		return dst, b[j+1:], nil
 	}
-	return nil, b, fmt.Errorf("unterminated string: %w", errNotInsert)
+	return nil, b, fmt.Errorf("unterminated string: %w", ErrNotInsert)
 }
 
 func isHex(c byte) bool {

@@ -1,17 +1,15 @@
-package loader
+package sqltext
 
 import (
 	"errors"
 	"testing"
-
-	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 func TestAppendInsertAsTSV(t *testing.T) {
-	enc := []sqltext.TSVEncoding{sqltext.TSVRaw, sqltext.TSVRaw, sqltext.TSVRaw, sqltext.TSVBit, sqltext.TSVHex, sqltext.TSVRaw}
+	enc := []TSVEncoding{TSVRaw, TSVRaw, TSVRaw, TSVBit, TSVHex, TSVRaw}
 	line := "INSERT INTO `a``b` (`x`,`y`,`z`,`b`,`g`,`j`) VALUES " +
 		"(NULL,'it\\'s\t\\\\N\\n',0x00FF5C,0x0100,0xAB,_utf8mb4'{\\\"a\\\": 1}'),(-1.5e10,'','',0x01,'','x''y')"
-	got, rows, err := appendInsertAsTSV(nil, []byte(line), enc)
+	got, rows, err := AppendInsertAsTSV(nil, []byte(line), enc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,8 +24,8 @@ func TestAppendInsertAsTSV(t *testing.T) {
 		"REPLACE INTO `t` (`x`) VALUES (1)",
 		"INSERT INTO `t` (`x`,`y`,`z`,`b`,`g`,`j`) VALUES (1,2,3,0x1,5,6)", // odd hex
 	} {
-		if _, _, err := appendInsertAsTSV(nil, []byte(bad), enc); !errors.Is(err, errNotInsert) {
-			t.Errorf("%s: err %v, want errNotInsert", bad, err)
+		if _, _, err := AppendInsertAsTSV(nil, []byte(bad), enc); !errors.Is(err, ErrNotInsert) {
+			t.Errorf("%s: err %v, want ErrNotInsert", bad, err)
 		}
 	}
 }
