@@ -317,7 +317,7 @@ func parseMetadata(path string, raw []byte) (*Metadata, error) {
 				}
 				m.Files[fi.Name] = fi
 			}
-		case s.Name() == ini.DefaultSection || !s.HasKey("kind"):
+		case s.Name() == ini.DefaultSection || s.Name() == "config" || s.Name() == "sluice" || !s.HasKey("kind"):
 		case s.Key("kind").String() == "database":
 			m.Databases = append(m.Databases, Database{Name: p.str(s, "database"), SchemaFile: s.Key("schema_file").String(), PostFile: s.Key("post_file").String()})
 		default:
@@ -337,10 +337,34 @@ func parseMetadata(path string, raw []byte) (*Metadata, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
+	if err := m.checkUnique(path); err != nil {
+		return nil, err
+	}
 	if err := m.checkFileNames(path); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// checkUnique refuses a metadata file that lists one database, or one table of a database,
+// twice: a dump writes each once, so a repeat is a damaged or hand-edited file.
+func (m *Metadata) checkUnique(path string) error {
+	dbs := map[string]bool{}
+	for _, d := range m.Databases {
+		if dbs[d.Name] {
+			return fmt.Errorf("%s: database %q listed twice: the metadata file is corrupt", path, d.Name)
+		}
+		dbs[d.Name] = true
+	}
+	tables := map[[2]string]bool{}
+	for _, t := range m.Tables {
+		k := [2]string{t.Database, t.Name}
+		if tables[k] {
+			return fmt.Errorf("%s: table %q.%q listed twice: the metadata file is corrupt", path, t.Database, t.Name)
+		}
+		tables[k] = true
+	}
+	return nil
 }
 
 type parser struct {
