@@ -47,10 +47,20 @@ func snapshotAtReplica(ctx context.Context, sdb, tdb *sql.DB, workers []worker, 
 	}
 	defer func() {
 		// Always, and not on ctx or ctl (a cancelled query closes its connection): an
-		// interrupted verify restarts the replica too.
+		// interrupted verify restarts the replica too. STOP SLAVE first: a verify interrupted
+		// after START SLAVE UNTIL leaves the SQL thread running towards gtid, and START SLAVE on
+		// a running replica only warns, so it would stop there for good. On a stopped
+		// replica STOP SLAVE only warns.
 		rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, rerr := tdb.ExecContext(rctx, "START SLAVE"); rerr != nil {
+		rc, rerr := tdb.Conn(rctx)
+		if rerr == nil {
+			defer rc.Close()
+			if _, rerr = rc.ExecContext(rctx, "STOP SLAVE"); rerr == nil {
+				_, rerr = rc.ExecContext(rctx, "START SLAVE")
+			}
+		}
+		if rerr != nil {
 			err = errors.Join(err, fmt.Errorf("--replica: target: START SLAVE: %w: start the replica by hand", rerr))
 		} else {
 			o.Log.Info("replication started again")

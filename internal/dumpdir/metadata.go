@@ -115,7 +115,9 @@ const FormatLoadData = "load_data"
 // plainValue reports whether s can be an unquoted INI value for myloader (GKeyFile): no control
 // characters, no surrounding spaces, no leading quote or '#'.
 func plainValue(s string) bool {
-	if s == "" || strings.TrimSpace(s) != s || strings.ContainsAny(s[:1], "\"'#") {
+	// A backslash is out too: ini (go-ini's and GKeyFile's) reads one at the end of a line as a
+	// continuation, and GKeyFile reads escapes.
+	if s == "" || strings.TrimSpace(s) != s || strings.ContainsAny(s[:1], "\"'#") || strings.ContainsRune(s, '\\') {
 		return false
 	}
 	for _, c := range s {
