@@ -27,12 +27,29 @@ type Result struct {
 // Run takes a consistent dump of the server cfg reaches into o.OutDir. The directory must not
 // exist or be empty; it is created 0700. The metadata file is written last, so a dump that fails
 // half way has no metadata and the loader refuses it. Errors name the object concerned.
+//
+// While it runs, the directory's status file (dumpdir.StatusName) is refreshed every
+// o.Heartbeat, and at the end it records complete or failed (see heartbeat).
 func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	o.setDefaults()
 	start := time.Now()
 	if err := prepareDir(o.OutDir); err != nil {
 		return nil, err
 	}
+	hb, err := startHeartbeat(&o, start)
+	if err != nil {
+		return nil, err
+	}
+	res, err := run(ctx, cfg, o, start)
+	if herr := hb.end(err); herr != nil {
+		o.Log.Warn("cannot record the dump's outcome in its status file", "err", herr)
+	}
+	return res, err
+}
+
+// run is Run once the directory is ready.
+func run(ctx context.Context, cfg conn.Config, o Options, start time.Time) (*Result, error) {
+	names := &fileNamer{opaque: len(o.Recipients) > 0}
 	db, ws, err := openPool(ctx, cfg, o.Threads+3) // workers, lock, schema writer, chunk planner
 	if err != nil {
 		return nil, err
@@ -69,7 +86,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	outputs := make([]*tableOutput, 0, len(tables))
 	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
 	for _, t := range tables {
-		out := &tableOutput{t: t}
+		out := &tableOutput{t: t, namer: names}
 		outputs = append(outputs, out)
 		if t.Kind == dumpdir.KindTable && !o.NoData {
 			if transactional(t.Engine) {
@@ -81,7 +98,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
-	sw := &schemaWriter{dir: o.OutDir, files: meta.Files}
+	sw := &schemaWriter{dir: o.OutDir, files: meta.Files, names: names, recipients: o.Recipients}
 	schemaDone := make(chan struct{})
 	g.Go(func() error {
 		defer close(schemaDone)
@@ -129,7 +146,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		res.Bytes += f.Size
 	}
 	meta.Finished = time.Now()
-	if err := meta.Write(o.OutDir); err != nil {
+	if err := meta.WriteEncrypted(o.OutDir, o.Recipients); err != nil {
 		return nil, fmt.Errorf("metadata: %w", err)
 	}
 	res.Elapsed = time.Since(start)

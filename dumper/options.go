@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"regexp"
 	"time"
+
+	"filippo.io/age"
 )
 
 // Formats of data files (--format).
@@ -59,6 +61,15 @@ type Options struct {
 	// then refuses by their recorded size and CRC-32C.
 	NoSync bool
 
+	// Recipients (--encrypt-recipient, --encrypt-recipients-file) encrypt every file of the
+	// dump, metadata included, with age after compression, and give the files numbers for
+	// names (see fileNamer); nil for a clear-text dump.
+	Recipients []age.Recipient
+
+	// Heartbeat is how often the status file of the running dump is rewritten (default 1
+	// minute; see dumpdir.Status).
+	Heartbeat time.Duration
+
 	Progress Progress // counters the dump updates; nil for none
 	Log      *slog.Logger
 
@@ -70,6 +81,9 @@ type Options struct {
 func (o *Options) setDefaults() {
 	if o.Threads < 1 {
 		o.Threads = 4
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = defaultHeartbeat
 	}
 	if o.StatementSize <= 0 {
 		o.StatementSize = 1 << 20

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"filippo.io/age"
+
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
@@ -20,13 +22,18 @@ type schemaWriter struct {
 	conn  *sql.Conn
 	dir   string
 	files map[string]dumpdir.FileInfo
+	// names turns the mydumper name of each file into the dump's (see fileNamer);
+	// recipients encrypt the files (Options.Recipients).
+	names      *fileNamer
+	recipients []age.Recipient
 	// trigs holds, per database read so far, each table's trigger names in SHOW TRIGGERS
 	// order (which is their firing order).
 	trigs map[string]map[string][]string
 }
 
 func (s *schemaWriter) write(name string, body string) (string, error) {
-	fi, err := dumpdir.WriteFile(s.dir, name, []byte(body))
+	name = s.names.name(name, "sql")
+	fi, err := dumpdir.WriteFileEncrypted(s.dir, name, []byte(body), s.recipients)
 	if err != nil {
 		return "", err
 	}

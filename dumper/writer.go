@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"filippo.io/age"
+
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
@@ -15,6 +17,7 @@ import (
 // from one counter, so chunks never collide), rows and bytes.
 type tableOutput struct {
 	t     *table
+	namer *fileNamer
 	mu    sync.Mutex
 	next  int
 	files []dumpdir.FileInfo
@@ -26,7 +29,7 @@ func (o *tableOutput) nextName(ext string) string {
 	defer o.mu.Unlock()
 	n := o.next
 	o.next++
-	return dumpdir.DataFile(o.t.DB, o.t.Name, n, ext)
+	return o.namer.name(dumpdir.DataFile(o.t.DB, o.t.Name, n, ext), ext)
 }
 
 func (o *tableOutput) add(fi dumpdir.FileInfo, rows int64) {
@@ -55,18 +58,19 @@ const sqlHeader = "/*!40101 SET NAMES binary*/;\n/*!40014 SET FOREIGN_KEY_CHECKS
 // written in blocks of the statement size. Files end once they reach the file size or maxRows
 // rows. Not safe for concurrent use: each worker has its own.
 type chunkWriter struct {
-	out      *tableOutput
-	dir      string
-	comp     string
-	tsv      bool
-	tsvEnc   []sqltext.TSVEncoding
-	stmtSize int
-	fileSize int64
-	maxRows  int64 // rows per file; 0 for no limit
-	progress Progress
-	noSync   bool    // Options.NoSync
-	sync     *syncer // finishes files in the background; nil to finish them here
-	prefix   []byte  // INSERT INTO `t` (`a`,`b`) VALUES
+	out        *tableOutput
+	dir        string
+	comp       string
+	tsv        bool
+	tsvEnc     []sqltext.TSVEncoding
+	stmtSize   int
+	fileSize   int64
+	maxRows    int64 // rows per file; 0 for no limit
+	progress   Progress
+	noSync     bool            // Options.NoSync
+	recipients []age.Recipient // Options.Recipients
+	sync       *syncer         // finishes files in the background; nil to finish them here
+	prefix     []byte          // INSERT INTO `t` (`a`,`b`) VALUES
 
 	stmt     []byte
 	stmtRows int64
@@ -83,7 +87,7 @@ func newChunkWriter(out *tableOutput, maxRows int64, sy *syncer, o *Options) *ch
 	}
 	prefix := "INSERT INTO " + sqltext.QuoteIdent(out.t.Name) + " (" + strings.Join(cols, ",") + ") VALUES "
 	w := &chunkWriter{out: out, dir: o.OutDir, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
-		fileSize: o.FileSize, noSync: o.NoSync, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
+		fileSize: o.FileSize, noSync: o.NoSync, recipients: o.Recipients, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
 	if o.Format == FormatTSV {
 		w.tsv = true
 		for _, c := range out.t.Columns {
@@ -140,6 +144,10 @@ func (w *chunkWriter) flushStatement() error {
 		}
 		if w.noSync {
 			f.NoSync()
+		}
+		if err := f.Encrypt(w.recipients); err != nil {
+			f.Abort()
+			return err
 		}
 		enc, err := dumpdir.NewCompressor(f, w.comp)
 		if err != nil {

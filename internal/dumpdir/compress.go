@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"filippo.io/age"
 	"github.com/klauspost/compress/zstd"
 	"github.com/klauspost/pgzip"
 )
@@ -80,12 +81,26 @@ func (r *Reader) Close() error {
 
 // Open opens dir/name and decompresses it by the given compression. Errors name the file.
 func Open(dir, name, compression string) (*Reader, error) {
+	return OpenDecrypted(dir, name, compression, nil)
+}
+
+// OpenDecrypted is Open for a file that may be encrypted: it is decrypted with ids, then
+// decompressed. With nil ids an encrypted file is refused (ErrNeedIdentity); see decrypt.
+func OpenDecrypted(dir, name, compression string, ids []age.Identity) (*Reader, error) {
 	f, err := os.Open(filepath.Join(dir, name))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	r := &Reader{closers: []func() error{f.Close}}
 	br := bufio.NewReaderSize(f, 256<<10)
+	src, err := decrypt(br, name, ids)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if src != io.Reader(br) {
+		br = bufio.NewReaderSize(src, 64<<10)
+	}
 	switch compression {
 	case CompressZstd:
 		d, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"unsafe"
+
+	"filippo.io/age"
 )
 
 // DirMode and FileMode are the permissions of a dump directory and its files: a dump holds a
@@ -42,6 +44,7 @@ type File struct {
 	crc       hash.Hash32
 	size      int64
 	noSync    bool
+	seal      io.WriteCloser // the age stream Write goes through (see Encrypt); nil for clear text
 }
 
 // smallBufferSize is the write buffer of Create's files (schemas, metadata): one write(2) per
@@ -141,8 +144,16 @@ func alignedBuffer(n int) []byte {
 	return b[off : off+n : off+n]
 }
 
-// Write appends p; errors (a full disk) name the file.
+// Write appends p, through the file's encryption if any; errors (a full disk) name the file.
 func (f *File) Write(p []byte) (int, error) {
+	if f.seal != nil {
+		return f.seal.Write(p)
+	}
+	return f.write(p)
+}
+
+// write appends p to the stored bytes, counting their size and CRC-32C.
+func (f *File) write(p []byte) (int, error) {
 	n := 0
 	for len(p) > n {
 		c := copy(f.buf[f.n:], p[n:])
@@ -203,6 +214,14 @@ func (f *File) flush() error {
 // Close flushes, syncs and renames the file to its final name and returns what the metadata file
 // records about it. On error the partial file is removed.
 func (f *File) Close() (FileInfo, error) {
+	if f.seal != nil {
+		err := f.seal.Close()
+		f.seal = nil
+		if err != nil {
+			f.Abort()
+			return FileInfo{}, fmt.Errorf("finish %s: encrypt: %w", f.name, err)
+		}
+	}
 	err := f.flush()
 	f.release()
 	if err == nil && !f.noSync {
@@ -229,6 +248,7 @@ func (f *File) NoSync() { f.noSync = true }
 
 // Abort closes and removes the partial file; used when the dump fails.
 func (f *File) Abort() {
+	f.seal = nil
 	f.release()
 	f.f.Close()
 	os.Remove(filepath.Join(f.dir, f.name+".partial"))
@@ -236,8 +256,17 @@ func (f *File) Abort() {
 
 // WriteFile writes a whole small file atomically, as Create, Write and Close do.
 func WriteFile(dir, name string, data []byte) (FileInfo, error) {
+	return WriteFileEncrypted(dir, name, data, nil)
+}
+
+// WriteFileEncrypted is WriteFile encrypting to rs (see File.Encrypt); nil rs for clear text.
+func WriteFileEncrypted(dir, name string, data []byte, rs []age.Recipient) (FileInfo, error) {
 	f, err := Create(dir, name)
 	if err != nil {
+		return FileInfo{}, err
+	}
+	if err := f.Encrypt(rs); err != nil {
+		f.Abort()
 		return FileInfo{}, err
 	}
 	if _, err := f.Write(data); err != nil {

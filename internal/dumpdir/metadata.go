@@ -1,8 +1,10 @@
 package dumpdir
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"gopkg.in/ini.v1"
 )
 
@@ -35,6 +38,10 @@ type Metadata struct {
 	Databases         []Database
 	Tables            []Table             // tables, views and sequences
 	Files             map[string]FileInfo // every file of the dump but metadata, by name
+
+	// Encrypted is set by ReadMetadataDecrypted when the metadata file was encrypted (and so,
+	// as the dumper writes them, every file of the dump); it is not a key of the file.
+	Encrypted bool
 }
 
 // Database is one dumped database.
@@ -90,6 +97,11 @@ func sectionName(parts ...string) string {
 // Write writes the metadata file into dir atomically. Sections follow mydumper's INI layout:
 // [config], [source], then one [`db`.`table`] section per table; names inside values are Go-quoted.
 func (m *Metadata) Write(dir string) error {
+	return m.WriteEncrypted(dir, nil)
+}
+
+// WriteEncrypted is Write encrypting the file to rs (see File.Encrypt); nil rs for clear text.
+func (m *Metadata) WriteEncrypted(dir string, rs []age.Recipient) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# sluice dump metadata; written last: a dump without it is incomplete\n")
 	fmt.Fprintf(&b, "[config]\nformat_version = %d\nquote_character = BACKTICK\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
@@ -131,13 +143,22 @@ func (m *Metadata) Write(dir string) error {
 		fi := m.Files[n]
 		fmt.Fprintf(&b, "%s = %d %08x\n", n, fi.Size, fi.CRC32C)
 	}
-	_, err := WriteFile(dir, MetadataName, b.Bytes())
+	_, err := WriteFileEncrypted(dir, MetadataName, b.Bytes(), rs)
 	return err
 }
 
 // ReadMetadata reads dir/metadata. It returns an error that says the dump is incomplete when the
 // file is missing or has no finish time, and one naming the key when a value is malformed.
 func ReadMetadata(dir string) (*Metadata, error) {
+	return ReadMetadataDecrypted(dir, nil)
+}
+
+// ReadMetadataDecrypted is ReadMetadata for a dump that may be encrypted: the file is decrypted
+// with ids. An encrypted metadata file and nil ids give an error wrapping ErrNeedIdentity; ids
+// that open none of its recipients, one that says to give the right identity. Either comes
+// before anything is read of the rest of the dump. A clear-text dump is read as it is, ids or
+// not; Encrypted says which it was.
+func ReadMetadataDecrypted(dir string, ids []age.Identity) (*Metadata, error) {
 	path := filepath.Join(dir, MetadataName)
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -146,12 +167,25 @@ func ReadMetadata(dir string) (*Metadata, error) {
 		}
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	encrypted := IsEncrypted(raw)
+	if encrypted {
+		if ids == nil {
+			return nil, fmt.Errorf("%s: %w", dir, ErrNeedIdentity)
+		}
+		r, err := decrypt(bufio.NewReader(bytes.NewReader(raw)), path, ids)
+		if err != nil {
+			return nil, err
+		}
+		if raw, err = io.ReadAll(r); err != nil {
+			return nil, fmt.Errorf("%s: decrypt: %w: the metadata file is corrupt", path, err)
+		}
+	}
 	f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true, PreserveSurroundedQuote: true, KeyValueDelimiters: "=", ChildSectionDelimiter: "\x00"}, raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: the metadata file is corrupt", path, err)
 	}
 	p := parser{path: path}
-	m := &Metadata{Files: map[string]FileInfo{}}
+	m := &Metadata{Files: map[string]FileInfo{}, Encrypted: encrypted}
 	cfg := f.Section("config")
 	if v := p.int(cfg, "format_version"); v > FormatVersion {
 		return nil, fmt.Errorf("%s: format_version %d is newer than this sluice reads (%d): upgrade sluice", path, v, FormatVersion)
