@@ -16,7 +16,7 @@ type fileNamer struct {
 
 // name returns clear, or with opaque names the next number and ext ("sql", "tsv.zst").
 func (f *fileNamer) name(clear, ext string) string {
-	if !f.opaque {
+	if f == nil || !f.opaque {
 		return clear
 	}
 	return fmt.Sprintf("%08d.%s", f.n.Add(1), ext)

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqlscript"
@@ -24,14 +22,19 @@ func verify(dir string, meta *dumpdir.Metadata, name string) error {
 	return dumpdir.Verify(dir, fi)
 }
 
-// readScript verifies and splits a schema file into statements.
-func readScript(dir string, meta *dumpdir.Metadata, name string) ([]string, error) {
-	if err := verify(dir, meta, name); err != nil {
+// readScript verifies, decrypts (o.Identities) and splits a schema file into statements.
+func readScript(o *Options, meta *dumpdir.Metadata, name string) ([]string, error) {
+	if err := verify(o.Dir, meta, name); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(filepath.Join(dir, name))
+	f, err := dumpdir.OpenDecrypted(o.Dir, name, dumpdir.CompressNone, o.Identities)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	stmts, err := sqlscript.Split(string(b))
 	if err != nil {

@@ -48,9 +48,12 @@ type Result struct {
 func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	o.setDefaults()
 	start := time.Now()
-	meta, err := dumpdir.ReadMetadata(o.Dir)
+	meta, err := dumpdir.ReadMetadataDecrypted(o.Dir, o.Identities)
 	if err != nil {
 		return nil, err
+	}
+	if !meta.Encrypted {
+		o.Identities = nil // a clear-text dump: its files are read as they are
 	}
 	dbs, tables, err := selectTables(meta, &o)
 	if err != nil {

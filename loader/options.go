@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"filippo.io/age"
+
 	"github.com/sluicedb/sluice/schema"
 )
 
@@ -33,8 +35,12 @@ type Options struct {
 	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal)
 	Checksum     bool              // --checksum: compare row counts with the metadata after the load
 	Replicate    *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
-	Progress     Progress          // receives progress snapshots; nil for none
-	Log          *slog.Logger
+	// Identities (--decrypt-identity, SLUICE_AGE_IDENTITY_FILE) decrypt an encrypted dump; an
+	// encrypted dump without them, or with none that opens its metadata file, is refused
+	// before the target is touched. Ignored for a clear-text dump.
+	Identities []age.Identity
+	Progress   Progress // receives progress snapshots; nil for none
+	Log        *slog.Logger
 }
 
 func (o *Options) setDefaults() {

@@ -73,7 +73,7 @@ func planTables(tables []*dumpdir.Table, meta *dumpdir.Metadata, o *Options) ([]
 		p := &tablePlan{t: t, target: o.target(t.Database)}
 		p.key = dumpdir.EscapeName(p.target) + "." + dumpdir.EscapeName(t.Name)
 		if t.SchemaFile != "" {
-			stmts, err := readScript(o.Dir, meta, t.SchemaFile)
+			stmts, err := readScript(o, meta, t.SchemaFile)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", p, err)
 			}

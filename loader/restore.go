@@ -153,7 +153,7 @@ func (r *restore) createDatabases(ctx context.Context, dbs []dumpdir.Database) e
 	for _, d := range dbs {
 		q := "CREATE DATABASE IF NOT EXISTS " + quoteIdent(r.o.target(d.Name))
 		if d.SchemaFile != "" && r.o.TargetDB == "" {
-			stmts, err := readScript(r.o.Dir, r.meta, d.SchemaFile)
+			stmts, err := readScript(r.o, r.meta, d.SchemaFile)
 			if err != nil {
 				return err
 			}

@@ -19,7 +19,7 @@ import (
 // how many of the file's INSERTs are committed, so that a retry after a deadlock resumes there.
 func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64) (committed int64, err error) {
 	committed = skip
-	f, err := dumpdir.Open(r.o.Dir, name, p.t.Compression)
+	f, err := dumpdir.OpenDecrypted(r.o.Dir, name, p.t.Compression, r.o.Identities)
 	if err != nil {
 		return committed, err
 	}

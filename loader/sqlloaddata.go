@@ -132,7 +132,7 @@ func (ir *insertReader) Read(p []byte) (int, error) {
 // committed.
 func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64, enc []sqltext.TSVEncoding) (committed int64, err error) {
 	committed = skip
-	f, err := dumpdir.Open(r.o.Dir, name, p.t.Compression)
+	f, err := dumpdir.OpenDecrypted(r.o.Dir, name, p.t.Compression, r.o.Identities)
 	if err != nil {
 		return committed, err
 	}

@@ -33,7 +33,7 @@ func (r *restore) checkLocalInfile(ctx context.Context) error {
 // transaction. Without local_infile it falls back to INSERTs (insertTSV).
 func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string) error {
 	c := r.conns[w]
-	f, err := dumpdir.Open(r.o.Dir, name, p.t.Compression)
+	f, err := dumpdir.OpenDecrypted(r.o.Dir, name, p.t.Compression, r.o.Identities)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,8 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.BoolVar(&o.NoTriggers, "no-triggers", false, "skip triggers")
 	fs.BoolVar(&o.NoRoutines, "no-routines", false, "skip stored procedures and functions")
 	fs.BoolVar(&o.NoEvents, "no-events", false, "skip events")
+	enc := addEncryptFlags(fs)
+	keepLast := fs.Int("keep-last", 0, "after a successful dump, prune the output directory's parent to the newest N dumps (see sluice prune)")
 	fs.BoolVar(&o.NoSync, "no-sync", false, "do not fsync data files before writing the metadata (faster; an OS crash right after may leave a dump the loader refuses)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -64,6 +66,9 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 		}
 	}
 	o.LockWaitTimeout = time.Duration(lockWait) * time.Second
+	if o.Recipients, err = enc.recipients(); err != nil {
+		return err
+	}
 	cfg, err = cfg.Resolve(fs.Changed)
 	if err != nil {
 		return err
@@ -82,6 +87,9 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	log.Info("dump complete", "dir", o.OutDir, "tables", res.Tables, "rows", res.Rows, "bytes", res.Bytes,
 		"seconds", res.Elapsed.Seconds(), "lock_seconds", res.Lock.Seconds())
+	if *keepLast > 0 {
+		return pruneAfterDump(ctx, o.OutDir, *keepLast, log)
+	}
 	return nil
 }
 

@@ -29,6 +29,7 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.BoolVar(&o.Checksum, "checksum", false, "compare each table's row count with the dump's after loading")
 	fs.BoolVarP(&o.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
 	fs.BoolVarP(&o.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
+	identity := addIdentityFlag(fs)
 	repl := addReplicationFlags(fs, true)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -44,6 +45,9 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	if o.Replicate, err = repl.options(); err != nil {
+		return err
+	}
+	if o.Identities, err = identities(*identity); err != nil {
 		return err
 	}
 	o.Log = log

@@ -28,6 +28,8 @@ func commands() []command {
 	return []command{
 		{"dump", "take a consistent dump of a server into a directory", runDump},
 		{"load", "restore a dump directory into a server", runLoad},
+		{"list", "list the dumps under a directory, newest first", runList},
+		{"prune", "remove old dumps under a directory by a retention policy", runPrune},
 		{"replication-sql", "print the statements that attach a restored server to its source", runReplicationSQL},
 	}
 }

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sluicedb/sluice/internal/catalog"
+)
+
+// pruneOptions are the flags of `sluice prune`.
+type pruneOptions struct {
+	parent     string
+	policy     catalog.Policy
+	dryRun     bool
+	staleAfter time.Duration
+}
+
+func runPrune(ctx context.Context, args []string, log *slog.Logger) error {
+	var o pruneOptions
+	fs := newFlags("prune PARENT")
+	fs.IntVar(&o.policy.KeepLast, "keep-last", 0, "keep the N newest complete dumps")
+	fs.IntVar(&o.policy.KeepDaily, "keep-daily", 0, "keep the newest dump of each of the last N days that have one")
+	fs.IntVar(&o.policy.KeepWeekly, "keep-weekly", 0, "keep the newest dump of each of the last N ISO weeks that have one")
+	fs.IntVar(&o.policy.KeepMonthly, "keep-monthly", 0, "keep the newest dump of each of the last N months that have one")
+	fs.BoolVarP(&o.dryRun, "dry-run", "n", false, "print what would be removed, remove nothing")
+	fs.DurationVar(&o.staleAfter, "stale-after", catalog.DefaultStaleAfter, "remove an incomplete dump only once its heartbeat is older than this")
+	var err error
+	if o.parent, err = parseParent(fs, args); err != nil {
+		return err
+	}
+	if err := o.policy.Check(); err != nil {
+		return usageError{err}
+	}
+	return prune(ctx, o, os.Stdout, log)
+}
+
+// prune applies o's policy under o.parent and prints each dump's fate to w.
+func prune(_ context.Context, o pruneOptions, w io.Writer, log *slog.Logger) error {
+	plan, err := catalog.Prune(o.parent, o.policy, catalog.Options{StaleAfter: o.staleAfter}, o.dryRun)
+	if plan == nil && err != nil {
+		return err
+	}
+	removed := 0
+	for _, d := range plan {
+		verb := "keep  "
+		if d.Remove {
+			verb = "remove"
+			if o.dryRun {
+				verb = "would remove"
+			}
+			removed++
+			log.Info(verb+" dump", "dir", d.Dump.Path, "state", d.Dump.State, "reason", d.Reason)
+		}
+		fmt.Fprintf(w, "%s %s (%s, %s): %s\n", verb, d.Dump.Name, d.Dump.State, humanBytes(d.Dump.Bytes), d.Reason)
+	}
+	log.Info("prune done", "parent", o.parent, "dumps", len(plan), "removed", removed, "dry_run", o.dryRun)
+	return err
+}
+
+// pruneAfterDump is `sluice dump --keep-last N`: prune the parent of the new dump.
+func pruneAfterDump(ctx context.Context, dir string, keep int, log *slog.Logger) error {
+	parent := filepath.Dir(filepath.Clean(dir))
+	o := pruneOptions{parent: parent, policy: catalog.Policy{KeepLast: keep}, staleAfter: catalog.DefaultStaleAfter}
+	if err := prune(ctx, o, io.Discard, log); err != nil {
+		return fmt.Errorf("the dump is complete, but --keep-last %d: %w", keep, err)
+	}
+	return nil
+}
