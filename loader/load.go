@@ -52,8 +52,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var journalKey []byte
 	if !meta.Encrypted {
 		o.Identities = nil // a clear-text dump: its files are read as they are
+	} else if journalKey, err = dumpdir.SecretKey(o.Dir, o.Identities, "load journal"); err != nil {
+		return nil, err
 	}
 	dbs, tables, err := selectTables(meta, &o)
 	if err != nil {
@@ -84,6 +87,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	j.keyed(journalKey)
 	defer j.close()
 	r, err := newRestore(ctx, db, meta, &o, id, j, plans)
 	if err != nil {

@@ -3,10 +3,13 @@ package dumpdir
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"filippo.io/age"
@@ -150,4 +153,27 @@ func decrypt(r *bufio.Reader, name string, ids []age.Identity) (io.Reader, error
 		return nil, fmt.Errorf("%s: decrypt: %w: the file is corrupt", name, err)
 	}
 	return d, nil
+}
+
+// SecretKey derives a 32-byte key for purpose from the age file key of dir's encrypted metadata
+// file, which only ids can unwrap: the loader keys its resume journal's entries with it, so the
+// journal (in the dump directory by default) holds no table name in clear either. The key is
+// the same for every read of the same dump. Errors are those of reading the metadata's header.
+func SecretKey(dir string, ids []age.Identity, purpose string) ([]byte, error) {
+	f, err := os.Open(filepath.Join(dir, MetadataName))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	hdr, err := age.ExtractHeader(bufio.NewReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", MetadataName, err)
+	}
+	fileKey, err := age.DecryptHeader(hdr, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", MetadataName, err)
+	}
+	m := hmac.New(sha256.New, fileKey)
+	m.Write([]byte("sluice " + purpose))
+	return m.Sum(nil), nil
 }
