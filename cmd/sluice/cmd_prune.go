@@ -36,6 +36,9 @@ func runPrune(ctx context.Context, args []string, log *slog.Logger) error {
 	if err := o.policy.Check(); err != nil {
 		return usageError{err}
 	}
+	if o.staleAfter < catalog.MinStaleAfter {
+		return usageError{fmt.Errorf("--stale-after %v: at least %v, since a running dump refreshes its heartbeat every minute", o.staleAfter, catalog.MinStaleAfter)}
+	}
 	return prune(ctx, o, os.Stdout, log)
 }
 

@@ -25,7 +25,12 @@ const (
 
 // DefaultStaleAfter is how long a running dump may go without a heartbeat before it is taken
 // for dead: fifteen heartbeats (dumper refreshes its status file every minute).
-const DefaultStaleAfter = 15 * time.Minute
+// MinStaleAfter is the shortest that prune accepts: five heartbeats, so that a dump slowed
+// by a loaded machine is never taken for dead.
+const (
+	DefaultStaleAfter = 15 * time.Minute
+	MinStaleAfter     = 5 * time.Minute
+)
 
 // Dump is one dump under the parent directory. Tables, Rows and the source fields are known
 // only from a readable metadata file: for an encrypted dump read without identities,
@@ -36,9 +41,10 @@ type Dump struct {
 	State     string        `json:"state"` // Complete, Running, Stale, Failed or Damaged
 	Started   time.Time     `json:"started"`
 	Finished  time.Time     `json:"finished,omitzero"`
-	Duration  time.Duration `json:"duration_ns,omitempty"` // Finished - Started, for a finished dump
-	Heartbeat time.Time     `json:"heartbeat,omitzero"`    // last refresh of the status file
-	Bytes     int64         `json:"bytes"`                 // all files of the directory on disk
+	Duration  time.Duration `json:"-"`                          // Finished - Started, for a finished dump
+	Seconds   float64       `json:"duration_seconds,omitempty"` // Duration in seconds
+	Heartbeat time.Time     `json:"heartbeat,omitzero"`         // last refresh of the status file
+	Bytes     int64         `json:"bytes"`                      // all files of the directory on disk
 	Files     int           `json:"files"`
 	Encrypted bool          `json:"encrypted"`
 	Details   bool          `json:"details"` // the fields below were read from the metadata
@@ -144,6 +150,7 @@ func read(dir, name string, o *Options) (Dump, bool) {
 	}
 	if !d.Finished.IsZero() && !d.Started.IsZero() {
 		d.Duration = d.Finished.Sub(d.Started)
+		d.Seconds = d.Duration.Seconds()
 	}
 	return d, true
 }
