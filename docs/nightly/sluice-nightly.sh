@@ -5,6 +5,7 @@
 set -eu
 parent=${SLUICE_PARENT:-/var/backups/sluice}
 dir="$parent/$(date -u +%Y-%m-%dT%H%M%SZ)"
-sluice dump --defaults-file /etc/sluice/backup.cnf -o "$dir" -t "${SLUICE_THREADS:-4}" \
-    --compress zstd --encrypt-recipients-file /etc/sluice/recipients.txt
+sluice dump --defaults-file "${SLUICE_DEFAULTS_FILE:-/etc/sluice/backup.cnf}" -o "$dir" \
+    -t "${SLUICE_THREADS:-4}" --compress zstd \
+    --encrypt-recipients-file "${SLUICE_RECIPIENTS_FILE:-/etc/sluice/recipients.txt}"
 sluice prune "$parent" --keep-daily 7 --keep-weekly 5 --keep-monthly 12
