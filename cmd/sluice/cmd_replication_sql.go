@@ -21,6 +21,7 @@ type replicationSQLOptions struct {
 	cfg           conn.Config
 	changed       func(string) bool
 	repl          *loader.ReplicateOptions
+	identity      string // --decrypt-identity, for an encrypted dump
 }
 
 // runReplicationSQL prints the statements that attach a server restored from a dump to its
@@ -34,6 +35,7 @@ func runReplicationSQL(ctx context.Context, args []string, log *slog.Logger) err
 	fs.StringVar(&o.targetFlavor, "target-flavor", "", "flavour of the server to attach: mariadb or mysql (default: connect and read it)")
 	fs.StringVar(&o.targetVersion, "target-version", "", "its version, e.g. 10.11.6 or 8.0.36 (default: connect and read it)")
 	repl := addReplicationFlags(fs, false)
+	identity := addIdentityFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -47,7 +49,7 @@ func runReplicationSQL(ctx context.Context, args []string, log *slog.Logger) err
 	if o.repl, err = repl.options(); err != nil {
 		return err
 	}
-	o.changed = fs.Changed
+	o.changed, o.identity = fs.Changed, *identity
 	return printReplicationSQL(ctx, os.Stdout, o)
 }
 
@@ -55,7 +57,11 @@ func runReplicationSQL(ctx context.Context, args []string, log *slog.Logger) err
 // coordinates' origin, then one statement per line. The password is always the placeholder
 // replication.PlaceholderPassword, whatever was given.
 func printReplicationSQL(ctx context.Context, w io.Writer, o replicationSQLOptions) error {
-	meta, err := dumpdir.ReadMetadata(o.dir)
+	ids, err := identities(o.identity)
+	if err != nil {
+		return err
+	}
+	meta, err := dumpdir.ReadMetadataDecrypted(o.dir, ids)
 	if err != nil {
 		return err
 	}

@@ -91,6 +91,9 @@ func TestListStates(t *testing.T) {
 	if enc = dumps[3]; !enc.Details || enc.Rows != 12 || enc.ServerID != 7 {
 		t.Errorf("encrypted dump with identity: %+v", enc)
 	}
+	if _, err := List(filepath.Join(parent, "a-clear"), Options{}); err == nil || !strings.Contains(err.Error(), "give its parent") {
+		t.Errorf("list of a dump directory itself: %v", err)
+	}
 	stranger, _ := age.GenerateX25519Identity()
 	dumps, _ = List(parent, Options{Now: now, Identities: []age.Identity{stranger}})
 	if enc = dumps[3]; enc.Details || enc.State != Complete || !strings.Contains(enc.Note, "not one this dump was encrypted to") {

@@ -83,6 +83,11 @@ func List(parent string, o Options) ([]Dump, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", parent, err)
 	}
+	for _, e := range entries {
+		if n := e.Name(); !e.IsDir() && (n == dumpdir.MetadataName || n == dumpdir.StatusName) {
+			return nil, fmt.Errorf("%s is a dump, not a directory of dumps: give its parent, %s", parent, filepath.Dir(filepath.Clean(parent)))
+		}
+	}
 	var out []Dump
 	for _, e := range entries {
 		if !e.IsDir() {
