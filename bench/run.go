@@ -50,6 +50,10 @@ type Options struct {
 	// loading them. For measuring the dump side alone, which takes minutes where the loads of
 	// slow peers take hours.
 	DumpsOnly bool
+	// NoS3 skips the s3 variants (a dump to and a load from a MinIO server started per target,
+	// "s3 sql" and "s3 zstd"), which run by default when sluice takes s3:// and the minio
+	// binary is installed.
+	NoS3 bool
 	// Log receives one line per step; nil discards them.
 	Log io.Writer
 	// AfterTarget, when set, is called with the report so far after each target, so a
@@ -118,6 +122,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return rep, err
 	}
 	rep.Notes = append(rep.Notes, feat.notes()...)
+	if _, err := testserver.MinIOPath(); feat.s3 && !o.NoS3 && err != nil {
+		rep.Notes = append(rep.Notes, "no minio binary: s3 variants not measured (.ci/install-deps builds it)")
+	}
 	for _, p := range []string{ToolMydumper, ToolMyloader, ToolMariadbDump, ToolMariadb} {
 		rep.Machine.Peers[p] = peerVersion(ctx, p)
 	}
@@ -174,6 +181,13 @@ func runTarget(ctx context.Context, o Options, feat sluiceFeatures, t Target, wo
 	defer os.RemoveAll(dir)
 
 	b := &bed{o: o, feat: feat, target: t, src: src, dst: dst, dir: dir}
+	if feat.s3 && !o.NoS3 {
+		if b.minio, err = startMinIO(ctx); err != nil {
+			o.logf("no MinIO server, s3 variants not measured: %v", err)
+		} else {
+			defer b.minio.Stop()
+		}
+	}
 	if err := b.prepare(ctx); err != nil {
 		return nil, src.Version, err
 	}

@@ -23,6 +23,7 @@ type bed struct {
 	src    *testserver.Server // holds the generated dataset; dumps read it
 	dst    *testserver.Server // loads write into it, no binary log
 	dir    string             // dump directories
+	minio  *testserver.MinIO  // the s3 variants' object store; nil when they are not measured
 	srcDB  *sql.DB
 	dstDB  *sql.DB
 
@@ -179,7 +180,7 @@ func (b *bed) measure(ctx context.Context, c benchCase) Result {
 		if c.keep != "" && r.Error == "" {
 			b.inputs[c.keep] = c.out
 		} else {
-			_ = os.RemoveAll(c.out)
+			_ = b.removeOut(context.WithoutCancel(ctx), c.out)
 		}
 	}()
 	fail := func(err error) Result {
@@ -233,11 +234,22 @@ func (b *bed) measure(ctx context.Context, c benchCase) Result {
 		r.RowsPerSec = float64(r.Rows) / r.Seconds
 		r.MBPerSec = float64(r.Bytes) / (1 << 20) / r.Seconds
 	}
-	if c.out != "" {
+	switch {
+	case isS3(c.out):
+		r.OutBytes = b.objectBytes(ctx, c.out)
+	case c.out != "":
 		r.OutBytes = diskUsage(c.out)
 	}
 	b.results = append(b.results, r)
 	return r
+}
+
+// removeOut removes what a dump wrote: a directory, a file, or the objects of an s3:// location.
+func (b *bed) removeOut(ctx context.Context, out string) error {
+	if isS3(out) {
+		return b.removeObjects(ctx, out)
+	}
+	return os.RemoveAll(out)
 }
 
 // diskUsage returns the total size of the regular files at path (a file or a tree), bytes.
@@ -261,6 +273,9 @@ func (b *bed) dumps(ctx context.Context) {
 		b.measure(ctx, b.limitDump(t, t == top))
 	}
 	for _, f := range b.feat.dumpVariants() {
+		if f.s3 && b.minio == nil {
+			continue
+		}
 		for _, t := range b.o.Threads {
 			b.measure(ctx, b.sluiceDump(f, t, t == top))
 		}

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -17,6 +16,7 @@ type sluiceFeatures struct {
 	formatTSV    bool // dump --format tsv
 	deferIndexes bool // load --defer-indexes all|none
 	noSync       bool // dump --no-sync
+	s3           bool // dump -o and load -d take s3://BUCKET/PREFIX
 }
 
 // probeSluice reads the help of the sluice binary at path.
@@ -41,6 +41,7 @@ func probeSluice(ctx context.Context, path string) (sluiceFeatures, error) {
 		formatTSV:    strings.Contains(dump, "--format") && strings.Contains(dump, "tsv"),
 		deferIndexes: strings.Contains(load, "--defer-indexes"),
 		noSync:       strings.Contains(dump, "--no-sync"),
+		s3:           strings.Contains(dump, "s3://") && strings.Contains(load, "s3://"),
 	}, nil
 }
 
@@ -64,6 +65,7 @@ type dumpVariant struct {
 	name     string   // "sql", "zstd", "tsv", "sql no-sync"
 	args     []string // extra flags
 	dumpOnly bool     // not worth a load of its own (the same files as another variant)
+	s3       bool     // to the target's MinIO server (and loaded from there) instead of a local directory
 }
 
 // dumpVariants returns the variants the binary supports, "sql" (the default) first.
@@ -78,6 +80,12 @@ func (f sluiceFeatures) dumpVariants() []dumpVariant {
 	if f.noSync {
 		// The peers never fsync their files; this is sluice on the same terms.
 		v = append(v, dumpVariant{name: "sql no-sync", args: []string{"--no-sync"}, dumpOnly: true})
+	}
+	if f.s3 {
+		v = append(v, dumpVariant{name: "s3 sql", s3: true})
+		if f.compressZstd {
+			v = append(v, dumpVariant{name: "s3 zstd", args: []string{"--compress", "zstd"}, s3: true})
+		}
 	}
 	return v
 }
@@ -97,14 +105,20 @@ func connArgs(host string, port int, user string) []string {
 
 // sluiceDump is the case `sluice dump` in variant v at t threads.
 func (b *bed) sluiceDump(v dumpVariant, t int, keep bool) benchCase {
-	out := filepath.Join(b.dir, fmt.Sprintf("sluice-%s-t%d", strings.ReplaceAll(v.name, " ", "-"), t))
+	name := fmt.Sprintf("sluice-%s-t%d", strings.ReplaceAll(v.name, " ", "-"), t)
+	out := filepath.Join(b.dir, name)
+	env := []string{"MYSQL_PWD=" + b.src.Password}
+	if v.s3 {
+		out = "s3://" + s3Bucket + "/" + name
+		env = append(env, b.minio.Env()...)
+	}
 	args := append([]string{"dump"}, connArgs(b.src.Host, b.src.Port, b.src.User)...)
 	args = append(args, "-o", out, "-B", b.db(), "-t", strconv.Itoa(t))
 	args = append(args, v.args...)
-	cmd := command{path: b.o.Sluice, args: args, env: []string{"MYSQL_PWD=" + b.src.Password}}
+	cmd := command{path: b.o.Sluice, args: args, env: env}
 	c := benchCase{
 		op: OpDump, tool: ToolSluice, variant: v.name, threads: t, command: cmd.String(), out: out,
-		setup: func(context.Context) error { return os.RemoveAll(out) },
+		setup: func(ctx context.Context) error { return b.removeOut(ctx, out) },
 		run:   cmd.run,
 	}
 	if keep && !v.dumpOnly {
@@ -118,11 +132,16 @@ func (b *bed) sluiceDump(v dumpVariant, t int, keep bool) benchCase {
 func (b *bed) sluiceLoad(dir, format, mode string, t int) benchCase {
 	args := append([]string{"load"}, connArgs(b.dst.Host, b.dst.Port, b.dst.User)...)
 	args = append(args, "-d", dir, "-t", strconv.Itoa(t))
+	env := []string{"MYSQL_PWD=" + b.dst.Password}
+	if isS3(dir) {
+		args = append(args, "--journal", filepath.Join(b.dir, "sluice-load-"+strings.ReplaceAll(format, " ", "-")+".journal"))
+		env = append(env, b.minio.Env()...)
+	}
 	variant := format
 	if mode != "" {
 		args = append(args, "--defer-indexes", mode)
 		variant += " defer=" + mode
 	}
-	cmd := command{path: b.o.Sluice, args: args, env: []string{"MYSQL_PWD=" + b.dst.Password}}
+	cmd := command{path: b.o.Sluice, args: args, env: env}
 	return benchCase{op: OpLoad, tool: ToolSluice, variant: variant, threads: t, command: cmd.String(), run: cmd.run}
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // appendNumber appends an int64, uint64, float32 or float64 in decimal.
@@ -29,8 +31,8 @@ func appendNumber(dst []byte, v driver.Value) []byte {
 // straight into data files: rows are never held beyond the statement being built. A splittable
 // range is read one sub-range (one SELECT) at a time until it is done, so that idle workers can
 // split off what is left (intRange).
-func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wires, sy *syncer, c chunk, o *Options) error {
-	w := newChunkWriter(c.out, c.maxRows, sy, o)
+func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wires, dir *dumpdir.Dir, sy *syncer, c chunk, o *Options) error {
+	w := newChunkWriter(ctx, dir, c.out, c.maxRows, sy, o)
 	err := func() error {
 		if c.rng == nil {
 			return readRows(ctx, conn, ws, c.selectSQL(c.where), w)

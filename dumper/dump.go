@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -29,26 +28,36 @@ type Result struct {
 // half way has no metadata and the loader refuses it. Errors name the object concerned.
 //
 // While it runs, the directory's status file (dumpdir.StatusName) is refreshed every
-// o.Heartbeat, and at the end it records complete or failed (see heartbeat).
+// o.Heartbeat, and at the end it records complete or failed (see heartbeat). With
+// o.Recipients every other file is encrypted (dumpdir.Dir.Encrypt) and named by a number.
 func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	o.setDefaults()
 	start := time.Now()
-	if err := prepareDir(o.OutDir); err != nil {
+	if o.OutDir == "" {
+		return nil, errors.New("no output directory: give -o DIR or -o s3://BUCKET/PREFIX")
+	}
+	dir, err := dumpdir.OpenDir(ctx, o.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("-o %w", err)
+	}
+	defer dir.Close()
+	if err := dir.Prepare(ctx); err != nil {
 		return nil, err
 	}
-	hb, err := startHeartbeat(&o, start)
+	dir.Encrypt(o.Recipients)
+	hb, err := startHeartbeat(ctx, dir, &o, start)
 	if err != nil {
 		return nil, err
 	}
-	res, err := run(ctx, cfg, o, start)
-	if herr := hb.end(err); herr != nil {
+	res, err := run(ctx, cfg, dir, o, start)
+	if herr := hb.end(context.WithoutCancel(ctx), err); herr != nil {
 		o.Log.Warn("cannot record the dump's outcome in its status file", "err", herr)
 	}
 	return res, err
 }
 
 // run is Run once the directory is ready.
-func run(ctx context.Context, cfg conn.Config, o Options, start time.Time) (*Result, error) {
+func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, start time.Time) (*Result, error) {
 	names := &fileNamer{opaque: len(o.Recipients) > 0}
 	db, ws, err := openPool(ctx, cfg, o.Threads+3) // workers, lock, schema writer, chunk planner
 	if err != nil {
@@ -98,20 +107,25 @@ func run(ctx context.Context, cfg conn.Config, o Options, start time.Time) (*Res
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
-	sw := &schemaWriter{dir: o.OutDir, files: meta.Files, names: names, recipients: o.Recipients}
+	sw := &schemaWriter{dir: dir, files: meta.Files, names: names}
 	schemaDone := make(chan struct{})
 	g.Go(func() error {
 		defer close(schemaDone)
 		return dumpSchemas(gctx, db, sw, dbs, outputs, meta, &o)
 	})
-	sy := newSyncer(2 * o.Threads)
+	queue := 2 * o.Threads
+	if dir.LocalPath() == "" {
+		// Every file waiting holds its upload's part buffers (dumpdir.partSize): keep few.
+		queue = max(1, o.Threads/2)
+	}
+	sy := newSyncer(queue)
 	g.Go(sy.run)
 	g.Go(func() error {
 		defer sy.close()
 		if o.driverRows {
 			ws = nil
 		}
-		return dumpData(gctx, db, ws, sy, snap, locked, unlocked, &o)
+		return dumpData(gctx, db, ws, dir, sy, snap, locked, unlocked, &o)
 	})
 	if err := g.Wait(); err != nil {
 		sy.abortQueued()
@@ -146,7 +160,7 @@ func run(ctx context.Context, cfg conn.Config, o Options, start time.Time) (*Res
 		res.Bytes += f.Size
 	}
 	meta.Finished = time.Now()
-	if err := meta.WriteEncrypted(o.OutDir, o.Recipients); err != nil {
+	if err := meta.Save(ctx, dir); err != nil {
 		return nil, fmt.Errorf("metadata: %w", err)
 	}
 	res.Elapsed = time.Since(start)
@@ -199,32 +213,11 @@ func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string
 	return nil
 }
 
-// prepareDir creates dir 0700, or accepts an existing empty directory (tightening it to 0700).
-// A non-empty directory is refused, so an old dump is never mixed with a new one.
-func prepareDir(dir string) error {
-	if dir == "" {
-		return errors.New("no output directory: give -o DIR")
-	}
-	entries, err := os.ReadDir(dir)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		if err := os.MkdirAll(dir, dumpdir.DirMode); err != nil {
-			return fmt.Errorf("-o %s: %w", dir, err)
-		}
-		return nil
-	case err != nil:
-		return fmt.Errorf("-o %s: %w", dir, err)
-	case len(entries) > 0:
-		return fmt.Errorf("-o %s: directory is not empty: give a new directory", dir)
-	}
-	return os.Chmod(dir, dumpdir.DirMode)
-}
-
 // dumpData dumps the tables' chunks with one worker per snapshot connection: first the
 // non-transactional tables (locked) while the lock is still held, then it releases the lock and
 // dumps the rest, cutting each table into chunks on a planner connection of its own as the
 // workers go (planTable).
-func dumpData(ctx context.Context, db *sql.DB, ws *wires, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
+func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
 	planner, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -266,13 +259,13 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, sy *syncer, snap *snap
 		for w := 0; w < o.Threads; w++ {
 			g.Go(func() error {
 				for c := range jobs {
-					if err := dumpChunk(ctx, snap.conns[w], ws, sy, c, o); err != nil {
+					if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, c, o); err != nil {
 						return err
 					}
 				}
 				// Nothing left to hand out: split the largest range still being read.
 				for r := split.steal(); r != nil && ctx.Err() == nil; r = split.steal() {
-					if err := dumpChunk(ctx, snap.conns[w], ws, sy, chunk{out: r.out, index: -1, rng: r}, o); err != nil {
+					if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, chunk{out: r.out, index: -1, rng: r}, o); err != nil {
 						return err
 					}
 				}

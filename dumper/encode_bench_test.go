@@ -3,6 +3,7 @@ package dumper
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -31,7 +32,7 @@ func BenchmarkRowEncoder(b *testing.B) {
 				o := Options{OutDir: b.TempDir(), Format: format, Compression: comp}
 				o.setDefaults()
 				out := &tableOutput{t: &table{DB: "sbtest", Name: "sbtest1", Columns: cols}}
-				w := newChunkWriter(out, 0, nil, &o)
+				w := newChunkWriter(context.Background(), dumpdir.Local(o.OutDir), out, 0, nil, &o)
 				vals := [][]byte{nil, nil, c, pad}
 				var id, k []byte
 				b.SetBytes(int64(len(c) + len(pad) + 14))

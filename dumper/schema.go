@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"filippo.io/age"
-
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
@@ -20,20 +18,17 @@ const schemaHeader = "/*!40101 SET NAMES utf8mb4*/;\n/*!40014 SET FOREIGN_KEY_CH
 // schemaWriter reads definitions on its own utf8mb4 connection and writes schema files.
 type schemaWriter struct {
 	conn  *sql.Conn
-	dir   string
+	dir   *dumpdir.Dir
 	files map[string]dumpdir.FileInfo
-	// names turns the mydumper name of each file into the dump's (see fileNamer);
-	// recipients encrypt the files (Options.Recipients).
-	names      *fileNamer
-	recipients []age.Recipient
+	names *fileNamer // turns each file's mydumper name into the dump's (see fileNamer)
 	// trigs holds, per database read so far, each table's trigger names in SHOW TRIGGERS
 	// order (which is their firing order).
 	trigs map[string]map[string][]string
 }
 
-func (s *schemaWriter) write(name string, body string) (string, error) {
+func (s *schemaWriter) write(ctx context.Context, name string, body string) (string, error) {
 	name = s.names.name(name, "sql")
-	fi, err := dumpdir.WriteFileEncrypted(s.dir, name, []byte(body), s.recipients)
+	fi, err := s.dir.WriteFile(ctx, name, []byte(body))
 	if err != nil {
 		return "", err
 	}
@@ -75,7 +70,7 @@ func (s *schemaWriter) database(ctx context.Context, db string) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("database %s: %w", db, err)
 	}
-	return s.write(dumpdir.DatabaseSchemaFile(db), schemaHeader+r["Create Database"]+";\n")
+	return s.write(ctx, dumpdir.DatabaseSchemaFile(db), schemaHeader+r["Create Database"]+";\n")
 }
 
 func (s *schemaWriter) table(ctx context.Context, t *table) (string, error) {
@@ -86,7 +81,7 @@ func (s *schemaWriter) table(ctx context.Context, t *table) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("view %s: %w", t, err)
 		}
-		return s.write(dumpdir.ViewSchemaFile(t.DB, t.Name), schemaHeader+sessionFor(r)+r["Create View"]+";\n")
+		return s.write(ctx, dumpdir.ViewSchemaFile(t.DB, t.Name), schemaHeader+sessionFor(r)+r["Create View"]+";\n")
 	case dumpdir.KindSequence:
 		r, err := s.showCreate(ctx, "SEQUENCE "+q)
 		if err != nil {
@@ -97,13 +92,13 @@ func (s *schemaWriter) table(ctx context.Context, t *table) (string, error) {
 			return "", fmt.Errorf("sequence %s: %w", t, err)
 		}
 		body := schemaHeader + r["Create Table"] + ";\nDO SETVAL(" + sqltext.QuoteIdent(t.Name) + ", " + next + ", 0);\n"
-		return s.write(dumpdir.SequenceSchemaFile(t.DB, t.Name), body)
+		return s.write(ctx, dumpdir.SequenceSchemaFile(t.DB, t.Name), body)
 	}
 	r, err := s.showCreate(ctx, "TABLE "+q)
 	if err != nil {
 		return "", fmt.Errorf("table %s: %w", t, err)
 	}
-	return s.write(dumpdir.TableSchemaFile(t.DB, t.Name), schemaHeader+r["Create Table"]+";\n")
+	return s.write(ctx, dumpdir.TableSchemaFile(t.DB, t.Name), schemaHeader+r["Create Table"]+";\n")
 }
 
 // triggers writes the table's triggers file, or returns "" when it has none.
@@ -139,7 +134,7 @@ func (s *schemaWriter) triggers(ctx context.Context, t *table) (string, error) {
 		b.WriteString(sessionFor(r))
 		fmt.Fprintf(&b, "DELIMITER ;;\n%s ;;\nDELIMITER ;\n", r["SQL Original Statement"])
 	}
-	return s.write(dumpdir.TriggersFile(t.DB, t.Name), b.String())
+	return s.write(ctx, dumpdir.TriggersFile(t.DB, t.Name), b.String())
 }
 
 // post writes the database's routines and events file, or returns "" when it has none.
@@ -178,5 +173,5 @@ func (s *schemaWriter) post(ctx context.Context, db string, o *Options) (string,
 	if n == 0 {
 		return "", nil
 	}
-	return s.write(dumpdir.DatabasePostFile(db), schemaHeader+b.String())
+	return s.write(ctx, dumpdir.DatabasePostFile(db), schemaHeader+b.String())
 }

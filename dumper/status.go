@@ -1,6 +1,7 @@
 package dumper
 
 import (
+	"context"
 	"os"
 	"sync"
 	"time"
@@ -16,7 +17,7 @@ const defaultHeartbeat = time.Minute
 // heartbeat keeps a running dump's status file (dumpdir.StatusName) fresh: written when the dump
 // starts, rewritten every interval, and finally with the dump's outcome.
 type heartbeat struct {
-	dir    string
+	dir    *dumpdir.Dir
 	mu     sync.Mutex // serialises rewrites of st
 	st     dumpdir.Status
 	stop   chan struct{}
@@ -24,16 +25,18 @@ type heartbeat struct {
 	failed error // the first refresh that failed, logged once
 }
 
-// startHeartbeat writes the status file of a dump starting now and refreshes it until end.
+// startHeartbeat writes the status file of a dump starting now into dir and refreshes it until
+// end; ctx's values only are used (the refreshes outlive a cancelled dump, to record it failed).
 // An error writing the first status is the dump's: the directory is not writable.
-func startHeartbeat(o *Options, start time.Time) (*heartbeat, error) {
+func startHeartbeat(ctx context.Context, dir *dumpdir.Dir, o *Options, start time.Time) (*heartbeat, error) {
+	ctx = context.WithoutCancel(ctx)
 	host, _ := os.Hostname()
-	h := &heartbeat{dir: o.OutDir, stop: make(chan struct{}), done: make(chan struct{}), st: dumpdir.Status{
+	h := &heartbeat{dir: dir, stop: make(chan struct{}), done: make(chan struct{}), st: dumpdir.Status{
 		State: dumpdir.StateRunning, Started: start, Heartbeat: time.Now(), Host: host, PID: os.Getpid()}}
 	if len(o.Recipients) > 0 {
 		h.st.Encryption = "age"
 	}
-	if err := dumpdir.WriteStatus(h.dir, h.st); err != nil {
+	if err := h.dir.WriteStatus(ctx, h.st); err != nil {
 		return nil, err
 	}
 	go func() {
@@ -47,7 +50,7 @@ func startHeartbeat(o *Options, start time.Time) (*heartbeat, error) {
 			case <-t.C:
 				h.mu.Lock()
 				h.st.Heartbeat = time.Now()
-				if err := dumpdir.WriteStatus(h.dir, h.st); err != nil && h.failed == nil {
+				if err := h.dir.WriteStatus(ctx, h.st); err != nil && h.failed == nil {
 					h.failed = err
 					o.Log.Warn("cannot refresh the dump's status file: sluice prune may take this dump for dead", "err", err)
 				}
@@ -59,7 +62,7 @@ func startHeartbeat(o *Options, start time.Time) (*heartbeat, error) {
 }
 
 // end stops the refreshes and records the outcome: complete when err is nil, else failed.
-func (h *heartbeat) end(err error) error {
+func (h *heartbeat) end(ctx context.Context, err error) error {
 	close(h.stop)
 	<-h.done
 	h.mu.Lock()
@@ -68,5 +71,5 @@ func (h *heartbeat) end(err error) error {
 	if err != nil {
 		h.st.State = dumpdir.StateFailed
 	}
-	return dumpdir.WriteStatus(h.dir, h.st)
+	return h.dir.WriteStatus(ctx, h.st)
 }

@@ -17,23 +17,24 @@ func TestHeartbeat(t *testing.T) {
 	dir := t.TempDir()
 	o := Options{OutDir: dir, Heartbeat: 20 * time.Millisecond, Log: slog.New(slog.DiscardHandler)}
 	start := time.Now()
-	h, err := startHeartbeat(&o, start)
+	d := dumpdir.Local(dir)
+	h, err := startHeartbeat(context.Background(), d, &o, start)
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := dumpdir.ReadStatus(dir)
+	first, err := dumpdir.Local(dir).ReadStatus(context.Background())
 	if err != nil || first.State != dumpdir.StateRunning || !first.Started.Equal(start) || first.PID != os.Getpid() {
 		t.Fatalf("first status: %+v, %v", first, err)
 	}
 	time.Sleep(150 * time.Millisecond)
-	later, err := dumpdir.ReadStatus(dir)
+	later, err := dumpdir.Local(dir).ReadStatus(context.Background())
 	if err != nil || !later.Heartbeat.After(first.Heartbeat) {
 		t.Fatalf("heartbeat not refreshed: %+v then %+v (%v)", first, later, err)
 	}
-	if err := h.end(nil); err != nil {
+	if err := h.end(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	done, _ := dumpdir.ReadStatus(dir)
+	done, _ := dumpdir.Local(dir).ReadStatus(context.Background())
 	if done.State != dumpdir.StateComplete || done.Finished.Before(later.Heartbeat) {
 		t.Fatalf("final status: %+v", done)
 	}
@@ -47,7 +48,7 @@ func TestFailedDumpStatus(t *testing.T) {
 	if err == nil {
 		t.Fatal("dump of an unreachable server succeeded")
 	}
-	st, err := dumpdir.ReadStatus(dir)
+	st, err := dumpdir.Local(dir).ReadStatus(context.Background())
 	if err != nil || st.State != dumpdir.StateFailed || st.Finished.IsZero() {
 		t.Fatalf("status after a failed dump: %+v, %v", st, err)
 	}

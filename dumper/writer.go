@@ -1,13 +1,12 @@
 package dumper
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"sync"
-
-	"filippo.io/age"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqltext"
@@ -58,19 +57,18 @@ const sqlHeader = "/*!40101 SET NAMES binary*/;\n/*!40014 SET FOREIGN_KEY_CHECKS
 // written in blocks of the statement size. Files end once they reach the file size or maxRows
 // rows. Not safe for concurrent use: each worker has its own.
 type chunkWriter struct {
-	out        *tableOutput
-	dir        string
-	comp       string
-	tsv        bool
-	tsvEnc     []sqltext.TSVEncoding
-	stmtSize   int
-	fileSize   int64
-	maxRows    int64 // rows per file; 0 for no limit
-	progress   Progress
-	noSync     bool            // Options.NoSync
-	recipients []age.Recipient // Options.Recipients
-	sync       *syncer         // finishes files in the background; nil to finish them here
-	prefix     []byte          // INSERT INTO `t` (`a`,`b`) VALUES
+	out      *tableOutput
+	create   func(name string, bufs *dumpdir.Buffers) (*dumpdir.File, error) // Dir.CreateData on the dump's Dir
+	comp     string
+	tsv      bool
+	tsvEnc   []sqltext.TSVEncoding
+	stmtSize int
+	fileSize int64
+	maxRows  int64 // rows per file; 0 for no limit
+	progress Progress
+	noSync   bool    // Options.NoSync
+	sync     *syncer // finishes files in the background; nil to finish them here
+	prefix   []byte  // INSERT INTO `t` (`a`,`b`) VALUES
 
 	stmt     []byte
 	stmtRows int64
@@ -80,14 +78,19 @@ type chunkWriter struct {
 	fileRows int64
 }
 
-func newChunkWriter(out *tableOutput, maxRows int64, sy *syncer, o *Options) *chunkWriter {
+// newChunkWriter returns the writer of one chunk of out into dir; ctx is the chunk's, for the
+// files it creates.
+func newChunkWriter(ctx context.Context, dir *dumpdir.Dir, out *tableOutput, maxRows int64, sy *syncer, o *Options) *chunkWriter {
 	cols := make([]string, len(out.t.Columns))
 	for i, c := range out.t.Columns {
 		cols[i] = sqltext.QuoteIdent(c.Name)
 	}
 	prefix := "INSERT INTO " + sqltext.QuoteIdent(out.t.Name) + " (" + strings.Join(cols, ",") + ") VALUES "
-	w := &chunkWriter{out: out, dir: o.OutDir, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
-		fileSize: o.FileSize, noSync: o.NoSync, recipients: o.Recipients, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
+	create := func(name string, bufs *dumpdir.Buffers) (*dumpdir.File, error) {
+		return dir.CreateData(ctx, name, bufs)
+	}
+	w := &chunkWriter{out: out, create: create, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
+		fileSize: o.FileSize, noSync: o.NoSync, sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.Progress}
 	if o.Format == FormatTSV {
 		w.tsv = true
 		for _, c := range out.t.Columns {
@@ -138,16 +141,12 @@ func (w *chunkWriter) flushStatement() error {
 		if w.sync != nil {
 			bufs = &w.sync.buffers
 		}
-		f, err := dumpdir.CreateData(w.dir, name, bufs)
+		f, err := w.create(name, bufs)
 		if err != nil {
 			return err
 		}
 		if w.noSync {
 			f.NoSync()
-		}
-		if err := f.Encrypt(w.recipients); err != nil {
-			f.Abort()
-			return err
 		}
 		enc, err := dumpdir.NewCompressor(f, w.comp)
 		if err != nil {

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,27 +15,24 @@ import (
 var quoteIdent = sqltext.QuoteIdent
 
 // verify checks a file against the size and CRC-32C the metadata recorded for it.
-func verify(dir string, meta *dumpdir.Metadata, name string) error {
+func verify(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, name string) error {
 	fi, ok := meta.Files[name]
 	if !ok {
 		return fmt.Errorf("%s: not listed in the metadata file: the dump is damaged", name)
 	}
-	return dumpdir.Verify(dir, fi)
+	return dir.Verify(ctx, fi)
 }
 
-// readScript verifies, decrypts (o.Identities) and splits a schema file into statements.
-func readScript(o *Options, meta *dumpdir.Metadata, name string) ([]string, error) {
-	if err := verify(o.Dir, meta, name); err != nil {
-		return nil, err
+// readScript reads a schema file, checks it against the metadata's size and CRC-32C, and splits
+// it into statements.
+func readScript(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, name string) ([]string, error) {
+	fi, ok := meta.Files[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: not listed in the metadata file: the dump is damaged", name)
 	}
-	f, err := dumpdir.OpenDecrypted(o.Dir, name, dumpdir.CompressNone, o.Identities)
+	b, err := dir.ReadVerified(ctx, fi)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	stmts, err := sqlscript.Split(string(b))
 	if err != nil {

@@ -8,8 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -48,25 +46,31 @@ type Result struct {
 func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	o.setDefaults()
 	start := time.Now()
-	meta, err := dumpdir.ReadMetadataDecrypted(o.Dir, o.Identities)
+	dir, err := dumpdir.OpenDir(ctx, o.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("-d %w", err)
+	}
+	defer dir.Close()
+	dir.Decrypt(o.Identities)
+	meta, err := dir.ReadMetadata(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var journalKey []byte
 	if !meta.Encrypted {
-		o.Identities = nil // a clear-text dump: its files are read as they are
-	} else if journalKey, err = dumpdir.SecretKey(o.Dir, o.Identities, "load journal"); err != nil {
+		dir.Decrypt(nil) // a clear-text dump: its files are read as they are
+	} else if journalKey, err = dir.SecretKey(ctx, "load journal"); err != nil {
 		return nil, err
 	}
 	dbs, tables, err := selectTables(meta, &o)
 	if err != nil {
 		return nil, err
 	}
-	plans, err := planTables(tables, meta, &o)
+	plans, err := planTables(ctx, dir, tables, meta, &o)
 	if err != nil {
 		return nil, err
 	}
-	id, err := restoreID(&o)
+	id, err := restoreID(ctx, dir, &o)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +93,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 	j.keyed(journalKey)
 	defer j.close()
-	r, err := newRestore(ctx, db, meta, &o, id, j, plans)
+	r, err := newRestore(ctx, db, dir, meta, &o, id, j, plans)
 	if err != nil {
 		return nil, err
 	}
@@ -120,8 +124,8 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 
 // restoreID identifies a restore for the journal and the progress table: a SHA-256 of the dump's
 // metadata file and of the options that change what is restored where.
-func restoreID(o *Options) (string, error) {
-	b, err := os.ReadFile(filepath.Join(o.Dir, dumpdir.MetadataName))
+func restoreID(ctx context.Context, dir *dumpdir.Dir, o *Options) (string, error) {
+	b, err := dir.ReadFile(ctx, dumpdir.MetadataName)
 	if err != nil {
 		return "", err
 	}

@@ -6,10 +6,13 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/sluicedb/sluice/internal/dumpdir"
+
 	"github.com/sluicedb/sluice/schema"
 )
 
-// JournalName is the default resume journal, in the dump directory (--journal overrides it).
+// JournalName is the default resume journal (--journal overrides it): in the dump directory, or
+// for a dump in an object store (which the loader only reads) in the working directory.
 const JournalName = "sluice-load.journal"
 
 // Options are the settings of one restore (the flags of `sluice load`).
@@ -32,7 +35,7 @@ type Options struct {
 	QueriesPerTx int               // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
 	MaxTxBytes   int64             // --max-transaction-bytes: bytes of INSERT statements per transaction (default 64 MiB); a tsv file is always one transaction
 	Resume       bool              // --resume: finish an interrupted restore recorded in the journal
-	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal)
+	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal; ./sluice-load.journal for an object store)
 	Checksum     bool              // --checksum: compare row counts with the metadata after the load
 	Replicate    *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
 	// Identities (--decrypt-identity, SLUICE_AGE_IDENTITY_FILE) decrypt an encrypted dump; an
@@ -59,6 +62,12 @@ func (o *Options) setDefaults() {
 	}
 	if o.Journal == "" {
 		o.Journal = filepath.Join(o.Dir, JournalName)
+		if dumpdir.IsURL(o.Dir) {
+			o.Journal = JournalName
+			if abs, err := filepath.Abs(JournalName); err == nil {
+				o.Journal = abs
+			}
+		}
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"context"
 	"sync"
 
 	"fmt"
@@ -67,13 +68,13 @@ func selectTables(meta *dumpdir.Metadata, o *Options) ([]dumpdir.Database, []*du
 
 // planTables reads and splits every selected table's schema file. A table the parser cannot
 // split is logged and keeps its indexes and foreign keys in the CREATE TABLE.
-func planTables(tables []*dumpdir.Table, meta *dumpdir.Metadata, o *Options) ([]*tablePlan, error) {
+func planTables(ctx context.Context, dir *dumpdir.Dir, tables []*dumpdir.Table, meta *dumpdir.Metadata, o *Options) ([]*tablePlan, error) {
 	var plans []*tablePlan
 	for _, t := range tables {
 		p := &tablePlan{t: t, target: o.target(t.Database)}
 		p.key = dumpdir.EscapeName(p.target) + "." + dumpdir.EscapeName(t.Name)
 		if t.SchemaFile != "" {
-			stmts, err := readScript(o, meta, t.SchemaFile)
+			stmts, err := readScript(ctx, dir, meta, t.SchemaFile)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", p, err)
 			}

@@ -50,7 +50,7 @@ func (r *restore) runPostFile(ctx context.Context, db, name string) error {
 	if err := use(ctx, r.main, db); err != nil {
 		return err
 	}
-	stmts, err := readScript(r.o, r.meta, name)
+	stmts, err := readScript(ctx, r.dir, r.meta, name)
 	if err != nil {
 		return err
 	}

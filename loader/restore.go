@@ -17,6 +17,7 @@ type restore struct {
 	db          *sql.DB
 	main        *sql.Conn // schema and post-data statements
 	meta        *dumpdir.Metadata
+	dir         *dumpdir.Dir // where the dump's files are
 	o           *Options
 	id          string
 	nonce       string // for LOAD DATA reader handler names
@@ -30,8 +31,8 @@ type restore struct {
 	current     []string // database each worker connection uses
 }
 
-func newRestore(ctx context.Context, db *sql.DB, meta *dumpdir.Metadata, o *Options, id string, j *journal, plans []*tablePlan) (*restore, error) {
-	r := &restore{db: db, meta: meta, o: o, id: id, nonce: nonce(), j: j, plans: plans,
+func newRestore(ctx context.Context, db *sql.DB, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options, id string, j *journal, plans []*tablePlan) (*restore, error) {
+	r := &restore{db: db, meta: meta, dir: dir, o: o, id: id, nonce: nonce(), j: j, plans: plans,
 		conns: make([]*sql.Conn, o.Threads), connIDs: make([]int64, o.Threads), current: make([]string, o.Threads)}
 	var err error
 	if r.main, err = prepare(ctx, db, o); err != nil {
@@ -153,7 +154,7 @@ func (r *restore) createDatabases(ctx context.Context, dbs []dumpdir.Database) e
 	for _, d := range dbs {
 		q := "CREATE DATABASE IF NOT EXISTS " + quoteIdent(r.o.target(d.Name))
 		if d.SchemaFile != "" && r.o.TargetDB == "" {
-			stmts, err := readScript(r.o, r.meta, d.SchemaFile)
+			stmts, err := readScript(ctx, r.dir, r.meta, d.SchemaFile)
 			if err != nil {
 				return err
 			}
@@ -263,7 +264,7 @@ func (r *restore) loadFile(ctx context.Context, w int, p *tablePlan, name string
 	}
 	pr := r.progress[name]
 	if !pr.done {
-		if err := verify(r.o.Dir, r.meta, name); err != nil {
+		if err := verify(ctx, r.dir, r.meta, name); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
 		if err := r.loadWithRetry(ctx, w, p, name, pr.statements); err != nil {

@@ -6,8 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-
-	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // loadSQL runs an SQL data file (one statement per line, as package dumper writes them) on c.
@@ -19,7 +17,7 @@ import (
 // how many of the file's INSERTs are committed, so that a retry after a deadlock resumes there.
 func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64) (committed int64, err error) {
 	committed = skip
-	f, err := dumpdir.OpenDecrypted(r.o.Dir, name, p.t.Compression, r.o.Identities)
+	f, err := r.dir.Open(ctx, name, p.t.Compression)
 	if err != nil {
 		return committed, err
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
@@ -132,7 +131,7 @@ func (ir *insertReader) Read(p []byte) (int, error) {
 // committed.
 func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64, enc []sqltext.TSVEncoding) (committed int64, err error) {
 	committed = skip
-	f, err := dumpdir.OpenDecrypted(r.o.Dir, name, p.t.Compression, r.o.Identities)
+	f, err := r.dir.Open(ctx, name, p.t.Compression)
 	if err != nil {
 		return committed, err
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // checkLocalInfile reads the server's local_infile (MariaDB manual, "LOAD DATA INFILE": LOCAL
@@ -33,7 +32,7 @@ func (r *restore) checkLocalInfile(ctx context.Context) error {
 // transaction. Without local_infile it falls back to INSERTs (insertTSV).
 func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string) error {
 	c := r.conns[w]
-	f, err := dumpdir.OpenDecrypted(r.o.Dir, name, p.t.Compression, r.o.Identities)
+	f, err := r.dir.Open(ctx, name, p.t.Compression)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ func run() int {
 	caseTimeout := flag.Duration("case-timeout", 0, "stop any single run after this long and report it as stopped (0: no limit)")
 	checksum := flag.Bool("checksum", false, "verify every load by CHECKSUM TABLE too (always on with -quick)")
 	dumpsOnly := flag.Bool("dumps-only", false, "measure the dumps only (no loads, so dumps are not verified by loading them)")
+	noS3 := flag.Bool("no-s3", false, "skip the s3 variants (dump to and load from a MinIO server)")
 	flag.Parse()
 
 	o := bench.FullOptions(*sluice)
@@ -44,6 +45,7 @@ func run() int {
 	}
 	o.CaseTimeout = *caseTimeout
 	o.DumpsOnly = *dumpsOnly
+	o.NoS3 = *noS3
 	if *threads != "" {
 		o.Threads = nil
 		for _, s := range strings.Split(*threads, ",") {

@@ -22,7 +22,7 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	var lockWait int
 	fs := newFlags("dump")
 	cfg.AddFlags(fs)
-	fs.StringVarP(&o.OutDir, "outputdir", "o", "", "dump directory (created 0700; must be new or empty)")
+	fs.StringVarP(&o.OutDir, "outputdir", "o", "", "dump directory (created 0700; must be new or empty), or s3://BUCKET/PREFIX (must hold no objects; AWS configuration from the environment)")
 	fs.StringSliceVarP(&o.Databases, "database", "B", nil, "databases to dump, comma separated (default: all but system databases)")
 	fs.StringArrayVarP(&o.Tables, "tables-list", "T", nil, "a table to dump as db.table (repeat the flag; quote parts holding dots with backticks)")
 	fs.IntVarP(&o.Threads, "threads", "t", 4, "worker connections, each with its own consistent snapshot")
@@ -50,7 +50,7 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	if o.OutDir == "" {
-		return usageError{errString("-o DIR is required")}
+		return usageError{errString("-o DIR (or -o s3://BUCKET/PREFIX) is required")}
 	}
 	var err error
 	if o.Compression, err = dumpdir.ParseCompression(compress); err != nil {

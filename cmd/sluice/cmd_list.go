@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sluicedb/sluice/internal/catalog"
+	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // listOptions are the flags of `sluice list`.
@@ -26,7 +27,7 @@ type listOptions struct {
 
 func runList(ctx context.Context, args []string, log *slog.Logger) error {
 	var o listOptions
-	fs := newFlags("list PARENT")
+	fs := newFlags("list PARENT") // a directory or s3://BUCKET/PREFIX
 	fs.BoolVar(&o.json, "json", false, "print the dumps as a JSON array (for scripts)")
 	fs.DurationVar(&o.staleAfter, "stale-after", catalog.DefaultStaleAfter, "an incomplete dump whose heartbeat is older than this is stale (killed)")
 	identity := addIdentityFlag(fs)
@@ -39,12 +40,17 @@ func runList(ctx context.Context, args []string, log *slog.Logger) error {
 }
 
 // listDumps prints the dumps under o.parent to w, newest first.
-func listDumps(_ context.Context, o listOptions, w io.Writer) error {
+func listDumps(ctx context.Context, o listOptions, w io.Writer) error {
 	ids, err := identities(o.identity)
 	if err != nil {
 		return err
 	}
-	dumps, err := catalog.List(o.parent, catalog.Options{Identities: ids, StaleAfter: o.staleAfter})
+	parent, err := dumpdir.OpenDir(ctx, o.parent)
+	if err != nil {
+		return err
+	}
+	defer parent.Close()
+	dumps, err := catalog.List(ctx, parent, catalog.Options{Identities: ids, StaleAfter: o.staleAfter})
 	if err != nil {
 		return err
 	}
@@ -116,7 +122,7 @@ func parseParent(fs *pflag.FlagSet, args []string) (string, error) {
 		return "", pflag.ErrHelp
 	}
 	if fs.NArg() != 1 {
-		return "", usageError{errString("give one PARENT directory: the directory holding the dumps")}
+		return "", usageError{errString("give one PARENT: the directory (or s3://BUCKET/PREFIX) holding the dumps")}
 	}
 	return fs.Arg(0), nil
 }

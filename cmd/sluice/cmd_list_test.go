@@ -26,13 +26,13 @@ func TestListAndPruneCommands(t *testing.T) {
 		s := start.Add(time.Duration(i) * 24 * time.Hour)
 		m := &dumpdir.Metadata{Started: s, Finished: s.Add(time.Minute), Files: map[string]dumpdir.FileInfo{},
 			Source: [][2]string{{"Executed_Gtid_Set", "0-1-9"}, {"flavor", "mariadb"}, {"version", "10.11.6"}, {"server_id", "1"}}}
-		if err := m.Write(dir); err != nil {
+		if err := m.Save(context.Background(), dumpdir.Local(dir)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	live := filepath.Join(parent, "live")
 	os.MkdirAll(live, dumpdir.DirMode)
-	dumpdir.WriteStatus(live, dumpdir.Status{State: dumpdir.StateRunning, Started: time.Now(), Heartbeat: time.Now()})
+	dumpdir.Local(live).WriteStatus(context.Background(), dumpdir.Status{State: dumpdir.StateRunning, Started: time.Now(), Heartbeat: time.Now()})
 
 	var out bytes.Buffer
 	if err := listDumps(context.Background(), listOptions{parent: parent}, &out); err != nil {

@@ -14,7 +14,7 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	var o loader.Options
 	fs := newFlags("load")
 	cfg.AddFlags(fs)
-	fs.StringVarP(&o.Dir, "directory", "d", "", "dump directory to restore")
+	fs.StringVarP(&o.Dir, "directory", "d", "", "dump directory to restore, or s3://BUCKET/PREFIX (AWS configuration from the environment)")
 	fs.IntVarP(&o.Threads, "threads", "t", 4, "connections loading at once (data files and index builds)")
 	fs.IntVar(&o.IndexThreads, "index-threads", 0, "index builds running at once, within --threads (default max(1, threads/2))")
 	deferIdx := fs.String("defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
@@ -25,7 +25,7 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.IntVar(&o.QueriesPerTx, "queries-per-transaction", 1000, "INSERT statements per transaction")
 	fs.Int64Var(&o.MaxTxBytes, "max-transaction-bytes", 64<<20, "bytes of INSERT statements per transaction (keep under a Galera or Group Replication write-set limit)")
 	fs.BoolVar(&o.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
-	fs.StringVar(&o.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+")")
+	fs.StringVar(&o.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+"; for s3:// in the working directory)")
 	fs.BoolVar(&o.Checksum, "checksum", false, "compare each table's row count with the dump's after loading")
 	fs.BoolVarP(&o.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
 	fs.BoolVarP(&o.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")

@@ -6,10 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/sluicedb/sluice/internal/catalog"
+	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // pruneOptions are the flags of `sluice prune`.
@@ -43,8 +43,13 @@ func runPrune(ctx context.Context, args []string, log *slog.Logger) error {
 }
 
 // prune applies o's policy under o.parent and prints each dump's fate to w.
-func prune(_ context.Context, o pruneOptions, w io.Writer, log *slog.Logger) error {
-	plan, err := catalog.Prune(o.parent, o.policy, catalog.Options{StaleAfter: o.staleAfter}, o.dryRun)
+func prune(ctx context.Context, o pruneOptions, w io.Writer, log *slog.Logger) error {
+	parent, err := dumpdir.OpenDir(ctx, o.parent)
+	if err != nil {
+		return err
+	}
+	defer parent.Close()
+	plan, err := catalog.Prune(ctx, parent, o.policy, catalog.Options{StaleAfter: o.staleAfter}, o.dryRun)
 	if plan == nil && err != nil {
 		return err
 	}
@@ -67,8 +72,7 @@ func prune(_ context.Context, o pruneOptions, w io.Writer, log *slog.Logger) err
 
 // pruneAfterDump is `sluice dump --keep-last N`: prune the parent of the new dump.
 func pruneAfterDump(ctx context.Context, dir string, keep int, log *slog.Logger) error {
-	parent := filepath.Dir(filepath.Clean(dir))
-	o := pruneOptions{parent: parent, policy: catalog.Policy{KeepLast: keep}, staleAfter: catalog.DefaultStaleAfter}
+	o := pruneOptions{parent: dumpdir.Parent(dir), policy: catalog.Policy{KeepLast: keep}, staleAfter: catalog.DefaultStaleAfter}
 	if err := prune(ctx, o, io.Discard, log); err != nil {
 		return fmt.Errorf("the dump is complete, but --keep-last %d: %w", keep, err)
 	}

@@ -31,7 +31,7 @@ func runReplicationSQL(ctx context.Context, args []string, log *slog.Logger) err
 	var o replicationSQLOptions
 	fs := newFlags("replication-sql")
 	o.cfg.AddFlags(fs)
-	fs.StringVarP(&o.dir, "directory", "d", "", "dump directory whose coordinates to use")
+	fs.StringVarP(&o.dir, "directory", "d", "", "dump directory (or s3://BUCKET/PREFIX) whose coordinates to use")
 	fs.StringVar(&o.targetFlavor, "target-flavor", "", "flavour of the server to attach: mariadb or mysql (default: connect and read it)")
 	fs.StringVar(&o.targetVersion, "target-version", "", "its version, e.g. 10.11.6 or 8.0.36 (default: connect and read it)")
 	repl := addReplicationFlags(fs, false)
@@ -57,11 +57,17 @@ func runReplicationSQL(ctx context.Context, args []string, log *slog.Logger) err
 // coordinates' origin, then one statement per line. The password is always the placeholder
 // replication.PlaceholderPassword, whatever was given.
 func printReplicationSQL(ctx context.Context, w io.Writer, o replicationSQLOptions) error {
+	dir, err := dumpdir.OpenDir(ctx, o.dir)
+	if err != nil {
+		return fmt.Errorf("-d %w", err)
+	}
+	defer dir.Close()
 	ids, err := identities(o.identity)
 	if err != nil {
 		return err
 	}
-	meta, err := dumpdir.ReadMetadataDecrypted(o.dir, ids)
+	dir.Decrypt(ids)
+	meta, err := dir.ReadMetadata(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
+var ctx = context.Background()
+
 var now = time.Date(2026, 3, 15, 12, 0, 0, 0, time.Local)
 
 // complete writes a complete dump started at t under parent, as the dumper leaves one:
@@ -22,7 +25,9 @@ func complete(t *testing.T, parent, name string, start time.Time, rs []age.Recip
 	t.Helper()
 	dir := filepath.Join(parent, name)
 	os.MkdirAll(dir, dumpdir.DirMode)
-	fi, err := dumpdir.WriteFileEncrypted(dir, "00000001.sql", []byte("CREATE TABLE `t` (id int);\n"), rs)
+	d := dumpdir.Local(dir)
+	d.Encrypt(rs)
+	fi, err := d.WriteFile(ctx, "00000001.sql", []byte("CREATE TABLE `t` (id int);\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,14 +35,14 @@ func complete(t *testing.T, parent, name string, start time.Time, rs []age.Recip
 		Source: [][2]string{{"Executed_Gtid_Set", "0-1-42"}, {"flavor", "mariadb"}, {"version", "10.11.6-MariaDB"}, {"server_id", "7"}},
 		Tables: []dumpdir.Table{{Database: "d", Name: "t", Kind: dumpdir.KindTable, Rows: 12}},
 		Files:  map[string]dumpdir.FileInfo{fi.Name: fi}}
-	if err := m.WriteEncrypted(dir, rs); err != nil {
+	if err := m.Save(ctx, d); err != nil {
 		t.Fatal(err)
 	}
 	st := dumpdir.Status{State: dumpdir.StateComplete, Started: start, Heartbeat: m.Finished, Finished: m.Finished, PID: 1}
 	if rs != nil {
 		st.Encryption = "age"
 	}
-	if err := dumpdir.WriteStatus(dir, st); err != nil {
+	if err := d.WriteStatus(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -50,7 +55,7 @@ func unfinished(t *testing.T, parent, name string, start time.Time, state string
 	if _, err := dumpdir.WriteFile(dir, "00000001.sql", []byte("partial")); err != nil {
 		t.Fatal(err)
 	}
-	if err := dumpdir.WriteStatus(dir, dumpdir.Status{State: state, Started: start, Heartbeat: heartbeat, PID: 2}); err != nil {
+	if err := dumpdir.Local(dir).WriteStatus(ctx, dumpdir.Status{State: state, Started: start, Heartbeat: heartbeat, PID: 2}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -68,7 +73,7 @@ func TestListStates(t *testing.T) {
 	os.MkdirAll(filepath.Join(parent, "not-a-dump"), 0o700)
 	os.WriteFile(filepath.Join(parent, "not-a-dump", "x"), []byte("x"), 0o600)
 
-	dumps, err := List(parent, Options{Now: now})
+	dumps, err := List(ctx, dumpdir.Local(parent), Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,15 +92,15 @@ func TestListStates(t *testing.T) {
 	if enc.Details || !enc.Encrypted || enc.Tables != 0 || enc.Duration != 90*time.Second || !strings.Contains(enc.Note, "--decrypt-identity") {
 		t.Errorf("encrypted dump without identity: %+v", enc)
 	}
-	dumps, _ = List(parent, Options{Now: now, Identities: []age.Identity{id}})
+	dumps, _ = List(ctx, dumpdir.Local(parent), Options{Now: now, Identities: []age.Identity{id}})
 	if enc = dumps[3]; !enc.Details || enc.Rows != 12 || enc.ServerID != 7 {
 		t.Errorf("encrypted dump with identity: %+v", enc)
 	}
-	if _, err := List(filepath.Join(parent, "a-clear"), Options{}); err == nil || !strings.Contains(err.Error(), "give its parent") {
+	if _, err := List(ctx, dumpdir.Local(filepath.Join(parent, "a-clear")), Options{}); err == nil || !strings.Contains(err.Error(), "give its parent") {
 		t.Errorf("list of a dump directory itself: %v", err)
 	}
 	stranger, _ := age.GenerateX25519Identity()
-	dumps, _ = List(parent, Options{Now: now, Identities: []age.Identity{stranger}})
+	dumps, _ = List(ctx, dumpdir.Local(parent), Options{Now: now, Identities: []age.Identity{stranger}})
 	if enc = dumps[3]; enc.Details || enc.State != Complete || !strings.Contains(enc.Note, "not one this dump was encrypted to") {
 		t.Errorf("encrypted dump with the wrong identity: %+v", enc)
 	}
@@ -114,7 +119,7 @@ func TestPrune(t *testing.T) {
 	unfinished(t, parent, "live", now.Add(-3*time.Hour), dumpdir.StateRunning, now.Add(-time.Minute))
 	os.MkdirAll(filepath.Join(parent, "other"), 0o700)
 	o := Options{Now: now}
-	plan, err := Prune(parent, Policy{KeepLast: 2}, o, true)
+	plan, err := Prune(ctx, dumpdir.Local(parent), Policy{KeepLast: 2}, o, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,18 +138,18 @@ func TestPrune(t *testing.T) {
 	for _, d := range plan {
 		removed[d.Dump.Name] = d.Remove
 	}
-	if _, err := Prune(parent, Policy{KeepLast: 2}, o, false); err != nil {
+	if _, err := Prune(ctx, dumpdir.Local(parent), Policy{KeepLast: 2}, o, false); err != nil {
 		t.Fatal(err)
 	}
 	if got := left(); got != "c3 c4 live other" {
 		t.Fatalf("after prune --keep-last 2: %s (plan %v)", got, removed)
 	}
-	if _, err := Prune(parent, Policy{}, o, false); err == nil {
+	if _, err := Prune(ctx, dumpdir.Local(parent), Policy{}, o, false); err == nil {
 		t.Fatal("a prune without a policy was accepted")
 	}
 	// The live dump stays whatever its age; once its heartbeat stops it goes.
 	o.Now = now.Add(time.Hour)
-	if _, err := Prune(parent, Policy{KeepLast: 1}, o, false); err != nil {
+	if _, err := Prune(ctx, dumpdir.Local(parent), Policy{KeepLast: 1}, o, false); err != nil {
 		t.Fatal(err)
 	}
 	if got := left(); got != "c4 other" {

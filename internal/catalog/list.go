@@ -1,10 +1,9 @@
 package catalog
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -70,31 +69,36 @@ type Options struct {
 	Now        time.Time     // the time staleness is judged at (default time.Now())
 }
 
-// List returns the dumps under parent, newest first (by start time). Unreadable dumps are
-// listed with a Note, never skipped; the error is for parent itself (missing, unreadable).
-func List(parent string, o Options) ([]Dump, error) {
+// List returns the dumps under parent (a local directory or an object-store prefix, see
+// dumpdir.OpenDir), newest first (by start time). Unreadable dumps are listed with a Note, never
+// skipped; the error is for parent itself (missing, unreadable, or a dump rather than a
+// directory of dumps).
+func List(ctx context.Context, parent *dumpdir.Dir, o Options) ([]Dump, error) {
 	if o.StaleAfter <= 0 {
 		o.StaleAfter = DefaultStaleAfter
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	entries, err := os.ReadDir(parent)
+	files, err := parent.Files(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", parent, err)
+		return nil, err
 	}
-	for _, e := range entries {
-		if n := e.Name(); !e.IsDir() && (n == dumpdir.MetadataName || n == dumpdir.StatusName) {
-			return nil, fmt.Errorf("%s is a dump, not a directory of dumps: give its parent, %s", parent, filepath.Dir(filepath.Clean(parent)))
+	for _, f := range files {
+		if f.Name == dumpdir.MetadataName || f.Name == dumpdir.StatusName {
+			return nil, fmt.Errorf("%s is a dump, not a directory of dumps: give its parent, %s", parent, dumpdir.Parent(parent.String()))
 		}
+	}
+	names, err := parent.Children(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var out []Dump
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		if d, ok := read(filepath.Join(parent, e.Name()), e.Name(), &o); ok {
-			out = append(out, d)
+	for _, name := range names {
+		d := parent.Sub(name)
+		d.Decrypt(o.Identities)
+		if dump, ok := read(ctx, d, name, &o); ok {
+			out = append(out, dump)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -107,24 +111,23 @@ func List(parent string, o Options) ([]Dump, error) {
 }
 
 // read describes the dump in dir; ok is false when dir holds neither metadata nor status.
-func read(dir, name string, o *Options) (Dump, bool) {
-	d := Dump{Name: name, Path: dir}
-	entries, _ := os.ReadDir(dir)
-	var metaTime time.Time
+func read(ctx context.Context, dir *dumpdir.Dir, name string, o *Options) (Dump, bool) {
+	d := Dump{Name: name, Path: dir.String()}
+	files, _ := dir.Files(ctx)
+	var metaTime, newest time.Time
 	hasMeta := false
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil || !info.Mode().IsRegular() {
-			continue
-		}
+	for _, f := range files {
 		d.Files++
-		d.Bytes += info.Size()
-		if e.Name() == dumpdir.MetadataName {
-			hasMeta, metaTime = true, info.ModTime()
+		d.Bytes += f.Size
+		if f.Name == dumpdir.MetadataName {
+			hasMeta, metaTime = true, f.ModTime
+		}
+		if f.ModTime.After(newest) {
+			newest = f.ModTime
 		}
 	}
-	st, stErr := dumpdir.ReadStatus(dir)
-	if !hasMeta && errors.Is(stErr, os.ErrNotExist) {
+	st, stErr := dir.ReadStatus(ctx)
+	if !hasMeta && errors.Is(stErr, dumpdir.ErrNotExist) {
 		return d, false
 	}
 	if st != nil {
@@ -134,15 +137,12 @@ func read(dir, name string, o *Options) (Dump, bool) {
 	switch {
 	case hasMeta:
 		d.State = Complete
-		readMetadata(&d, dir, metaTime, o)
+		readMetadata(ctx, &d, dir, metaTime)
 	case st == nil:
 		// A status file that cannot be read, and no metadata: a dump that died as it began.
-		d.State, d.Note = Stale, stErr.Error()
-		if info, err := os.Stat(dir); err == nil {
-			d.Started = info.ModTime()
-			if o.Now.Sub(d.Started) < o.StaleAfter {
-				d.State = Running
-			}
+		d.State, d.Note, d.Started = Stale, stErr.Error(), newest
+		if o.Now.Sub(newest) < o.StaleAfter {
+			d.State = Running
 		}
 	case st.State == dumpdir.StateFailed:
 		d.State = Failed
@@ -160,33 +160,25 @@ func read(dir, name string, o *Options) (Dump, bool) {
 	return d, true
 }
 
-// readMetadata fills d's details from dir's metadata file, decrypting it with o.Identities.
-func readMetadata(d *Dump, dir string, metaTime time.Time, o *Options) {
-	head := make([]byte, 64)
-	if f, err := os.Open(filepath.Join(dir, dumpdir.MetadataName)); err == nil {
-		n, _ := f.Read(head)
-		head = head[:n]
-		f.Close()
-	}
-	if dumpdir.IsEncrypted(head) {
+// readMetadata fills d's details from dir's metadata file, decrypted with dir's identities.
+func readMetadata(ctx context.Context, d *Dump, dir *dumpdir.Dir, metaTime time.Time) {
+	m, err := dir.ReadMetadata(ctx)
+	switch {
+	case errors.Is(err, dumpdir.ErrNeedIdentity):
 		d.Encrypted = true
-		if o.Identities == nil {
-			d.Note = "encrypted: give --decrypt-identity for tables, rows and source"
-			if d.Finished.IsZero() {
-				d.Finished = metaTime
-			}
-			return
+		d.Note = "encrypted: give --decrypt-identity for tables, rows and source"
+		if d.Finished.IsZero() {
+			d.Finished = metaTime
 		}
-	}
-	m, err := dumpdir.ReadMetadataDecrypted(dir, o.Identities)
-	if err != nil {
-		if !d.Encrypted {
-			d.State = Damaged
-		}
-		d.Note = err.Error()
+		return
+	case errors.Is(err, dumpdir.ErrWrongIdentity):
+		d.Encrypted, d.Note = true, err.Error()
+		return
+	case err != nil:
+		d.State, d.Note = Damaged, err.Error()
 		return
 	}
-	d.Details = true
+	d.Details, d.Encrypted = true, m.Encrypted
 	d.Started, d.Finished = m.Started, m.Finished
 	d.Tables = len(m.Tables)
 	for _, t := range m.Tables {

@@ -1,8 +1,8 @@
 package catalog
 
 import (
+	"context"
 	"fmt"
-	"os"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
 )
@@ -11,11 +11,11 @@ import (
 // dumps the plan lets go. Just before a removal the dump's status is read again, so a dump that
 // came back to life (its heartbeat refreshed since the listing) is kept. It returns the plan
 // and the first removal error; removals go on after an error.
-func Prune(parent string, p Policy, o Options, dryRun bool) ([]Decision, error) {
+func Prune(ctx context.Context, parent *dumpdir.Dir, p Policy, o Options, dryRun bool) ([]Decision, error) {
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
-	dumps, err := List(parent, o)
+	dumps, err := List(ctx, parent, o)
 	if err != nil {
 		return nil, err
 	}
@@ -28,13 +28,14 @@ func Prune(parent string, p Policy, o Options, dryRun bool) ([]Decision, error) 
 		if !dec.Remove {
 			continue
 		}
+		d := parent.Sub(dec.Dump.Name)
 		if dec.Dump.State != Complete {
-			if st, err := dumpdir.ReadStatus(dec.Dump.Path); err == nil && st.Heartbeat.After(dec.Dump.Heartbeat) {
+			if st, err := d.ReadStatus(ctx); err == nil && st.Heartbeat.After(dec.Dump.Heartbeat) {
 				plan[i].Remove, plan[i].Reason = false, "kept: its heartbeat was refreshed during the prune"
 				continue
 			}
 		}
-		if err := os.RemoveAll(dec.Dump.Path); err != nil && first == nil {
+		if err := d.RemoveAll(ctx); err != nil && first == nil {
 			first = fmt.Errorf("remove %s: %w", dec.Dump.Path, err)
 		}
 	}

@@ -3,13 +3,13 @@ package dumpdir
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"filippo.io/age"
@@ -29,6 +29,10 @@ const ageMagic = "age-encryption.org/v1\n"
 
 // ErrNeedIdentity is wrapped by the error of reading an encrypted dump without an identity.
 var ErrNeedIdentity = errors.New("the dump is encrypted (age): give --decrypt-identity FILE or set SLUICE_AGE_IDENTITY_FILE")
+
+// ErrWrongIdentity is wrapped by the error of decrypting with identities that open none of the
+// file's recipients.
+var ErrWrongIdentity = errors.New("the identity given by --decrypt-identity is not one this dump was encrypted to: give the identity of a --encrypt-recipient of the dump")
 
 // IsEncrypted reports whether the bytes of a file start with an age header.
 func IsEncrypted(head []byte) bool { return bytes.HasPrefix(head, []byte(ageMagic)) }
@@ -148,30 +152,69 @@ func decrypt(r *bufio.Reader, name string, ids []age.Identity) (io.Reader, error
 	if err != nil {
 		var nomatch *age.NoIdentityMatchError
 		if errors.As(err, &nomatch) {
-			return nil, fmt.Errorf("%s: the identity given by --decrypt-identity is not one this dump was encrypted to: give the identity of a --encrypt-recipient of the dump", name)
+			return nil, fmt.Errorf("%s: %w", name, ErrWrongIdentity)
 		}
 		return nil, fmt.Errorf("%s: decrypt: %w: the file is corrupt", name, err)
 	}
 	return d, nil
 }
 
-// SecretKey derives a 32-byte key for purpose from the age file key of dir's encrypted metadata
-// file, which only ids can unwrap: the loader keys its resume journal's entries with it, so the
-// journal (in the dump directory by default) holds no table name in clear either. The key is
-// the same for every read of the same dump. Errors are those of reading the metadata's header.
-func SecretKey(dir string, ids []age.Identity, purpose string) ([]byte, error) {
-	f, err := os.Open(filepath.Join(dir, MetadataName))
+// Encrypt makes every file d creates from now on (Create, CreateData, WriteFile, Metadata.Save)
+// an age stream to rs, after any compression; nil rs for clear text. The status file
+// (WriteStatus) stays clear.
+func (d *Dir) Encrypt(rs []age.Recipient) { d.recipients = rs }
+
+// Decrypt makes d decrypt, with ids, the encrypted files it reads from now on (Open,
+// ReadVerified, ReadMetadata, SecretKey); nil ids for a clear-text dump, whose encrypted files
+// are then refused with ErrNeedIdentity.
+func (d *Dir) Decrypt(ids []age.Identity) { d.identities = ids }
+
+// seal encrypts a newly created file to d's recipients.
+func (d *Dir) seal(f *File, err error) (*File, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Encrypt(d.recipients); err != nil {
+		f.Abort()
+		return nil, err
+	}
+	return f, nil
+}
+
+// plaintext returns the content of a whole file read from d: decrypted when it is encrypted.
+func (d *Dir) plaintext(name string, b []byte) ([]byte, error) {
+	if !IsEncrypted(b) && d.identities == nil {
+		return b, nil
+	}
+	r, err := decrypt(bufio.NewReader(bytes.NewReader(b)), d.path(name), d.identities)
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: decrypt: %w: the file is corrupt", d.path(name), err)
+	}
+	return out, nil
+}
+
+// SecretKey derives a 32-byte key for purpose from the age file key of d's encrypted metadata
+// file, which only d's identities can unwrap: the loader keys its resume journal's entries with
+// it, so the journal (in the dump directory by default) names no table in clear either. The key
+// is the same for every read of the same dump. Errors are those of reading the metadata's
+// header.
+func (d *Dir) SecretKey(ctx context.Context, purpose string) ([]byte, error) {
+	f, err := d.open(ctx, MetadataName)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	hdr, err := age.ExtractHeader(bufio.NewReader(f))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", MetadataName, err)
+		return nil, fmt.Errorf("%s: %w", d.path(MetadataName), err)
 	}
-	fileKey, err := age.DecryptHeader(hdr, ids...)
+	fileKey, err := age.DecryptHeader(hdr, d.identities...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", MetadataName, err)
+		return nil, fmt.Errorf("%s: %w", d.path(MetadataName), err)
 	}
 	m := hmac.New(sha256.New, fileKey)
 	m.Write([]byte("sluice " + purpose))

@@ -2,6 +2,7 @@ package dumpdir
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
@@ -60,7 +61,7 @@ func TestEncryptedFileRoundTrip(t *testing.T) {
 		if err := Verify(dir, fi); err != nil {
 			t.Fatalf("%q: %v", comp, err)
 		}
-		r, err := OpenDecrypted(dir, "d", comp, []age.Identity{id})
+		r, err := decrypting(dir, id).Open(ctx, "d", comp)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +74,7 @@ func TestEncryptedFileRoundTrip(t *testing.T) {
 			t.Fatalf("%q: open without identity: %v", comp, err)
 		}
 		stranger, _ := age.GenerateX25519Identity()
-		if _, err := OpenDecrypted(dir, "d", comp, []age.Identity{stranger}); err == nil || !strings.Contains(err.Error(), "not one this dump was encrypted to") {
+		if _, err := decrypting(dir, stranger).Open(ctx, "d", comp); err == nil || !strings.Contains(err.Error(), "not one this dump was encrypted to") {
 			t.Fatalf("%q: open with the wrong identity: %v", comp, err)
 		}
 		// A flipped byte is refused by the checksum before decryption, and by age's
@@ -83,7 +84,7 @@ func TestEncryptedFileRoundTrip(t *testing.T) {
 		if err := Verify(dir, fi); err == nil {
 			t.Fatalf("%q: damaged ciphertext verified", comp)
 		}
-		if r, err := OpenDecrypted(dir, "d", comp, []age.Identity{id}); err == nil {
+		if r, err := decrypting(dir, id).Open(ctx, "d", comp); err == nil {
 			_, err = io.ReadAll(r)
 			r.Close()
 			if err == nil {
@@ -102,7 +103,9 @@ func TestEncryptedMetadata(t *testing.T) {
 	m := &Metadata{Started: time_(1), Finished: time_(2), Source: [][2]string{{"Executed_Gtid_Set", "0-1-5"}},
 		Tables: []Table{{Database: "hidden_db", Name: "hidden_table", Kind: KindTable, Columns: []string{"hidden_col"}}},
 		Files:  map[string]FileInfo{}}
-	if err := m.WriteEncrypted(dir, []age.Recipient{id.Recipient()}); err != nil {
+	enc := Local(dir)
+	enc.Encrypt([]age.Recipient{id.Recipient()})
+	if err := m.Save(ctx, enc); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(filepath.Join(dir, MetadataName))
@@ -115,10 +118,10 @@ func TestEncryptedMetadata(t *testing.T) {
 		t.Fatalf("no identity: %v", err)
 	}
 	stranger, _ := age.GenerateX25519Identity()
-	if _, err := ReadMetadataDecrypted(dir, []age.Identity{stranger}); err == nil || !strings.Contains(err.Error(), "--decrypt-identity") {
+	if _, err := decrypting(dir, stranger).ReadMetadata(ctx); err == nil || !strings.Contains(err.Error(), "--decrypt-identity") {
 		t.Fatalf("wrong identity: %v", err)
 	}
-	got, err := ReadMetadataDecrypted(dir, []age.Identity{id})
+	got, err := decrypting(dir, id).ReadMetadata(ctx)
 	if err != nil || !got.Encrypted || got.Tables[0].Name != "hidden_table" {
 		t.Fatalf("read back: %+v, %v", got, err)
 	}
@@ -126,7 +129,7 @@ func TestEncryptedMetadata(t *testing.T) {
 	if err := m.Write(clear); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := ReadMetadataDecrypted(clear, []age.Identity{id}); err != nil || got.Encrypted {
+	if got, err := decrypting(clear, id).ReadMetadata(ctx); err != nil || got.Encrypted {
 		t.Fatalf("clear metadata with an identity: %v, encrypted %v", err, got != nil && got.Encrypted)
 	}
 }
@@ -159,7 +162,9 @@ func TestRecipientsAndIdentities(t *testing.T) {
 	if err != nil || len(rs) != 2 {
 		t.Fatalf("ParseRecipients: %d, %v", len(rs), err)
 	}
-	if _, err := WriteFileEncrypted(dir, "f", []byte("payload"), rs); err != nil {
+	enc := Local(dir)
+	enc.Encrypt(rs)
+	if _, err := enc.WriteFile(ctx, "f", []byte("payload")); err != nil {
 		t.Fatal(err)
 	}
 	for _, keyFile := range []string{ageKeyFile, sshKeyFile} {
@@ -167,7 +172,9 @@ func TestRecipientsAndIdentities(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", keyFile, err)
 		}
-		r, err := OpenDecrypted(dir, "f", CompressNone, ids)
+		d := Local(dir)
+		d.Decrypt(ids)
+		r, err := d.Open(ctx, "f", CompressNone)
 		if err != nil {
 			t.Fatalf("%s: %v", keyFile, err)
 		}
@@ -194,6 +201,15 @@ func TestRecipientsAndIdentities(t *testing.T) {
 	if _, err := ReadIdentities(recFile); err == nil {
 		t.Error("a recipients file accepted as an identity file")
 	}
+}
+
+var ctx = context.Background()
+
+// decrypting is the local Dir dir reading with the identity id.
+func decrypting(dir string, id age.Identity) *Dir {
+	d := Local(dir)
+	d.Decrypt([]age.Identity{id})
+	return d
 }
 
 func time_(sec int64) time.Time { return time.Unix(1700000000+sec, 0).UTC() }

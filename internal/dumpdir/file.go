@@ -1,6 +1,7 @@
 package dumpdir
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash"
@@ -12,7 +13,7 @@ import (
 	"syscall"
 	"unsafe"
 
-	"filippo.io/age"
+	"gocloud.dev/blob"
 )
 
 // DirMode and FileMode are the permissions of a dump directory and its files: a dump holds a
@@ -34,13 +35,18 @@ type FileInfo struct {
 // File is a dump file being written: bytes go to NAME.partial through a buffer while their size
 // and CRC-32C are counted; Close syncs and renames it to NAME, so a file with its final name is
 // always whole. Data files (CreateData) are written with O_DIRECT where the filesystem allows it.
+// In an object store (Dir.Create) the bytes stream into an upload of NAME instead, which Close
+// completes: an object store has no rename, and the object exists only once whole.
 type File struct {
 	dir, name string
 	f         *os.File
-	buf       []byte   // the write buffer, all of it usable; aligned to directAlign when direct
-	n         int      // bytes waiting in buf
-	direct    bool     // f is open with O_DIRECT: writes are whole, aligned blocks
-	bufs      *Buffers // where buf goes back when the file is done; nil for none
+	obj       *blob.Writer       // the upload, for a file in an object store; f is nil then
+	objDir    *Dir               // where obj goes, for its errors
+	cancel    context.CancelFunc // aborts obj
+	buf       []byte             // the write buffer, all of it usable; aligned to directAlign when direct
+	n         int                // bytes waiting in buf
+	direct    bool               // f is open with O_DIRECT: writes are whole, aligned blocks
+	bufs      *Buffers           // where buf goes back when the file is done; nil for none
 	crc       hash.Hash32
 	size      int64
 	noSync    bool
@@ -176,6 +182,12 @@ func (f *File) write(p []byte) (int, error) {
 // size above directAlign, or no direct I/O after all) gets the file through the page cache: an
 // O_DIRECT write refused with EINVAL has written nothing, so it is repeated as it was.
 func (f *File) writeOut(b []byte) error {
+	if f.obj != nil {
+		if _, err := f.obj.Write(b); err != nil {
+			return f.objDir.objectError("write", f.name, err)
+		}
+		return nil
+	}
 	n, err := f.f.Write(b)
 	if err != nil && f.direct && n == 0 && errors.Is(err, syscall.EINVAL) {
 		if cerr := clearDirect(f.f); cerr == nil {
@@ -222,6 +234,9 @@ func (f *File) Close() (FileInfo, error) {
 			return FileInfo{}, fmt.Errorf("finish %s: encrypt: %w", f.name, err)
 		}
 	}
+	if f.obj != nil {
+		return f.closeObject()
+	}
 	err := f.flush()
 	f.release()
 	if err == nil && !f.noSync {
@@ -246,9 +261,33 @@ func (f *File) Close() (FileInfo, error) {
 // then reveal to the loader). For sluice dump --no-sync, as pg_dump --no-sync.
 func (f *File) NoSync() { f.noSync = true }
 
-// Abort closes and removes the partial file; used when the dump fails.
+// closeObject writes the buffer's last bytes and completes the upload.
+func (f *File) closeObject() (FileInfo, error) {
+	err := f.flush()
+	f.release()
+	if err != nil {
+		f.cancel()
+		f.obj.Close()
+		return FileInfo{}, fmt.Errorf("finish %s: %w", f.name, err)
+	}
+	err = f.obj.Close()
+	f.cancel()
+	if err != nil {
+		return FileInfo{}, fmt.Errorf("finish %s: %w", f.name, f.objDir.objectError("upload", f.name, err))
+	}
+	return FileInfo{Name: f.name, Size: f.size, CRC32C: f.crc.Sum32()}, nil
+}
+
+// Abort closes and removes the partial file; used when the dump fails. In an object store it
+// aborts the upload: nothing appears under the file's name.
 func (f *File) Abort() {
 	f.seal = nil
+	if f.obj != nil {
+		f.release()
+		f.cancel()
+		f.obj.Close()
+		return
+	}
 	f.release()
 	f.f.Close()
 	os.Remove(filepath.Join(f.dir, f.name+".partial"))
@@ -256,17 +295,8 @@ func (f *File) Abort() {
 
 // WriteFile writes a whole small file atomically, as Create, Write and Close do.
 func WriteFile(dir, name string, data []byte) (FileInfo, error) {
-	return WriteFileEncrypted(dir, name, data, nil)
-}
-
-// WriteFileEncrypted is WriteFile encrypting to rs (see File.Encrypt); nil rs for clear text.
-func WriteFileEncrypted(dir, name string, data []byte, rs []age.Recipient) (FileInfo, error) {
 	f, err := Create(dir, name)
 	if err != nil {
-		return FileInfo{}, err
-	}
-	if err := f.Encrypt(rs); err != nil {
-		f.Abort()
 		return FileInfo{}, err
 	}
 	if _, err := f.Write(data); err != nil {
@@ -289,11 +319,7 @@ func Verify(dir string, fi FileInfo) error {
 	if err != nil {
 		return fmt.Errorf("%s: read: %w", fi.Name, err)
 	}
-	if n != fi.Size || h.Sum32() != fi.CRC32C {
-		return fmt.Errorf("%s: %d bytes with CRC-32C %08x, metadata says %d bytes with %08x: the file is truncated or corrupt; take the dump again",
-			fi.Name, n, h.Sum32(), fi.Size, fi.CRC32C)
-	}
-	return nil
+	return checkSum(fi.Name, fi, n, h.Sum32())
 }
 
 // uintptrOf is the address of b's first byte.

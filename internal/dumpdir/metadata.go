@@ -1,18 +1,15 @@
 package dumpdir
 
 import (
-	"bufio"
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"filippo.io/age"
 	"gopkg.in/ini.v1"
 )
 
@@ -39,8 +36,8 @@ type Metadata struct {
 	Tables            []Table             // tables, views and sequences
 	Files             map[string]FileInfo // every file of the dump but metadata, by name
 
-	// Encrypted is set by ReadMetadataDecrypted when the metadata file was encrypted (and so,
-	// as the dumper writes them, every file of the dump); it is not a key of the file.
+	// Encrypted is set by ReadMetadata when the metadata file was encrypted (and so, as the
+	// dumper writes them, every file of the dump); it is not a key of the file.
 	Encrypted bool
 }
 
@@ -94,14 +91,23 @@ func sectionName(parts ...string) string {
 	return strings.Join(parts, ".")
 }
 
-// Write writes the metadata file into dir atomically. Sections follow mydumper's INI layout:
-// [config], [source], then one [`db`.`table`] section per table; names inside values are Go-quoted.
+// Write writes the metadata file into the local directory dir atomically (see Save).
 func (m *Metadata) Write(dir string) error {
-	return m.WriteEncrypted(dir, nil)
+	_, err := WriteFile(dir, MetadataName, m.encode())
+	return err
 }
 
-// WriteEncrypted is Write encrypting the file to rs (see File.Encrypt); nil rs for clear text.
-func (m *Metadata) WriteEncrypted(dir string, rs []age.Recipient) error {
+// Save writes the metadata file into d: on disk atomically (written as metadata.partial, then
+// renamed), in an object store as one object that exists only once whole. Call it last: its
+// presence marks the dump complete.
+func (m *Metadata) Save(ctx context.Context, d *Dir) error {
+	_, err := d.WriteFile(ctx, MetadataName, m.encode())
+	return err
+}
+
+// encode returns the metadata file's text. Sections follow mydumper's INI layout: [config],
+// [source], then one [`db`.`table`] section per table; names inside values are Go-quoted.
+func (m *Metadata) encode() []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# sluice dump metadata; written last: a dump without it is incomplete\n")
 	fmt.Fprintf(&b, "[config]\nformat_version = %d\nquote_character = BACKTICK\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
@@ -143,49 +149,54 @@ func (m *Metadata) WriteEncrypted(dir string, rs []age.Recipient) error {
 		fi := m.Files[n]
 		fmt.Fprintf(&b, "%s = %d %08x\n", n, fi.Size, fi.CRC32C)
 	}
-	_, err := WriteFileEncrypted(dir, MetadataName, b.Bytes(), rs)
-	return err
+	return b.Bytes()
 }
 
-// ReadMetadata reads dir/metadata. It returns an error that says the dump is incomplete when the
-// file is missing or has no finish time, and one naming the key when a value is malformed.
+// ReadMetadata reads the metadata file of the local directory dir (see Dir.ReadMetadata).
 func ReadMetadata(dir string) (*Metadata, error) {
-	return ReadMetadataDecrypted(dir, nil)
+	return Local(dir).ReadMetadata(context.Background())
 }
 
-// ReadMetadataDecrypted is ReadMetadata for a dump that may be encrypted: the file is decrypted
-// with ids. An encrypted metadata file and nil ids give an error wrapping ErrNeedIdentity; ids
-// that open none of its recipients, one that says to give the right identity. Either comes
-// before anything is read of the rest of the dump. A clear-text dump is read as it is, ids or
-// not; Encrypted says which it was.
-func ReadMetadataDecrypted(dir string, ids []age.Identity) (*Metadata, error) {
-	path := filepath.Join(dir, MetadataName)
-	raw, err := os.ReadFile(path)
+// ReadMetadata reads d's metadata file, decrypting it with d's identities (see Decrypt). It
+// returns an error that says the dump is incomplete when the file is missing or has no finish
+// time, one naming the key when a value is malformed, one wrapping ErrNeedIdentity for an
+// encrypted dump without identities, one that says to give the right identity when none of
+// d's opens it (before anything else of the dump is read), and for an object store the errors
+// of Dir.ReadFile (a missing bucket, refused credentials). A clear-text dump is read as it is,
+// identities or not; Metadata.Encrypted says which it was.
+func (d *Dir) ReadMetadata(ctx context.Context) (*Metadata, error) {
+	raw, err := d.ReadFile(ctx, MetadataName)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("%s: no metadata file: the dump is incomplete or this is not a dump directory; take the dump again", dir)
+		if errors.Is(err, ErrNotExist) {
+			return nil, fmt.Errorf("%s: no metadata file: the dump is incomplete or this is not a dump directory; take the dump again", d)
 		}
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err
 	}
 	encrypted := IsEncrypted(raw)
 	if encrypted {
-		if ids == nil {
-			return nil, fmt.Errorf("%s: %w", dir, ErrNeedIdentity)
+		if d.identities == nil {
+			return nil, fmt.Errorf("%s: %w", d, ErrNeedIdentity)
 		}
-		r, err := decrypt(bufio.NewReader(bytes.NewReader(raw)), path, ids)
-		if err != nil {
+		if raw, err = d.plaintext(MetadataName, raw); err != nil {
 			return nil, err
 		}
-		if raw, err = io.ReadAll(r); err != nil {
-			return nil, fmt.Errorf("%s: decrypt: %w: the metadata file is corrupt", path, err)
-		}
 	}
+	m, err := parseMetadata(d.path(MetadataName), raw)
+	if err != nil {
+		return nil, err
+	}
+	m.Encrypted = encrypted
+	return m, nil
+}
+
+// parseMetadata parses the text of a metadata file; path names it in errors.
+func parseMetadata(path string, raw []byte) (*Metadata, error) {
 	f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true, PreserveSurroundedQuote: true, KeyValueDelimiters: "=", ChildSectionDelimiter: "\x00"}, raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: the metadata file is corrupt", path, err)
 	}
 	p := parser{path: path}
-	m := &Metadata{Files: map[string]FileInfo{}, Encrypted: encrypted}
+	m := &Metadata{Files: map[string]FileInfo{}}
 	cfg := f.Section("config")
 	if v := p.int(cfg, "format_version"); v > FormatVersion {
 		return nil, fmt.Errorf("%s: format_version %d is newer than this sluice reads (%d): upgrade sluice", path, v, FormatVersion)

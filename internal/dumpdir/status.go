@@ -2,9 +2,8 @@ package dumpdir
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -34,8 +33,9 @@ type Status struct {
 	Encryption                   string // "age" or "" for clear text
 }
 
-// WriteStatus writes dir's status file atomically (clear text, 0600).
-func WriteStatus(dir string, s Status) error {
+// WriteStatus writes d's status file so that it appears only once whole (clear text, 0600; in
+// an object store, one object rewritten each time).
+func (d *Dir) WriteStatus(ctx context.Context, s Status) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# sluice dump status (clear text: no names or data), read by sluice list and prune\n")
 	fmt.Fprintf(&b, "state = %s\nstarted_at = %s\nheartbeat_at = %s\n", s.State, fmtTime(s.Started), fmtTime(s.Heartbeat))
@@ -43,17 +43,25 @@ func WriteStatus(dir string, s Status) error {
 		fmt.Fprintf(&b, "finished_at = %s\n", fmtTime(s.Finished))
 	}
 	fmt.Fprintf(&b, "host = %s\npid = %d\nencryption = %s\n", strconv.Quote(s.Host), s.PID, s.Encryption)
-	_, err := WriteFile(dir, StatusName, b.Bytes())
+	f, err := d.createClear(ctx, StatusName)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b.Bytes()); err != nil {
+		f.Abort()
+		return err
+	}
+	_, err = f.Close()
 	return err
 }
 
 func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// ReadStatus reads dir's status file. A missing file gives an error wrapping os.ErrNotExist
-// (a dump from before status files, or not from sluice); a malformed one, an error naming the key.
-func ReadStatus(dir string) (*Status, error) {
-	path := filepath.Join(dir, StatusName)
-	raw, err := os.ReadFile(path)
+// ReadStatus reads d's status file. A missing file gives an error wrapping ErrNotExist (a dump
+// from before status files, or not from sluice); a malformed one, an error naming the key.
+func (d *Dir) ReadStatus(ctx context.Context) (*Status, error) {
+	path := d.path(StatusName)
+	raw, err := d.ReadFile(ctx, StatusName)
 	if err != nil {
 		return nil, err
 	}

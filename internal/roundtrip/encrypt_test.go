@@ -114,7 +114,7 @@ func TestEncryptedRoundTrip(t *testing.T) {
 		Exec(t, dst, "DROP DATABASE sakila")
 	}
 
-	dumps, err := catalog.List(parent, catalog.Options{})
+	dumps, err := catalog.List(ctx, dumpdir.Local(parent), catalog.Options{})
 	if err != nil || len(dumps) != 2 {
 		t.Fatalf("list: %d dumps, %v", len(dumps), err)
 	}
@@ -126,7 +126,7 @@ func TestEncryptedRoundTrip(t *testing.T) {
 	if dumps[0].Name != "2026-01-02" {
 		t.Errorf("list order: %s first, want the newer dump", dumps[0].Name)
 	}
-	dumps, err = catalog.List(parent, catalog.Options{Identities: []age.Identity{ageID}})
+	dumps, err = catalog.List(ctx, dumpdir.Local(parent), catalog.Options{Identities: []age.Identity{ageID}})
 	if err != nil {
 		t.Fatal(err)
 	}

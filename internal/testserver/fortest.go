@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -74,4 +75,32 @@ func unavailable(t testing.TB, format string, args ...any) {
 		t.Fatalf(format, args...)
 	}
 	t.Skipf(format, args...)
+}
+
+// MinIOForTest starts a MinIO server for t with the given buckets, points the test process's AWS
+// environment at it (t.Setenv, so the test cannot be parallel; see MinIO.Env), and stops it in
+// t.Cleanup. If MinIO cannot start, the test fails when CI is "true" and is skipped otherwise.
+func MinIOForTest(t *testing.T, buckets ...string) *MinIO {
+	t.Helper()
+	ctx := context.Background()
+	m, err := StartMinIO(ctx)
+	if err != nil {
+		unavailable(t, "start MinIO test server: %v", err)
+		return nil
+	}
+	t.Cleanup(func() {
+		if err := m.Stop(); err != nil {
+			t.Errorf("stop MinIO test server: %v", err)
+		}
+	})
+	for _, b := range buckets {
+		if err := m.CreateBucket(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, kv := range m.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	return m
 }
