@@ -71,6 +71,10 @@ func run(ctx context.Context, cfg conn.Config, o Options, start time.Time) (*Res
 		}
 	}
 	o.Progress.Estimate(estRows, estBytes)
+	users, err := dumpUsers(ctx, db, &o)
+	if err != nil {
+		return nil, err
+	}
 	snap, err := takeSnapshot(ctx, db, tables, &o)
 	if err != nil {
 		return nil, err
@@ -83,6 +87,7 @@ func run(ctx context.Context, cfg conn.Config, o Options, start time.Time) (*Res
 	if snap.replica != nil {
 		meta.ReplicaSource = snap.replica.MetadataKeys()
 	}
+	addUsers(meta, users)
 	outputs := make([]*tableOutput, 0, len(tables))
 	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
 	for _, t := range tables {
