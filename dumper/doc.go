@@ -24,6 +24,8 @@
 //   - data.go, writer.go, tsv.go, syncer.go: a worker streams its chunk into SQL (multi-row
 //     INSERT) or TSV files, compressed or not, numbered per table; a background goroutine
 //     fsyncs and renames finished files, and the metadata file waits for it.
+//   - users.go: whether the dump includes accounts (a whole-instance dump does; --users,
+//     --no-users, --include-users), read and written to accounts.json by package accounts.
 //   - filter.go: --regex and --ignore-engines; progress.go: the Progress counters the command
 //     line prints.
 package dumper

@@ -80,6 +80,10 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		}
 	}
 	o.Progress.Estimate(estRows, estBytes)
+	users, err := dumpUsers(ctx, db, dir, &o)
+	if err != nil {
+		return nil, err
+	}
 	snap, err := takeSnapshot(ctx, db, tables, &o)
 	if err != nil {
 		return nil, err
@@ -92,6 +96,7 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 	if snap.replica != nil {
 		meta.ReplicaSource = snap.replica.MetadataKeys()
 	}
+	addUsers(meta, users)
 	outputs := make([]*tableOutput, 0, len(tables))
 	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
 	for _, t := range tables {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"filippo.io/age"
+
+	"github.com/sluicedb/sluice/accounts"
 )
 
 // Formats of data files (--format).
@@ -54,6 +56,14 @@ type Options struct {
 	NoTriggers bool // --no-triggers
 	NoRoutines bool // --no-routines (procedures and functions)
 	NoEvents   bool // --no-events
+
+	// Accounts (package accounts): a whole-instance dump includes them unless NoUsers; Users
+	// (--users) or IncludeUsers includes them in a filtered dump too. System accounts (root,
+	// mariadb.sys, mysql.sys, ...) are left out unless an IncludeUsers pattern names them.
+	Users        bool               // --users
+	NoUsers      bool               // --no-users
+	IncludeUsers []accounts.Pattern // --include-users user@host patterns; none: every non-system account
+	ExcludeUsers []accounts.Pattern // --exclude-users user@host patterns
 
 	// NoSync skips the fsync(2) of each data file before the metadata file is written
 	// (--no-sync, as pg_dump's): faster, like mydumper and mysqldump, which never sync, but an

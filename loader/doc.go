@@ -5,7 +5,10 @@
 // TABLE into that, deferred-index ALTERs and foreign-key ALTERs); data files are loaded largest
 // table first, and package scheduler's monitor starts a table's index build as soon as its last
 // data file is in, while other tables keep loading, then adds foreign keys once the tables they
-// reference are indexed; views, triggers, routines and events come last. SQL files run
+// reference are indexed; views, triggers, routines and events come last. Accounts (users.go,
+// package accounts) are checked against the target before anything is loaded, created after
+// the databases (before the views and routines whose DEFINER they are) and granted after the
+// post-data objects; DEFINERs are kept, dropped or replaced as runPostFile runs each statement. SQL files run
 // statement by statement in bounded transactions; tsv files stream through LOAD DATA LOCAL
 // INFILE from the decompressing reader (INSERTs when the server has local_infile off).
 //

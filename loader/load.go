@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 )
@@ -24,6 +25,9 @@ type Result struct {
 	Rows    int64 // rows, as the metadata counted them
 	Bytes   int64 // bytes of data files read
 	Elapsed time.Duration
+
+	Accounts accounts.Summary // accounts created, skipped and failed
+	Warnings int              // warnings logged (accounts, definers) that a strict load would make failures
 }
 
 // Run restores the dump in o.Dir into the server cfg reaches:
@@ -93,11 +97,19 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 	j.keyed(journalKey)
 	defer j.close()
+	users, warnings, err := prepareUsers(ctx, db, dir, meta, dbs, plans, &o, j)
+	if err != nil {
+		if !o.Resume {
+			j.remove()
+		}
+		return nil, err
+	}
 	r, err := newRestore(ctx, db, dir, meta, &o, id, j, plans)
 	if err != nil {
 		return nil, err
 	}
 	defer r.close()
+	r.users = users
 	res, err := r.run(ctx, dbs)
 	if err != nil {
 		r.killQueries()
@@ -118,6 +130,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 			return nil, fmt.Errorf("the data is restored, but %w: fix that and attach the replica by hand with the statements `sluice replication-sql -d %s` prints", err, o.Dir)
 		}
 	}
+	res.Warnings += warnings
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 
 	"github.com/sluicedb/sluice/schema"
@@ -38,6 +39,14 @@ type Options struct {
 	Journal      string            // --journal: the resume journal (default Dir/sluice-load.journal; ./sluice-load.journal for an object store)
 	Checksum     bool              // --checksum: compare row counts with the metadata after the load
 	Replicate    *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
+
+	// Accounts (package accounts) are restored when the whole dump is: roles and users before
+	// the views and routines, grants after them, default roles last.
+	NoUsers        bool              // --no-users: restore no accounts
+	OverwriteUsers bool              // --overwrite-users: drop and recreate accounts that exist (never the loading account)
+	UsersStrict    bool              // --users-strict: any account warning (left alone, skipped, refused) fails the load
+	Definers       accounts.Definers // --skip-definer, --definer: what views, routines, triggers and events run as
+
 	// Identities (--decrypt-identity, SLUICE_AGE_IDENTITY_FILE) decrypt an encrypted dump; an
 	// encrypted dump without them, or with none that opens its metadata file, is refused
 	// before the target is touched. Ignored for a clear-text dump.

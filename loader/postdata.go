@@ -55,6 +55,7 @@ func (r *restore) runPostFile(ctx context.Context, db, name string) error {
 		return err
 	}
 	for i, s := range stmts {
+		s, _, _ = r.o.Definers.Rewrite(s)
 		_, err := r.main.ExecContext(ctx, s)
 		if err != nil && !(r.o.Resume && errIs(err, alreadyDone...)) {
 			return fmt.Errorf("%s statement %d: %w", name, i+1, err)

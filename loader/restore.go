@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/scheduler"
 )
@@ -27,8 +28,9 @@ type restore struct {
 	localInfile bool
 	c           counters
 	conns       []*sql.Conn
-	connIDs     []int64  // CONNECTION_ID() of each worker connection, for killQueries
-	current     []string // database each worker connection uses
+	connIDs     []int64           // CONNECTION_ID() of each worker connection, for killQueries
+	current     []string          // database each worker connection uses
+	users       *accounts.Restore // the dump's accounts; nil when none are restored
 }
 
 func newRestore(ctx context.Context, db *sql.DB, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options, id string, j *journal, plans []*tablePlan) (*restore, error) {
@@ -120,6 +122,9 @@ func (r *restore) run(ctx context.Context, dbs []dumpdir.Database) (*Result, err
 	if err := r.createDatabases(ctx, dbs); err != nil {
 		return nil, err
 	}
+	if err := r.createUsers(ctx); err != nil {
+		return nil, err
+	}
 	var tables, views []*tablePlan
 	for _, p := range r.plans {
 		if p.t.Kind == dumpdir.KindView {
@@ -138,6 +143,9 @@ func (r *restore) run(ctx context.Context, dbs []dumpdir.Database) (*Result, err
 		return nil, err
 	}
 	if err := r.createPostData(ctx, views, dbs); err != nil {
+		return nil, err
+	}
+	if err := r.grantUsers(ctx, res); err != nil {
 		return nil, err
 	}
 	if r.o.Checksum {

@@ -45,12 +45,16 @@ func runDump(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.BoolVar(&o.NoEvents, "no-events", false, "skip events")
 	enc := addEncryptFlags(fs)
 	keepLast := fs.Int("keep-last", 0, "after a successful dump, prune the output directory's parent to the newest N dumps (see sluice prune)")
+	userFlags := addDumpUserFlags(fs, &o)
 	fs.BoolVar(&o.NoSync, "no-sync", false, "do not fsync data files before writing the metadata (faster; an OS crash right after may leave a dump the loader refuses)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if o.OutDir == "" {
 		return usageError{errString("-o DIR (or -o s3://BUCKET/PREFIX) is required")}
+	}
+	if err := userFlags(); err != nil {
+		return err
 	}
 	var err error
 	if o.Compression, err = dumpdir.ParseCompression(compress); err != nil {

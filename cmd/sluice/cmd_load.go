@@ -30,12 +30,16 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.BoolVarP(&o.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
 	fs.BoolVarP(&o.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
 	identity := addIdentityFlag(fs)
+	userFlags := addLoadUserFlags(fs, &o)
 	repl := addReplicationFlags(fs, true)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if o.Dir == "" {
 		return usageError{errString("-d DIR is required")}
+	}
+	if err := userFlags(); err != nil {
+		return err
 	}
 	var err error
 	if o.DeferIndexes, err = schema.ParseDeferMode(*deferIdx); err != nil {
@@ -57,6 +61,7 @@ func runLoad(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	log.Info("load complete", "dir", o.Dir, "tables", res.Tables, "files", res.Files, "rows", res.Rows,
-		"bytes", res.Bytes, "seconds", res.Elapsed.Seconds())
+		"bytes", res.Bytes, "seconds", res.Elapsed.Seconds(), "accounts_created", res.Accounts.Created,
+		"accounts_skipped", res.Accounts.Skipped, "accounts_failed", res.Accounts.Failed, "warnings", res.Warnings)
 	return nil
 }

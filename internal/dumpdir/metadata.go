@@ -35,6 +35,7 @@ type Metadata struct {
 	Databases         []Database
 	Tables            []Table             // tables, views and sequences
 	Files             map[string]FileInfo // every file of the dump but metadata, by name
+	AccountsFile      string              // [accounts] file: the accounts, roles and grants (package accounts); "" for none
 
 	// Encrypted is set by ReadMetadata when the metadata file was encrypted (and so, as the
 	// dumper writes them, every file of the dump); it is not a key of the file.
@@ -124,6 +125,9 @@ func (m *Metadata) encode() []byte {
 	}
 	writeKV("source", m.Source)
 	writeKV("replica_source", m.ReplicaSource)
+	if m.AccountsFile != "" {
+		fmt.Fprintf(&b, "[accounts]\nfile = %s\n\n", m.AccountsFile)
+	}
 	for _, d := range m.Databases {
 		fmt.Fprintf(&b, "[%s]\nkind = database\ndatabase = %s\nschema_file = %s\npost_file = %s\n\n",
 			sectionName(d.Name), quote(d.Name), d.SchemaFile, d.PostFile)
@@ -213,6 +217,8 @@ func parseMetadata(path string, raw []byte) (*Metadata, error) {
 			m.Source = p.pairs(s)
 		case s.Name() == "replica_source":
 			m.ReplicaSource = p.pairs(s)
+		case s.Name() == "accounts":
+			m.AccountsFile = s.Key("file").String()
 		case s.Name() == "files":
 			for _, k := range s.Keys() {
 				var fi FileInfo

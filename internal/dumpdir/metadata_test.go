@@ -23,7 +23,8 @@ func TestMetadataRoundTrip(t *testing.T) {
 			Format:    "sql", Columns: []string{"id", "we\"ird col", "x y"}, Rows: 12, Bytes: 3400,
 			CharacterSet: "binary", LoadClause: `FIELDS TERMINATED BY '\t'`,
 		}},
-		Files: map[string]FileInfo{"a.sql": {Name: "a.sql", Size: 10, CRC32C: 0xdeadbeef}},
+		Files:        map[string]FileInfo{"a.sql": {Name: "a.sql", Size: 10, CRC32C: 0xdeadbeef}},
+		AccountsFile: "accounts.json",
 	}
 	if err := m.Write(dir); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ import (
 	"github.com/sluicedb/sluice/loader"
 )
 
-// TestEncryptedRoundTrip dumps Sakila encrypted to an age key and an SSH key (sql + zstd, and
+// TestEncryptedRoundTrip dumps Sakila and an account encrypted to an age key and an SSH key (sql + zstd, and
 // tsv uncompressed) and checks that: no file name or byte of the dump holds a database, table or
 // column name, a row value or a statement; loading without an identity, or with the wrong one,
 // fails before anything is created on the target; each identity restores the dump equal by
@@ -33,6 +33,7 @@ func TestEncryptedRoundTrip(t *testing.T) {
 	b := testserver.ForTest(t, testserver.Options{})
 	ctx := context.Background()
 	LoadSakila(t, a)
+	Exec(t, Open(t, a, ""), "CREATE USER 'zorro_auditor'@'%' IDENTIFIED BY 'Kx9-auditor-pw'", "GRANT SELECT ON sakila.* TO 'zorro_auditor'@'%'")
 
 	ageID, err := age.GenerateX25519Identity()
 	if err != nil {
@@ -62,7 +63,7 @@ func TestEncryptedRoundTrip(t *testing.T) {
 	// Names, column names, row values (actor, film, customer, address) and SQL keywords.
 	secrets := []string{"sakila", "payment", "rental", "film_actor", "first_name", "last_update",
 		"PENELOPE", "GUINESS", "ACADEMY DINOSAUR", "MARY.SMITH@sakilacustomer.org", "47 MySakila Drive",
-		"INSERT", "CREATE", "TRIGGER", "SET NAMES"}
+		"INSERT", "CREATE", "TRIGGER", "SET NAMES", "zorro_auditor", "GRANT"}
 
 	for i, v := range []struct {
 		format, compression string
@@ -70,7 +71,7 @@ func TestEncryptedRoundTrip(t *testing.T) {
 	}{{dumper.FormatSQL, dumpdir.CompressZstd, ageID}, {dumper.FormatTSV, dumpdir.CompressNone, sshID}} {
 		dir := filepath.Join(parent, []string{"2026-01-01", "2026-01-02"}[i])
 		if _, err := dumper.Run(ctx, Config(a), dumper.Options{OutDir: dir, Databases: []string{"sakila"}, Threads: 2,
-			Format: v.format, Compression: v.compression, Recipients: recipients}); err != nil {
+			Format: v.format, Compression: v.compression, Recipients: recipients, Users: true}); err != nil {
 			t.Fatalf("%s: dump: %v", v.format, err)
 		}
 		entries, _ := os.ReadDir(dir)
@@ -111,7 +112,11 @@ func TestEncryptedRoundTrip(t *testing.T) {
 			t.Fatalf("%s: load: %v", v.format, err)
 		}
 		Equal(t, a, "sakila", b, "sakila")
-		Exec(t, dst, "DROP DATABASE sakila")
+		var grants int
+		if err := dst.QueryRow("SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = \"'zorro_auditor'@'%'\" AND TABLE_SCHEMA = 'sakila'").Scan(&grants); err != nil || grants == 0 {
+			t.Errorf("%s: the encrypted accounts file did not restore zorro_auditor's grant (%d, %v)", v.format, grants, err)
+		}
+		Exec(t, dst, "DROP DATABASE sakila", "DROP USER 'zorro_auditor'@'%'")
 	}
 
 	dumps, err := catalog.List(ctx, dumpdir.Local(parent), catalog.Options{})
