@@ -22,21 +22,21 @@ type File struct {
 	PublicGrants []string           `json:"public_grants,omitempty"` // MariaDB 10.11+: SHOW GRANTS FOR PUBLIC, USAGE left out
 }
 
-// Write writes f as accounts.json into d (0600, through NAME.partial and a rename, like every
-// dump file; encrypted when d is, see dumpdir.Dir.Encrypt) and returns its size and CRC-32C for
-// the metadata.
-func (f *File) Write(ctx context.Context, d *dumpdir.Dir) (dumpdir.FileInfo, error) {
+// Write writes f as accounts.json into the dump's dir (0600, through NAME.partial and a rename,
+// like every dump file; one whole object in an object store) and returns its size and CRC-32C
+// for the metadata.
+func (f *File) Write(ctx context.Context, dir *dumpdir.Dir) (dumpdir.FileInfo, error) {
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return dumpdir.FileInfo{}, fmt.Errorf("%s: %w", FileName, err)
 	}
-	return d.WriteFile(ctx, FileName, append(b, '\n'))
+	return dir.WriteFile(ctx, FileName, append(b, '\n'))
 }
 
-// ReadFile reads fi.Name from d, checks it against fi (size and CRC-32C from the metadata),
-// decrypts it (d's identities) and decodes it. It fails naming the file when it is damaged.
-func ReadFile(ctx context.Context, d *dumpdir.Dir, fi dumpdir.FileInfo) (*File, error) {
-	b, err := d.ReadVerified(ctx, fi)
+// ReadFile reads fi.Name from the dump's dir, checks it against fi (size and CRC-32C from the
+// metadata) and decodes it. It fails naming the file when it is missing or damaged.
+func ReadFile(ctx context.Context, dir *dumpdir.Dir, fi dumpdir.FileInfo) (*File, error) {
+	b, err := dir.ReadVerified(ctx, fi)
 	if err != nil {
 		return nil, err
 	}

@@ -6,8 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sluicedb/sluice/internal/testserver"
 )
 
 // TestQuickBench runs the quick suite (the code path of `make bench-quick`) against a sluice
@@ -91,6 +94,16 @@ func TestQuickBench(t *testing.T) {
 				}
 				if !strings.Contains(string(md), "| "+op+" | "+tool) {
 					t.Errorf("%s: no %s row for %s", ReportMarkdown, op, tool)
+				}
+			}
+		}
+	}
+	// The s3 variants: a dump to and a load from MinIO, when its binary is installed (CI).
+	if _, err := testserver.MinIOPath(); err == nil || os.Getenv("CI") == "true" {
+		for _, op := range []string{OpDump, OpLoad} {
+			for _, v := range []string{"s3 sql", "s3 zstd"} {
+				if !slices.ContainsFunc(back.Results, func(r Result) bool { return r.Op == op && r.Variant == v && r.Error == "" }) {
+					t.Errorf("no %s result for sluice %s", op, v)
 				}
 			}
 		}

@@ -148,7 +148,7 @@ func (w *chunkWriter) flushStatement() error {
 		if w.noSync {
 			f.NoSync()
 		}
-		enc, err := dumpdir.NewCompressor(f, w.comp)
+		enc, err := bufs.NewCompressor(f, w.comp)
 		if err != nil {
 			f.Abort()
 			return err

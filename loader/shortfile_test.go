@@ -46,7 +46,7 @@ func TestResumeRefusesShortFile(t *testing.T) {
 	if err := createProgressTable(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	r := &restore{o: &Options{Dir: dir, QueriesPerTx: 1000, MaxTxBytes: 64 << 20}, id: "test", nonce: "test"}
+	r := &restore{o: &Options{Dir: dir, QueriesPerTx: 1000, MaxTxBytes: 64 << 20}, dir: dumpdir.Local(dir), id: "test", nonce: "test"}
 	for i := range meta.Tables {
 		mt := &meta.Tables[i]
 		if mt.Name != "t" || len(mt.DataFiles) == 0 {

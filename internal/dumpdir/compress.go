@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/klauspost/pgzip"
@@ -67,6 +68,38 @@ func NewCompressor(w io.Writer, compression string) (io.WriteCloser, error) {
 		return gz, nil
 	}
 	return nopCloser{w}, nil
+}
+
+// NewCompressor is the package-level NewCompressor with zstd encoders reused from one file to
+// the next (zstd.Encoder.Reset): a new encoder allocates its 2 MiB history and tables, which a
+// dump of many small tables would do per file. b may be nil (a new encoder each time).
+func (b *Buffers) NewCompressor(w io.Writer, compression string) (io.WriteCloser, error) {
+	if b == nil || compression != CompressZstd {
+		return NewCompressor(w, compression)
+	}
+	if e, ok := b.zstd.Get().(*zstd.Encoder); ok {
+		e.Reset(w)
+		return pooledEncoder{e, &b.zstd}, nil
+	}
+	wc, err := NewCompressor(w, compression)
+	if err != nil {
+		return nil, err
+	}
+	return pooledEncoder{wc.(*zstd.Encoder), &b.zstd}, nil
+}
+
+// pooledEncoder goes back to its pool once closed.
+type pooledEncoder struct {
+	*zstd.Encoder
+	pool *sync.Pool
+}
+
+// Close ends the frame and returns the encoder to the pool; it is not used again by this file.
+func (p pooledEncoder) Close() error {
+	err := p.Encoder.Close()
+	p.Encoder.Reset(nil)
+	p.pool.Put(p.Encoder)
+	return err
 }
 
 // Reader is an open dump file, decompressed as it is read.

@@ -92,9 +92,10 @@ func CreateData(dir, name string, bufs *Buffers) (*File, error) {
 }
 
 // Buffers reuses the write buffers of data files (dataBufferSize bytes, aligned for O_DIRECT)
-// from one file to the next: a dump of 1,000 small tables would otherwise allocate and clear
-// a GiB. Safe for concurrent use; the zero value is ready.
-type Buffers struct{ pool sync.Pool }
+// and the zstd encoders (see Buffers.NewCompressor) from one file to the next: a dump of 1,000
+// small tables would otherwise allocate and clear a GiB. Safe for concurrent use; the zero
+// value is ready.
+type Buffers struct{ pool, zstd sync.Pool }
 
 func (b *Buffers) get() []byte {
 	if b != nil {

@@ -8,6 +8,10 @@
 // the unix socket with the mariadb client (Client, LoadSQLFile). Stop shuts it down with
 // SIGTERM and removes the directory; mariadbd also gets SIGTERM if the test process dies.
 //
-// ForTest and SharedTestdata follow the house rule: with CI=true a test that cannot get its
+// StartMinIO (minio.go) starts a throwaway MinIO server, the S3-compatible store of the
+// object-storage tests and benchmarks, the same way: a temporary directory, 127.0.0.1, a free
+// port, random root credentials; MinIO.Env points the AWS SDK at it, and Stop removes it all.
+//
+// ForTest, MinIOForTest and SharedTestdata follow the house rule: with CI=true a test that cannot get its
 // server or data fails, otherwise it is skipped with the reason.
 package testserver
