@@ -4,7 +4,7 @@ GO          ?= go
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build deps test lint demo bench bench-quick clean
+.PHONY: all build deps test test-race fuzz lint demo bench bench-quick clean
 
 all: build
 
@@ -16,9 +16,29 @@ build:
 deps:
 	@bash .ci/install-deps
 
-# test runs every test; tests that need a database start throwaway MariaDB servers themselves.
+# test runs every test (tests that need a database start throwaway MariaDB servers themselves),
+# then the race detector over the packages with concurrency and each fuzz target briefly.
 test: deps
 	$(GO) test -count=1 -timeout 45m ./...
+	$(MAKE) test-race fuzz
+
+# test-race runs the tests of the packages with concurrency under the race detector: the
+# scheduler, the loader (with its servers), and of the dumper its unit tests and two small
+# dumps through Run's goroutines (its large server tests run without -race in test).
+RACE_DUMPER_TESTS ?= TestSyncer|TestIntRange|TestWholeTables|TestFindKey|TestQueryRows|TestWireConn|FuzzSplitRow|TestDumpSyncsDirectory|TestWhereOnNullKeyTable
+test-race:
+	$(GO) test -race -count=1 -timeout 20m ./scheduler/ ./loader/
+	$(GO) test -race -count=1 -timeout 10m -run '$(RACE_DUMPER_TESTS)' ./dumper/
+
+# fuzz runs each fuzz target for FUZZTIME (seed corpora in each package's testdata/fuzz).
+FUZZTIME ?= 10s
+FUZZ_TARGETS := FuzzReadMetadata:./internal/dumpdir FuzzSplitCreateTable:./schema \
+	FuzzSplit:./internal/sqlscript FuzzSplitRow:./dumper
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t%%:*} $${t#*:} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
+	done
 
 lint:
 	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

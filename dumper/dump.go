@@ -134,7 +134,7 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 	})
 	if err := g.Wait(); err != nil {
 		sy.abortQueued()
-		return nil, err
+		return nil, explainLost(err)
 	}
 	<-schemaDone
 
@@ -165,11 +165,36 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		res.Bytes += f.Size
 	}
 	meta.Finished = time.Now()
-	if err := meta.Save(ctx, dir); err != nil {
-		return nil, fmt.Errorf("metadata: %w", err)
+	if err := writeMetadata(ctx, dir, meta, &o); err != nil {
+		return nil, err
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// writeMetadata writes the metadata file, durably and last: the directory is synced before it
+// (every data and schema file's rename is on disk before the file that vouches for them) and
+// after it (its own rename). A crash right after a successful dump therefore leaves a whole dump,
+// and a crash before leaves one without metadata, which the loader refuses. With o.NoSync
+// neither sync is done (an OS crash may then leave either order; the loader refuses a missing
+// or short file by the metadata's sizes and CRC-32C).
+func writeMetadata(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options) error {
+	// An object store has no directory to sync: an object is durable once its upload completes.
+	local := dir.LocalPath() != "" && !o.NoSync
+	if local {
+		if err := o.syncDir(dir.LocalPath()); err != nil {
+			return fmt.Errorf("before writing the metadata: %w", err)
+		}
+	}
+	if err := meta.Save(ctx, dir); err != nil {
+		return fmt.Errorf("metadata: %w", err)
+	}
+	if local {
+		if err := o.syncDir(dir.LocalPath()); err != nil {
+			return fmt.Errorf("after writing the metadata: %w", err)
+		}
+	}
+	return nil
 }
 
 // dumpSchemas writes the schema files on its own connection while the workers dump data, and
@@ -177,15 +202,14 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string, outputs []*tableOutput, meta *dumpdir.Metadata, o *Options) error {
 	c, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("schema writer: connect: %w", err)
 	}
 	defer c.Close()
 	sw.conn = c
-	if _, err := c.ExecContext(ctx, "SET NAMES utf8mb4"); err != nil {
-		return err
-	}
-	if _, err := c.ExecContext(ctx, "SET SESSION sql_mode = ''"); err != nil {
-		return err
+	for _, q := range []string{"SET NAMES utf8mb4", "SET SESSION sql_mode = ''"} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("schema writer: %s: %w", q, err)
+		}
 	}
 	for _, d := range dbs {
 		md := dumpdir.Database{Name: d}
@@ -225,7 +249,7 @@ func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string
 func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
 	planner, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("chunk planner: connect: %w", err)
 	}
 	defer planner.Close()
 	for _, q := range workerSession {
@@ -286,7 +310,7 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *
 		}
 	}
 	if err := snap.unlock(ctx); err != nil {
-		return err
+		return fmt.Errorf("releasing the lock: %w", err)
 	}
 	o.Log.Info("lock released", "lock_seconds", snap.lock.Seconds())
 	return run(unlocked)

@@ -6,3 +6,10 @@ func WithDriverRows(o Options) Options {
 	o.driverRows = true
 	return o
 }
+
+// WithSyncDir returns o set to call sync instead of dumpdir.SyncDir, so tests can check when the
+// dump directory is synced.
+func WithSyncDir(o Options, sync func(dir string) error) Options {
+	o.syncDir = sync
+	return o
+}

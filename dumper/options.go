@@ -8,6 +8,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/sluicedb/sluice/accounts"
+	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // Formats of data files (--format).
@@ -86,6 +87,9 @@ type Options struct {
 	// driverRows reads rows through go-sql-driver's rows instead of the dumper's own
 	// result-set reader (textproto.go); tests compare the two.
 	driverRows bool
+
+	// syncDir makes the renames in a directory durable: dumpdir.SyncDir, or a test's recorder.
+	syncDir func(dir string) error
 }
 
 func (o *Options) setDefaults() {
@@ -112,5 +116,8 @@ func (o *Options) setDefaults() {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.syncDir == nil {
+		o.syncDir = dumpdir.SyncDir
 	}
 }

@@ -10,8 +10,9 @@ import (
 // syncer finishes data files in the background: dumpdir.File.Close flushes, fsyncs and renames a
 // file, and the fsync(2), which waits for the file's pages to reach the disk, would otherwise
 // stall the worker that wrote it, and with it the server thread feeding that worker. One
-// goroutine finishes files in the order they come; the dump waits for it (wait) before it
-// writes the metadata file, so a dump with metadata still has every file on disk.
+// goroutine finishes files in the order they come; the dump waits for it before it syncs the
+// directory (which makes the renames durable) and writes the metadata file (writeMetadata), so a
+// dump with metadata has every file on disk under its final name.
 type syncer struct {
 	// buffers are the write buffers of the data files, which go back there as the files are
 	// finished.

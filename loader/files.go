@@ -2,10 +2,12 @@ package loader
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/sqlscript"
@@ -47,28 +49,64 @@ type lineReader struct {
 	name string
 	br   *bufio.Reader
 	line []byte
+	// insertLines is how many newlines an INSERT statement of this file holds: package dumper
+	// writes one statement per line and escapes every newline in values, but a table or column
+	// name with a newline in it is written as it is (a quoted identifier has no escapes), so
+	// each INSERT spans that many more lines, and next joins them (sqlLineReader).
+	insertLines int
 }
 
 func newLineReader(r io.Reader, name string) *lineReader {
 	return &lineReader{name: name, br: bufio.NewReaderSize(r, 1<<20)}
 }
 
-// next returns the next line (valid until the following call), or io.EOF after the last.
+// sqlLineReader is a lineReader for an SQL data file of table t, whose lines are statements.
+func sqlLineReader(r io.Reader, name string, t *dumpdir.Table) *lineReader {
+	lr := newLineReader(r, name)
+	lr.insertLines = strings.Count(t.Name, "\n")
+	for _, c := range t.Columns {
+		lr.insertLines += strings.Count(c, "\n")
+	}
+	return lr
+}
+
+// next returns the next line (valid until the following call), or io.EOF after the last. With
+// insertLines, an INSERT line is returned with the insertLines lines after it, newlines kept.
 func (l *lineReader) next() ([]byte, error) {
 	l.line = l.line[:0]
+	if err := l.appendLine(); err != nil {
+		return nil, err
+	}
+	if l.insertLines > 0 && bytes.HasPrefix(l.line, []byte("INSERT ")) {
+		for range l.insertLines {
+			l.line = append(l.line, '\n')
+			if err := l.appendLine(); err == io.EOF {
+				return nil, fmt.Errorf("%s: ends inside an INSERT statement: the file is truncated", l.name)
+			} else if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return l.line, nil
+}
+
+// appendLine appends the next line, without its newline, to l.line.
+func (l *lineReader) appendLine() error {
+	start := len(l.line)
 	for {
 		part, err := l.br.ReadSlice('\n')
 		l.line = append(l.line, part...)
 		switch {
 		case err == nil:
-			return l.line[:len(l.line)-1], nil
+			l.line = l.line[:len(l.line)-1]
+			return nil
 		case errors.Is(err, bufio.ErrBufferFull):
-		case err == io.EOF && len(l.line) == 0:
-			return nil, io.EOF
+		case err == io.EOF && len(l.line) == start:
+			return io.EOF
 		case err == io.EOF:
-			return nil, fmt.Errorf("%s: last line has no line end: the file is truncated", l.name)
+			return fmt.Errorf("%s: last line has no line end: the file is truncated", l.name)
 		default:
-			return nil, fmt.Errorf("%s: %w", l.name, err)
+			return fmt.Errorf("%s: %w", l.name, err)
 		}
 	}
 }

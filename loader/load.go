@@ -97,6 +97,12 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 	j.keyed(journalKey)
 	defer j.close()
+	if err := verifyFiles(ctx, dir, &o, meta, dbs, plans, j); err != nil {
+		if !o.Resume {
+			j.remove() // nothing was changed: the same command runs afresh once the file is fixed
+		}
+		return nil, err
+	}
 	users, warnings, err := prepareUsers(ctx, db, dir, meta, dbs, plans, &o, j)
 	if err != nil {
 		if !o.Resume {

@@ -264,17 +264,14 @@ func (r *restore) fileRows(p *tablePlan, name string) int64 {
 	return p.t.Rows * r.meta.Files[name].Size / p.t.Bytes
 }
 
-// loadFile verifies and loads one data file on worker w (unless the progress table has it
-// done), then journals it.
+// loadFile loads one data file on worker w (unless the progress table has it done), then
+// journals it. The file was verified by verifyFiles.
 func (r *restore) loadFile(ctx context.Context, w int, p *tablePlan, name string) error {
 	if err := r.useOn(ctx, w, p.target); err != nil {
 		return fmt.Errorf("%s: %w", p, err)
 	}
 	pr := r.progress[name]
-	if !pr.done {
-		if err := verify(ctx, r.dir, r.meta, name); err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
+	if !pr.done { // verified by verifyFiles before the restore began
 		if err := r.loadWithRetry(ctx, w, p, name, pr.statements); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}

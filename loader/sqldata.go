@@ -22,7 +22,7 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 		return committed, err
 	}
 	defer f.Close()
-	lr := newLineReader(f, name)
+	lr := sqlLineReader(f, name, p.t)
 	var n, txStmts, txBytes int64
 	inTx := false
 	exec := func(q string) error {

@@ -136,7 +136,7 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 		return committed, err
 	}
 	defer f.Close()
-	ir := &insertReader{lr: newLineReader(f, name), enc: enc, skip: skip,
+	ir := &insertReader{lr: sqlLineReader(f, name, p.t), enc: enc, skip: skip,
 		maxStmts: int64(r.o.QueriesPerTx), maxBytes: r.o.MaxTxBytes}
 	handler := "sluice-" + r.nonce + "-" + name
 	mysql.RegisterReaderHandler(handler, func() io.Reader { return ir })

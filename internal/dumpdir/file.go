@@ -197,9 +197,18 @@ func (f *File) writeOut(b []byte) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("write %s: %w", f.name, err)
+		return fmt.Errorf("write %s: %w%s", f.name, err, diskFullHint(err))
 	}
 	return nil
+}
+
+// diskFullHint is what to do when err says the filesystem is full or over quota (ENOSPC,
+// EDQUOT), "" otherwise.
+func diskFullHint(err error) string {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return ": the filesystem holding the dump is full: free space there or dump to another directory"
+	}
+	return ""
 }
 
 // flush writes what the buffer holds. With O_DIRECT, the whole blocks go first and the last
@@ -238,10 +247,12 @@ func (f *File) Close() (FileInfo, error) {
 	if f.obj != nil {
 		return f.closeObject()
 	}
-	err := f.flush()
+	err := f.flush() // its errors carry diskFullHint already
 	f.release()
+	hint := ""
 	if err == nil && !f.noSync {
 		err = f.f.Sync()
+		hint = diskFullHint(err)
 	}
 	if cerr := f.f.Close(); err == nil {
 		err = cerr
@@ -252,7 +263,7 @@ func (f *File) Close() (FileInfo, error) {
 	}
 	if err != nil {
 		os.Remove(partial)
-		return FileInfo{}, fmt.Errorf("finish %s: %w", f.name, err)
+		return FileInfo{}, fmt.Errorf("finish %s: %w%s", f.name, err, hint)
 	}
 	return FileInfo{Name: f.name, Size: f.size, CRC32C: f.crc.Sum32()}, nil
 }

@@ -106,11 +106,12 @@ func (m *Metadata) Save(ctx context.Context, d *Dir) error {
 	return err
 }
 
-// encode returns the metadata file's text. Sections follow mydumper's INI layout: [config],
-// [source], then one [`db`.`table`] section per table; names inside values are Go-quoted.
+// encode returns the metadata file's content, sealed (metadata_seal.go). Sections follow
+// mydumper's INI layout: [config], [source], then one [`db`.`table`] section per table; names
+// inside values are Go-quoted.
 func (m *Metadata) encode() []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# sluice dump metadata; written last: a dump without it is incomplete\n")
+	b.WriteString(sealedHeader)
 	fmt.Fprintf(&b, "[config]\nformat_version = %d\nquote_character = BACKTICK\nstarted_at = %s\nfinished_at = %s\nlock_seconds = %.3f\n\n",
 		FormatVersion, m.Started.UTC().Format(time.RFC3339Nano), m.Finished.UTC().Format(time.RFC3339Nano), m.LockSeconds)
 	writeKV := func(section string, kv [][2]string) {
@@ -153,7 +154,7 @@ func (m *Metadata) encode() []byte {
 		fi := m.Files[n]
 		fmt.Fprintf(&b, "%s = %d %08x\n", n, fi.Size, fi.CRC32C)
 	}
-	return b.Bytes()
+	return seal(b.Bytes(), b.Bytes())
 }
 
 // ReadMetadata reads the metadata file of the local directory dir (see Dir.ReadMetadata).
@@ -193,8 +194,11 @@ func (d *Dir) ReadMetadata(ctx context.Context) (*Metadata, error) {
 	return m, nil
 }
 
-// parseMetadata parses the text of a metadata file; path names it in errors.
+// parseMetadata reads raw, the content of the metadata file at path (which names it in errors).
 func parseMetadata(path string, raw []byte) (*Metadata, error) {
+	if err := checkSeal(path, raw); err != nil {
+		return nil, err
+	}
 	f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true, PreserveSurroundedQuote: true, KeyValueDelimiters: "=", ChildSectionDelimiter: "\x00"}, raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: the metadata file is corrupt", path, err)
@@ -246,6 +250,9 @@ func parseMetadata(path string, raw []byte) (*Metadata, error) {
 	}
 	if p.err != nil {
 		return nil, p.err
+	}
+	if err := m.checkFileNames(path); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

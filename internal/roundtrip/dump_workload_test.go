@@ -98,8 +98,12 @@ func TestDumpUnderWorkload(t *testing.T) {
 			}
 		}(uint64(w))
 	}
-	for committed.Load() < 200 {
-		time.Sleep(10 * time.Millisecond)
+	// Wait for the workload to be under way; a writer that fails first ends the wait (and the
+	// test) at once instead of leaving it to spin until the suite's timeout.
+	if err := waitCommitted(&committed, 200, errs, 60*time.Second); err != nil {
+		close(dumped)
+		wg.Wait()
+		t.Fatalf("workload: %v", err)
 	}
 	dir := t.TempDir() + "/dump"
 	_, err := dumper.Run(context.Background(), Config(a), dumper.Options{OutDir: dir, Databases: []string{"w"}, Threads: 3, Rows: 2000})
@@ -177,5 +181,41 @@ func transfer(db *sql.DB, from, to, amount int) error {
 		if !errors.As(err, &me) || (me.Number != 1213 && me.Number != 1205) { // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
 			return err
 		}
+	}
+}
+
+// waitCommitted waits until committed reaches n. It returns the first error a writer sent on
+// errs as soon as it is sent, or an error once timeout has passed.
+func waitCommitted(committed *atomic.Int64, n int64, errs chan error, timeout time.Duration) error {
+	deadline := time.After(timeout)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for committed.Load() < n {
+		select {
+		case err := <-errs:
+			return err
+		case <-deadline:
+			return fmt.Errorf("%d of %d transfers committed after %s", committed.Load(), n, timeout)
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
+// TestWaitCommittedStopsOnWriterError checks that the workload wait ends when a writer fails
+// before the workload is under way, and when nothing commits at all, instead of spinning.
+func TestWaitCommittedStopsOnWriterError(t *testing.T) {
+	var committed atomic.Int64
+	errs := make(chan error, 1)
+	errs <- errors.New("writer failed")
+	start := time.Now()
+	if err := waitCommitted(&committed, 200, errs, time.Minute); err == nil || err.Error() != "writer failed" {
+		t.Fatalf("waitCommitted = %v, want the writer's error", err)
+	}
+	if err := waitCommitted(&committed, 200, make(chan error), 50*time.Millisecond); err == nil {
+		t.Fatal("waitCommitted returned no error with nothing committed")
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("waitCommitted took %v", d)
 	}
 }
