@@ -45,6 +45,7 @@ type loadOptions struct {
 	dryRun   bool
 
 	userFlags func() error // checks the account and definer flags (flags_users.go)
+	identity  *string      // --decrypt-identity (flags_encrypt.go)
 }
 
 func (o *loadOptions) addFlags(fs *flagSet) {
@@ -54,6 +55,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.StringVarP(&l.Dir, "directory", "d", "", "dump directory to restore, or s3://BUCKET/PREFIX (AWS configuration from the environment)")
 		fs.BoolVar(&o.dryRun, "dry-run", false, "read the dump and the target and print the plan and what would fail; change nothing")
 		fs.BoolVar(&l.Strict, "strict", false, "fail on a warning (local_infile OFF) instead of exiting 4")
+		o.identity = addIdentityFlag(fs)
 	})
 	fs.group("filters", func(fs *pflag.FlagSet) {
 		fs.StringVarP(&l.TargetDB, "database", "B", "", "restore into this database (the dump must hold one, or pick one with --source-db)")
@@ -105,6 +107,9 @@ func (o *loadOptions) check(fs *flagSet) error {
 		return usageError{err}
 	}
 	if o.conn, err = o.conn.Resolve(fs.Changed); err != nil {
+		return err
+	}
+	if l.Identities, err = identities(*o.identity); err != nil {
 		return err
 	}
 	l.Replicate, err = o.repl.options()
