@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"filippo.io/age"
 	"github.com/spf13/pflag"
 
 	"github.com/sluicedb/sluice/accounts"
@@ -135,7 +136,7 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 		return s, err
 	}
 	s.tables, s.rows, s.bytes, s.elapsed, s.warnings = int64(res.Tables), res.Rows, res.Bytes, res.Elapsed, res.Warnings
-	s.coords = dumpCoordinates(l.Dir)
+	s.coords = dumpCoordinates(l.Dir, l.Identities)
 	if u := res.Accounts; u != (accounts.Summary{}) {
 		s.accounts = &u
 	}
@@ -145,13 +146,14 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 // dumpCoordinates returns the dumped server's binlog coordinates and GTID set as the dump's
 // metadata records them, for the summary: what the restored data is consistent with. It is
 // nil when the metadata holds none.
-func dumpCoordinates(loc string) *replication.Coordinates {
+func dumpCoordinates(loc string, ids []age.Identity) *replication.Coordinates {
 	ctx := context.Background()
 	dir, err := dumpdir.OpenDir(ctx, loc)
 	if err != nil {
 		return nil
 	}
 	defer dir.Close()
+	dir.Decrypt(ids)
 	meta, err := dir.ReadMetadata(ctx)
 	if err != nil {
 		return nil
