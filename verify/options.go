@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/sluicedb/sluice/internal/progress"
 )
 
 // Defaults of the command line.
@@ -32,8 +34,9 @@ type Options struct {
 	Replica     bool          // --replica: the target replicates from the source (MariaDB GTID): compare at one GTID position
 	ReplicaWait time.Duration // --replica-wait: longest the target's SQL thread may take to reach the source's position (default 5 min)
 
-	Out io.Writer // one line per difference, as found; nil for none
-	Log *slog.Logger
+	Out      io.Writer         // one line per difference, as found; nil for none
+	Progress progress.Reporter // receives a snapshot every second (rows compared; bytes from each table's average row length) and one at the end; nil for none
+	Log      *slog.Logger
 }
 
 func (o *Options) setDefaults() {

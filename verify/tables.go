@@ -34,6 +34,7 @@ type table struct {
 	Index     string       // the key's index name; "" when the table is compared whole
 	Key       []keyCol     // nil when the table is compared whole
 	chunkRows atomic.Int64 // rows per chunk, adapted to Options.ChunkTime (nextChunkRows)
+	rowBytes  int64        // average row length on the source (bytes), for progress; 0 when unknown
 }
 
 func (t *table) String() string { return t.DB + "." + t.Name }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/scheduler"
 )
 
@@ -18,9 +19,10 @@ type worker struct{ src, tgt *sql.Conn }
 
 // run is one comparison's shared state.
 type run struct {
-	o   *Options
-	mu  sync.Mutex
-	res *Result
+	o        *Options
+	mu       sync.Mutex
+	res      *Result
+	counters progress.Counters // what o.Progress reads
 }
 
 // report records d and prints its line.
@@ -64,6 +66,9 @@ func Run(ctx context.Context, src, tgt conn.Config, o Options) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
+	planProgress(ctx, planSrc, tables, &r.counters)
+	stopProgress := r.counters.Go(o.Progress)
+	defer stopProgress()
 	if len(o.Tables) == 0 {
 		if err := r.extraTables(ctx, planTgt, dbs, tables); err != nil {
 			return nil, err
@@ -108,6 +113,25 @@ func Run(ctx context.Context, src, tgt conn.Config, o Options) (*Result, error) 
 		return r.res, &DiffError{Diffs: r.res.Diffs}
 	}
 	return r.res, nil
+}
+
+// planProgress sets the progress totals from the source's statistics: the rows and bytes
+// information_schema.TABLES estimates for the tables compared (TABLE_ROWS and DATA_LENGTH;
+// InnoDB's are approximate), and each table's average row length (bytes), by which compared rows
+// count as bytes done. A table whose statistics cannot be read counts no bytes.
+func planProgress(ctx context.Context, src *sql.Conn, tables []*table, c *progress.Counters) {
+	var rows, bytes int64
+	for _, t := range tables {
+		var n, b sql.NullInt64
+		err := src.QueryRowContext(ctx, "SELECT TABLE_ROWS, DATA_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+			t.DB, t.Name).Scan(&n, &b)
+		if err != nil || n.Int64 <= 0 {
+			continue
+		}
+		rows, bytes = rows+n.Int64, bytes+b.Int64
+		t.rowBytes = b.Int64 / n.Int64
+	}
+	c.Plan(0, rows, bytes)
 }
 
 // session opens a connection of db with checksum.Session and REPEATABLE READ (for snapshots).
@@ -203,6 +227,7 @@ func (r *run) compareChunk(ctx context.Context, w *worker, s span) error {
 	r.res.Chunks++
 	r.res.Rows += src.Rows
 	r.mu.Unlock()
+	r.counters.Add(src.Rows, src.Rows*s.t.rowBytes)
 	r.nextChunkRows(s.t, src.Rows, took)
 	if err := r.bisect(ctx, w, s, src, tgt); err != nil {
 		return fmt.Errorf("%s: %w", s.t, err)

@@ -170,6 +170,33 @@ func (s *session) step(sv *testserver.Server, title, note string, args ...string
 	return step{title: title, note: note, cmdline: s.placeholders("sluice " + strings.Join(shown, " ")), output: o, code: code}
 }
 
+// verifyStep runs `sluice verify` of shop from the source to the target, after running tamper
+// (a statement, or "") on the target.
+func (s *session) verifyStep(title, note, tamper string) step {
+	if tamper != "" {
+		if db, err := s.dst.DB(""); err == nil {
+			_, err = db.Exec(tamper)
+			db.Close()
+			if err != nil {
+				return step{title: title, cmdline: tamper, output: err.Error() + "\n", code: 1}
+			}
+		}
+	}
+	args := []string{"verify", "-h", s.src.Host, "-P", strconv.Itoa(s.src.Port), "-u", s.src.User,
+		"--target-host", s.dst.Host, "--target-port", strconv.Itoa(s.dst.Port), "--target-user", s.dst.User, "-B", "shop", "-t", "4"}
+	c := exec.Command(s.bin, args...)
+	c.Env = append(os.Environ(), "HOME="+s.home, "MYSQL_PWD="+s.src.Password, "SLUICE_TARGET_PASSWORD="+s.dst.Password)
+	var b bytes.Buffer
+	c.Stdout, c.Stderr = &b, &b
+	c.Run()
+	code := 0
+	if c.ProcessState != nil {
+		code = c.ProcessState.ExitCode()
+	}
+	return step{title: title, note: note, code: code, output: s.placeholders(b.String()),
+		cmdline: "sluice verify -h db1 -u backup --target-host db2 --target-user backup -B shop -t 4"}
+}
+
 // placeholders replaces what changes from run to run and machine to machine.
 func (s *session) placeholders(t string) string {
 	r := strings.NewReplacer(

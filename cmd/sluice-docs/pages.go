@@ -53,6 +53,16 @@ func pages(s *session) []page {
 						"load", "-d", nightly),
 				}
 			}},
+		{name: "verify", intro: "Compares the tables of two live servers: structure, then chunked checksums along each " +
+			"table's key, a differing chunk bisected down to ranges of at most 1,000 rows, one line per differing range. " +
+			"Exit 0 equal, 3 different, 1 error.",
+			steps: func() []step {
+				return []step{
+					s.verifyStep("Compare the restored copy with its source", "", ""),
+					s.verifyStep("After a row is changed on the copy", "One UPDATE on db2 first: "+
+						"`UPDATE shop.orders SET total = 0 WHERE id = 4242`.", "UPDATE shop.orders SET total = 0 WHERE id = 4242"),
+				}
+			}},
 		{name: "replication-sql", intro: "Prints the statements that attach a server restored from a dump to the " +
 			"dump's source (or, for a dump taken from a replica, to that replica's source), for a person to run.",
 			steps: func() []step {

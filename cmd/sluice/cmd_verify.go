@@ -87,9 +87,13 @@ func (o *verifyOptions) run(ctx context.Context, u *ui) (*summary, error) {
 	v := o.v
 	v.Log = u.log
 	v.Out = u.stdout
+	p := newPrinter(u, "verify")
+	v.Progress = p
 	res, err := verify.Run(ctx, o.conn, o.tcfg, v)
 	if res != nil {
-		s.tables, s.rows, s.elapsed = int64(res.Tables), res.Rows, res.Elapsed
+		s.tables, s.rows, s.bytes, s.elapsed = int64(res.Tables), res.Rows, p.snapshot().BytesDone, res.Elapsed
+	} else {
+		s.fromSnapshot(p.snapshot())
 	}
 	return s, err
 }

@@ -10,10 +10,20 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/dumper"
+	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/testserver"
 	"github.com/sluicedb/sluice/loader"
 	"github.com/sluicedb/sluice/verify"
 )
+
+// lastSnapshot is a progress.Reporter that keeps the final snapshot and counts Done calls.
+type lastSnapshot struct {
+	s    progress.Snapshot
+	done int
+}
+
+func (l *lastSnapshot) Report(progress.Snapshot) {}
+func (l *lastSnapshot) Done(s progress.Snapshot) { l.s, l.done = s, l.done+1 }
 
 // TestVerifyServers compares a source at UTC+05:30 with its copy at UTC-08:00 (hard values,
 // TIMESTAMPs among them, and a table of each key shape): equal. Then one row is updated in one
@@ -30,11 +40,16 @@ func TestVerifyServers(t *testing.T) {
 	CreateKeyShapes(t, src, "hardv", 3000)
 	RoundTrip(t, a, b, []string{"hardv"}, dumper.Options{Threads: 2}, loader.Options{Threads: 2})
 
-	o := verify.Options{Databases: []string{"hardv"}, Threads: 2, ChunkRows: 700, ChunkTime: 50 * time.Millisecond, BisectRows: 100}
+	var last lastSnapshot
+	o := verify.Options{Databases: []string{"hardv"}, Threads: 2, ChunkRows: 700, ChunkTime: 50 * time.Millisecond, BisectRows: 100, Progress: &last}
 	res, err := verify.Run(ctx, Config(a), Config(b), o)
 	if err != nil {
 		t.Fatalf("verify of equal servers: %v", err)
 	}
+	if last.done != 1 || last.s.RowsDone != res.Rows || last.s.Rows <= 0 {
+		t.Errorf("progress: %d final snapshots, the last %+v; want one, with the %d rows compared and an estimate", last.done, last.s, res.Rows)
+	}
+	o.Progress = nil
 	if res.Tables != len(KeyShapeTables)+1 || res.Rows < int64(3000*len(KeyShapeTables)) || res.Chunks < 2*len(KeyShapeTables) {
 		t.Fatalf("verify compared %+v, want every table in several chunks", res)
 	}
