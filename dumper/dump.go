@@ -35,6 +35,10 @@ type Result struct {
 // Run takes a consistent dump of the server cfg reaches into o.OutDir. The directory must not
 // exist or be empty; it is created 0700. The metadata file is written last, so a dump that fails
 // half way has no metadata and the loader refuses it. Errors name the object concerned.
+//
+// While it runs, the directory's status file (dumpdir.StatusName) is refreshed every
+// o.Heartbeat, and at the end it records complete or failed (see heartbeat). With
+// o.Recipients every other file is encrypted (dumpdir.Dir.Encrypt) and named by a number.
 func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	o.setDefaults()
 	start := time.Now()
@@ -49,6 +53,21 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err := dir.Prepare(ctx); err != nil {
 		return nil, err
 	}
+	dir.Encrypt(o.Recipients)
+	hb, err := startHeartbeat(ctx, dir, &o, start)
+	if err != nil {
+		return nil, err
+	}
+	res, err := run(ctx, cfg, dir, o, start)
+	if herr := hb.end(context.WithoutCancel(ctx), err); herr != nil {
+		o.Log.Warn("cannot record the dump's outcome in its status file", "err", herr)
+	}
+	return res, err
+}
+
+// run is Run once the directory is ready.
+func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, start time.Time) (*Result, error) {
+	names := &fileNamer{opaque: len(o.Recipients) > 0}
 	db, ws, err := openPool(ctx, cfg, o.Threads+3) // workers, lock, schema writer, chunk planner
 	if err != nil {
 		return nil, err
@@ -94,7 +113,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	outputs := make([]*tableOutput, 0, len(tables))
 	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
 	for _, t := range tables {
-		out := &tableOutput{t: t}
+		out := &tableOutput{t: t, namer: names}
 		outputs = append(outputs, out)
 		if t.Kind == dumpdir.KindTable && !o.NoData {
 			if transactional(t.Engine) || o.TrxTables {
@@ -106,7 +125,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
-	sw := &schemaWriter{dir: dir, files: meta.Files}
+	sw := &schemaWriter{dir: dir, files: meta.Files, names: names}
 	schemaDone := make(chan struct{})
 	g.Go(func() error {
 		defer close(schemaDone)

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"time"
 
+	"filippo.io/age"
+
 	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/progress"
@@ -83,6 +85,15 @@ type Options struct {
 	// line in the log and a count in Result.Warnings.
 	Strict bool
 
+	// Recipients (--encrypt-recipient, --encrypt-recipients-file) encrypt every file of the
+	// dump, metadata included, with age after compression, and give the files numbers for
+	// names (see fileNamer); nil for a clear-text dump.
+	Recipients []age.Recipient
+
+	// Heartbeat is how often the status file of the running dump is rewritten (default 1
+	// minute; see dumpdir.Status).
+	Heartbeat time.Duration
+
 	Progress Progress // receives progress snapshots; nil for none
 	Log      *slog.Logger
 
@@ -100,6 +111,9 @@ type Options struct {
 func (o *Options) setDefaults() {
 	if o.Threads < 1 {
 		o.Threads = 4
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = defaultHeartbeat
 	}
 	if o.StatementSize <= 0 {
 		o.StatementSize = 1 << 20

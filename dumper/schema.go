@@ -27,6 +27,7 @@ type schemaWriter struct {
 	conn  *sql.Conn
 	dir   *dumpdir.Dir
 	files map[string]dumpdir.FileInfo
+	names *fileNamer // turns each file's mydumper name into the dump's (see fileNamer)
 	// trigs holds, per database read so far, each table's trigger names in SHOW TRIGGERS
 	// order (which is their firing order).
 	trigs map[string]map[string][]string
@@ -49,6 +50,7 @@ func (s *schemaWriter) use(ctx context.Context, db string) error {
 }
 
 func (s *schemaWriter) write(ctx context.Context, name string, body string) (string, error) {
+	name = s.names.name(name, "sql")
 	fi, err := s.dir.WriteFile(ctx, name, []byte(body))
 	if err != nil {
 		return "", err

@@ -18,6 +18,7 @@ import (
 // from one counter, so chunks never collide), rows and bytes.
 type tableOutput struct {
 	t      *table
+	namer  *fileNamer
 	mu     sync.Mutex
 	next   int
 	files  []dumpdir.FileInfo
@@ -37,7 +38,7 @@ func (o *tableOutput) nextName(ext string) string {
 	defer o.mu.Unlock()
 	n := o.next
 	o.next++
-	return dumpdir.DataFile(o.t.DB, o.t.Name, n, ext)
+	return o.namer.name(dumpdir.DataFile(o.t.DB, o.t.Name, n, ext), ext)
 }
 
 func (o *tableOutput) add(fi dumpdir.FileInfo, rows int64) {

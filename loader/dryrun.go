@@ -65,9 +65,13 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 		return nil, fmt.Errorf("-d %w", err)
 	}
 	defer dir.Close()
+	dir.Decrypt(o.Identities)
 	meta, err := dir.ReadMetadata(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if !meta.Encrypted {
+		dir.Decrypt(nil) // a clear-text dump: its files are read as they are
 	}
 	dbs, tables, err := selectTables(meta, &o)
 	if err != nil {

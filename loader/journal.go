@@ -1,6 +1,9 @@
 package loader
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -23,6 +26,22 @@ type journal struct {
 	mu   sync.Mutex
 	f    *os.File
 	done map[string]bool
+	key  []byte // with an encrypted dump, entries are recorded as their HMAC-SHA256 under key (see keyed)
+}
+
+// keyed makes the journal record each entry as the hex HMAC-SHA256 of it under key (from
+// dumpdir.SecretKey), so that the journal of an encrypted dump names no table in clear; nil key
+// for a clear-text dump. Call it right after openJournal, before has and add.
+func (j *journal) keyed(key []byte) { j.key = key }
+
+// line is how entry is recorded.
+func (j *journal) line(entry string) string {
+	if j.key == nil {
+		return entry
+	}
+	m := hmac.New(sha256.New, j.key)
+	m.Write([]byte(entry))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // openJournal creates a new journal for a fresh restore, or with resume reads the existing one
@@ -79,17 +98,18 @@ func openJournal(path, id string, resume bool) (*journal, error) {
 func (j *journal) has(entry string) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.done[entry]
+	return j.done[j.line(entry)]
 }
 
 // add records entry durably (write and fsync) before returning.
 func (j *journal) add(entry string) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if err := j.append(entry); err != nil {
+	l := j.line(entry)
+	if err := j.append(l); err != nil {
 		return err
 	}
-	j.done[entry] = true
+	j.done[l] = true
 	return nil
 }
 

@@ -49,3 +49,35 @@ func TestJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestJournalKeyed checks that a keyed journal records no entry in clear and still resumes.
+func TestJournalKeyed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	key := []byte("0123456789abcdef0123456789abcdef")
+	j, err := openJournal(path, "id1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.keyed(key)
+	if err := j.add("created secret_db.secret_table"); err != nil {
+		t.Fatal(err)
+	}
+	j.close()
+	b, _ := os.ReadFile(path)
+	if strings.Contains(string(b), "secret") {
+		t.Fatalf("keyed journal holds an entry in clear:\n%s", b)
+	}
+	j, err = openJournal(path, "id1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.keyed(key)
+	if !j.has("created secret_db.secret_table") || j.has("created other") {
+		t.Fatal("keyed journal does not resume its entries")
+	}
+	j.keyed([]byte("another key, another dump......."))
+	if j.has("created secret_db.secret_table") {
+		t.Fatal("an entry matched under another key")
+	}
+	j.close()
+}

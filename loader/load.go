@@ -59,6 +59,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, fmt.Errorf("-d %w", err)
 	}
 	defer dir.Close()
+	dir.Decrypt(o.Identities)
 	meta, err := dir.ReadMetadata(ctx)
 	if err != nil {
 		return nil, err
@@ -68,6 +69,12 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 	if o.NoSchemas && o.NoData {
 		return nil, fmt.Errorf("--no-schemas and --no-data together leave nothing to load: drop one")
+	}
+	var journalKey []byte
+	if !meta.Encrypted {
+		dir.Decrypt(nil) // a clear-text dump: its files are read as they are
+	} else if journalKey, err = dir.SecretKey(ctx, "load journal"); err != nil {
+		return nil, err
 	}
 	dbs, tables, err := selectTables(meta, &o)
 	if err != nil {
@@ -103,6 +110,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	j.keyed(journalKey)
 	defer j.close()
 	if err := verifyFiles(ctx, dir, &o, meta, dbs, plans, j); err != nil {
 		if !o.Resume {

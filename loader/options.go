@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"filippo.io/age"
+
 	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/progress"
@@ -58,8 +60,13 @@ type Options struct {
 	UsersStrict    bool              // --users-strict: any account warning (left alone, skipped, refused) fails the load
 	Definers       accounts.Definers // --skip-definer, --definer: what views, routines, triggers and events run as
 	Strict         bool              // --strict: a warning (see package warning) is the restore's error instead of a count in Result.Warnings
-	Progress       Progress          // receives progress snapshots; nil for none
-	Log            *slog.Logger
+
+	// Identities (--decrypt-identity, SLUICE_AGE_IDENTITY_FILE) decrypt an encrypted dump; an
+	// encrypted dump without them, or with none that opens its metadata file, is refused
+	// before the target is touched. Ignored for a clear-text dump.
+	Identities []age.Identity
+	Progress   Progress // receives progress snapshots; nil for none
+	Log        *slog.Logger
 
 	warn *warning.Counter // the restore's warnings; set by Run
 }

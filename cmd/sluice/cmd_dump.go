@@ -47,7 +47,9 @@ type dumpOptions struct {
 	lockWait int    // --lock-wait-timeout, seconds
 	dryRun   bool
 
-	userFlags func() error // checks the account flags (flags_users.go)
+	userFlags func() error  // checks the account flags (flags_users.go)
+	enc       *encryptFlags // --encrypt-recipient, --encrypt-recipients-file (flags_encrypt.go)
+	keepLast  int           // --keep-last: prune the parent after a successful dump
 }
 
 func (o *dumpOptions) addFlags(fs *flagSet) {
@@ -88,6 +90,10 @@ func (o *dumpOptions) addFlags(fs *flagSet) {
 		fs.BoolVar(&d.ReplicaData, "replica-data", false, "dumping a replica: stop its SQL thread and record its source's position")
 	})
 	fs.group("accounts", func(fs *pflag.FlagSet) { o.userFlags = addDumpUserFlags(fs, d) })
+	fs.group("encryption and retention", func(fs *pflag.FlagSet) {
+		o.enc = addEncryptFlags(fs)
+		fs.IntVar(&o.keepLast, "keep-last", 0, "after a successful dump, prune the output directory's parent to the newest N dumps (see sluice prune)")
+	})
 	fs.group("mydumper", func(fs *pflag.FlagSet) {
 		o.mydumper = addMydumperDumpFlags(fs, d)
 		fs.IntVarP(&o.lockWait, "long-query-guard", "l", 0, "mydumper's name of --lock-wait-timeout (sluice's default is not to check)")
@@ -126,6 +132,12 @@ func (o *dumpOptions) check(fs *flagSet) error {
 		}
 	}
 	d.LockWaitTimeout = time.Duration(o.lockWait) * time.Second
+	if d.Recipients, err = o.enc.recipients(); err != nil {
+		return err
+	}
+	if o.keepLast < 0 {
+		return usageError{errString("--keep-last must be 0 or more")}
+	}
 	o.conn, err = o.conn.Resolve(fs.Changed)
 	return err
 }
@@ -158,6 +170,9 @@ func runDump(ctx context.Context, o *dumpOptions, u *ui) (*summary, error) {
 	}
 	s.tables, s.rows, s.bytes, s.elapsed, s.lock = int64(res.Tables), res.Rows, res.Bytes, res.Elapsed, res.Lock
 	s.coords, s.warnings = &res.Coordinates, res.Warnings
+	if o.keepLast > 0 {
+		return s, pruneAfterDump(ctx, d.OutDir, o.keepLast, u.log)
+	}
 	return s, nil
 }
 

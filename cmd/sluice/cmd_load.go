@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"filippo.io/age"
 	"github.com/spf13/pflag"
 
 	"github.com/sluicedb/sluice/accounts"
@@ -45,6 +46,7 @@ type loadOptions struct {
 	dryRun   bool
 
 	userFlags func() error // checks the account and definer flags (flags_users.go)
+	identity  *string      // --decrypt-identity (flags_encrypt.go)
 }
 
 func (o *loadOptions) addFlags(fs *flagSet) {
@@ -54,6 +56,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.StringVarP(&l.Dir, "directory", "d", "", "dump directory to restore, or s3://BUCKET/PREFIX (AWS configuration from the environment)")
 		fs.BoolVar(&o.dryRun, "dry-run", false, "read the dump and the target and print the plan and what would fail; change nothing")
 		fs.BoolVar(&l.Strict, "strict", false, "fail on a warning (local_infile OFF) instead of exiting 4")
+		o.identity = addIdentityFlag(fs)
 	})
 	fs.group("filters", func(fs *pflag.FlagSet) {
 		fs.StringVarP(&l.TargetDB, "database", "B", "", "restore into this database (the dump must hold one, or pick one with --source-db)")
@@ -107,6 +110,9 @@ func (o *loadOptions) check(fs *flagSet) error {
 	if o.conn, err = o.conn.Resolve(fs.Changed); err != nil {
 		return err
 	}
+	if l.Identities, err = identities(*o.identity); err != nil {
+		return err
+	}
 	l.Replicate, err = o.repl.options()
 	return err
 }
@@ -130,7 +136,7 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 		return s, err
 	}
 	s.tables, s.rows, s.bytes, s.elapsed, s.warnings = int64(res.Tables), res.Rows, res.Bytes, res.Elapsed, res.Warnings
-	s.coords = dumpCoordinates(l.Dir)
+	s.coords = dumpCoordinates(l.Dir, l.Identities)
 	if u := res.Accounts; u != (accounts.Summary{}) {
 		s.accounts = &u
 	}
@@ -140,13 +146,14 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 // dumpCoordinates returns the dumped server's binlog coordinates and GTID set as the dump's
 // metadata records them, for the summary: what the restored data is consistent with. It is
 // nil when the metadata holds none.
-func dumpCoordinates(loc string) *replication.Coordinates {
+func dumpCoordinates(loc string, ids []age.Identity) *replication.Coordinates {
 	ctx := context.Background()
 	dir, err := dumpdir.OpenDir(ctx, loc)
 	if err != nil {
 		return nil
 	}
 	defer dir.Close()
+	dir.Decrypt(ids)
 	meta, err := dir.ReadMetadata(ctx)
 	if err != nil {
 		return nil

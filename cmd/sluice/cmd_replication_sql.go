@@ -42,6 +42,7 @@ type replicationSQLOptions struct {
 	changed       func(string) bool
 	repl          *loader.ReplicateOptions
 	flags         *replicationFlags
+	identity      *string // --decrypt-identity, for an encrypted dump
 }
 
 func (o *replicationSQLOptions) addFlags(fs *flagSet) {
@@ -50,6 +51,7 @@ func (o *replicationSQLOptions) addFlags(fs *flagSet) {
 		fs.StringVarP(&o.dir, "directory", "d", "", "dump directory (or s3://BUCKET/PREFIX) whose coordinates to use")
 		fs.StringVar(&o.targetFlavor, "target-flavor", "", "flavour of the server to attach: mariadb or mysql (default: connect and read it)")
 		fs.StringVar(&o.targetVersion, "target-version", "", "its version, e.g. 10.11.6 or 8.0.36 (default: connect and read it)")
+		o.identity = addIdentityFlag(fs)
 	})
 	fs.group("replication", func(fs *pflag.FlagSet) { o.flags = addReplicationFlags(fs, false) })
 }
@@ -85,6 +87,15 @@ func printReplicationSQL(ctx context.Context, w io.Writer, o replicationSQLOptio
 		return fmt.Errorf("-d %w", err)
 	}
 	defer dir.Close()
+	var path string
+	if o.identity != nil {
+		path = *o.identity
+	}
+	ids, err := identities(path)
+	if err != nil {
+		return err
+	}
+	dir.Decrypt(ids)
 	meta, err := dir.ReadMetadata(ctx)
 	if err != nil {
 		return err

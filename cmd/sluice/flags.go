@@ -25,7 +25,8 @@ func (e errString) Error() string { return string(e) }
 // Flags added straight to the embedded FlagSet are listed under "other".
 type flagSet struct {
 	*pflag.FlagSet
-	groups []flagGroup
+	groups     []flagGroup
+	positional int // arguments that are not flags the command takes (list and prune: PARENT)
 }
 
 type flagGroup struct {
@@ -70,8 +71,8 @@ func (f *flagSet) parse(args []string) error {
 	if h, _ := f.GetBool("help"); h {
 		return errHelp
 	}
-	if f.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", f.Arg(0))}
+	if f.NArg() > f.positional {
+		return usageError{fmt.Errorf("unexpected argument %q", f.Arg(f.positional))}
 	}
 	return nil
 }

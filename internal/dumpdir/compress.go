@@ -125,8 +125,9 @@ func Open(dir, name, compression string) (*Reader, error) {
 	return Local(dir).Open(context.Background(), name, compression)
 }
 
-// Open opens name, streamed (one GET for an object), and decompresses it by the given
-// compression. Errors name the file.
+// Open opens name, streamed (one GET for an object), decrypts it with d's identities (see
+// Decrypt) and decompresses it by the given compression. Errors name the file; an encrypted
+// file and no identities give one wrapping ErrNeedIdentity.
 func (d *Dir) Open(ctx context.Context, name, compression string) (*Reader, error) {
 	f, err := d.open(ctx, name)
 	if err != nil {
@@ -134,6 +135,14 @@ func (d *Dir) Open(ctx context.Context, name, compression string) (*Reader, erro
 	}
 	r := &Reader{closers: []func() error{f.Close}}
 	br := bufio.NewReaderSize(f, 256<<10)
+	src, err := decrypt(br, name, d.identities)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if src != io.Reader(br) {
+		br = bufio.NewReaderSize(src, 64<<10)
+	}
 	switch compression {
 	case CompressZstd:
 		d, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))

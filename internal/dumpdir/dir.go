@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"filippo.io/age"
 	"gocloud.dev/blob"
 )
 
@@ -30,6 +31,10 @@ type Dir struct {
 	// beforeWrite is the driver's WriterOptions.BeforeWrite hook (see openS3); may be nil.
 	beforeWrite func(func(any) bool) error
 	prefix      string // key prefix of the dump's objects: "" or ending in "/"
+	// recipients encrypt every file Create and CreateData start; identities decrypt what Open,
+	// ReadVerified and ReadMetadata read (see Encrypt, Decrypt). nil for clear text.
+	recipients []age.Recipient
+	identities []age.Identity
 }
 
 // Local returns the Dir of a local directory.
@@ -104,6 +109,11 @@ func (d *Dir) Prepare(ctx context.Context) error {
 // Create starts writing a small file (schema, metadata) named name; see the package-level
 // Create for a local directory and createObject for an object store.
 func (d *Dir) Create(ctx context.Context, name string) (*File, error) {
+	return d.seal(d.createClear(ctx, name))
+}
+
+// createClear is Create without encryption, for the status file.
+func (d *Dir) createClear(ctx context.Context, name string) (*File, error) {
 	if d.bucket != nil {
 		return d.createObject(ctx, name, nil)
 	}
@@ -115,9 +125,9 @@ func (d *Dir) Create(ctx context.Context, name string) (*File, error) {
 // for an object store (a streamed multipart upload).
 func (d *Dir) CreateData(ctx context.Context, name string, bufs *Buffers) (*File, error) {
 	if d.bucket != nil {
-		return d.createObject(ctx, name, bufs)
+		return d.seal(d.createObject(ctx, name, bufs))
 	}
-	return CreateData(d.local, name, bufs)
+	return d.seal(CreateData(d.local, name, bufs))
 }
 
 // WriteFile writes a whole small file so that it appears only once whole, as Create, Write and
@@ -134,8 +144,8 @@ func (d *Dir) WriteFile(ctx context.Context, name string, data []byte) (FileInfo
 	return f.Close()
 }
 
-// ReadFile returns the whole content of name. A missing file gives an error wrapping
-// ErrNotExist.
+// ReadFile returns the whole content of name as stored (not decrypted: see ReadVerified). A
+// missing file gives an error wrapping ErrNotExist.
 func (d *Dir) ReadFile(ctx context.Context, name string) ([]byte, error) {
 	if d.bucket != nil {
 		b, err := d.bucket.ReadAll(ctx, d.prefix+name)
@@ -211,5 +221,5 @@ func (d *Dir) ReadVerified(ctx context.Context, fi FileInfo) ([]byte, error) {
 	if err := checkSum(d.path(fi.Name), fi, int64(len(b)), crc32.Checksum(b, castagnoli)); err != nil {
 		return nil, err
 	}
-	return b, nil
+	return d.plaintext(fi.Name, b)
 }

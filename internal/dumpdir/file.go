@@ -50,6 +50,7 @@ type File struct {
 	crc       hash.Hash32
 	size      int64
 	noSync    bool
+	seal      io.WriteCloser // the age stream Write goes through (see Encrypt); nil for clear text
 }
 
 // smallBufferSize is the write buffer of Create's files (schemas, metadata): one write(2) per
@@ -150,8 +151,16 @@ func alignedBuffer(n int) []byte {
 	return b[off : off+n : off+n]
 }
 
-// Write appends p; errors (a full disk) name the file.
+// Write appends p, through the file's encryption if any; errors (a full disk) name the file.
 func (f *File) Write(p []byte) (int, error) {
+	if f.seal != nil {
+		return f.seal.Write(p)
+	}
+	return f.write(p)
+}
+
+// write appends p to the stored bytes, counting their size and CRC-32C.
+func (f *File) write(p []byte) (int, error) {
 	n := 0
 	for len(p) > n {
 		c := copy(f.buf[f.n:], p[n:])
@@ -227,6 +236,14 @@ func (f *File) flush() error {
 // Close flushes, syncs and renames the file to its final name and returns what the metadata file
 // records about it. On error the partial file is removed.
 func (f *File) Close() (FileInfo, error) {
+	if f.seal != nil {
+		err := f.seal.Close()
+		f.seal = nil
+		if err != nil {
+			f.Abort()
+			return FileInfo{}, fmt.Errorf("finish %s: encrypt: %w", f.name, err)
+		}
+	}
 	if f.obj != nil {
 		return f.closeObject()
 	}
@@ -276,6 +293,7 @@ func (f *File) closeObject() (FileInfo, error) {
 // Abort closes and removes the partial file; used when the dump fails. In an object store it
 // aborts the upload: nothing appears under the file's name.
 func (f *File) Abort() {
+	f.seal = nil
 	if f.obj != nil {
 		f.release()
 		f.cancel()

@@ -64,6 +64,10 @@ type Metadata struct {
 	Tables            []Table             // tables, views and sequences
 	Files             map[string]FileInfo // every file of the dump but metadata, by name
 	AccountsFile      string              // [accounts] file: the accounts, roles and grants (package accounts); "" for none
+
+	// Encrypted is set by ReadMetadata when the metadata file was encrypted (and so, as the
+	// dumper writes them, every file of the dump); it is not a key of the file.
+	Encrypted bool
 }
 
 // Database is one dumped database.
@@ -231,10 +235,13 @@ func ReadMetadata(dir string) (*Metadata, error) {
 	return Local(dir).ReadMetadata(context.Background())
 }
 
-// ReadMetadata reads d's metadata file. It returns an error that says the dump is incomplete
-// when the file is missing or has no finish time, one naming the key when a value is
-// malformed, and for an object store the errors of Dir.ReadFile (a missing bucket, refused
-// credentials).
+// ReadMetadata reads d's metadata file, decrypting it with d's identities (see Decrypt). It
+// returns an error that says the dump is incomplete when the file is missing or has no finish
+// time, one naming the key when a value is malformed, one wrapping ErrNeedIdentity for an
+// encrypted dump without identities, one that says to give the right identity when none of
+// d's opens it (before anything else of the dump is read), and for an object store the errors
+// of Dir.ReadFile (a missing bucket, refused credentials). A clear-text dump is read as it is,
+// identities or not; Metadata.Encrypted says which it was.
 func (d *Dir) ReadMetadata(ctx context.Context) (*Metadata, error) {
 	raw, err := d.ReadFile(ctx, MetadataName)
 	if err != nil {
@@ -244,6 +251,22 @@ func (d *Dir) ReadMetadata(ctx context.Context) (*Metadata, error) {
 		return nil, err
 	}
 	path := d.path(MetadataName)
+	if IsEncrypted(raw) {
+		// sluice encrypted the whole file: decrypt it before telling a sluice metadata file
+		// from a mydumper one (mydumper never encrypts, so it can only be sluice's).
+		if d.identities == nil {
+			return nil, fmt.Errorf("%s: %w", d, ErrNeedIdentity)
+		}
+		if raw, err = d.plaintext(MetadataName, raw); err != nil {
+			return nil, err
+		}
+		m, err := parseMetadata(path, raw)
+		if err != nil {
+			return nil, err
+		}
+		m.Encrypted = true
+		return m, nil
+	}
 	if isMydumper010(raw) {
 		return d.readMydumper(path, raw)
 	}
