@@ -63,6 +63,22 @@ func pages(s *session) []page {
 						"`UPDATE shop.orders SET total = 0 WHERE id = 4242`.", "UPDATE shop.orders SET total = 0 WHERE id = 4242"),
 				}
 			}},
+		{name: "list", intro: "Lists the dumps under a parent directory (or s3://BUCKET/PREFIX), newest first: start time, " +
+			"duration, state (complete, running, stale, failed, damaged), size, tables, rows, source and GTID set, encryption.",
+			steps: func() []step {
+				return []step{
+					s.step(nil, "The dumps of the examples above", "", "list", dumps),
+					s.step(nil, "For scripts", "", "list", dumps, "--json"),
+				}
+			}},
+		{name: "prune", intro: "Removes old dumps under a parent by a restic-style policy (--keep-last, --keep-daily, " +
+			"--keep-weekly, --keep-monthly). The newest complete dump and running dumps are always kept; incomplete dumps " +
+			"go once they are stale.",
+			steps: func() []step {
+				return []step{
+					s.step(nil, "What --keep-last 1 would remove", "", "prune", dumps, "--keep-last", "1", "--dry-run"),
+				}
+			}},
 		{name: "replication-sql", intro: "Prints the statements that attach a server restored from a dump to the " +
 			"dump's source (or, for a dump taken from a replica, to that replica's source), for a person to run.",
 			steps: func() []step {
