@@ -46,11 +46,23 @@ func TestLoadFaults(t *testing.T) {
 	t.Run("connection killed mid-file", func(t *testing.T) {
 		o := loader.Options{Dir: tsvDir, TargetDB: "f_kill", Threads: 2, MaxTxBytes: 64 << 10, Journal: t.TempDir() + "/journal"}
 		err := loadUntil(t, dst, o, watch, func() {
-			// A worker inside a data transaction, killed as a DBA's KILL or a proxy would.
-			for end := time.Now().Add(30 * time.Second); time.Now().Before(end); {
+			// A worker in the middle of a file, killed as a DBA's KILL or a proxy would. The
+			// tables are read-locked first, so that the next LOAD DATA of a worker waits (its
+			// file partly loaded) however fast the machine is; that worker is killed, then the
+			// lock released.
+			lock, err := watch.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lock.Close()
+			if _, err := lock.ExecContext(ctx, "LOCK TABLES f_kill.indexed1 READ, f_kill.indexed2 READ"); err != nil {
+				t.Fatal(err)
+			}
+			defer lock.ExecContext(ctx, "UNLOCK TABLES")
+			for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
 				var id int64
-				err := watch.QueryRow("SELECT t.trx_mysql_thread_id FROM information_schema.INNODB_TRX t" +
-					" JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.DB = 'f_kill' LIMIT 1").Scan(&id)
+				err := watch.QueryRow("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = 'f_kill' AND COMMAND = 'Query'" +
+					" AND INFO LIKE 'LOAD DATA%' AND STATE LIKE '%metadata lock%' LIMIT 1").Scan(&id)
 				if err == nil {
 					if _, err := watch.Exec("KILL CONNECTION " + strconv.FormatInt(id, 10)); err != nil {
 						t.Fatal(err)
@@ -58,7 +70,7 @@ func TestLoadFaults(t *testing.T) {
 					return
 				}
 			}
-			t.Fatal("no worker was ever inside a transaction")
+			t.Fatal("no worker ever waited in a LOAD DATA behind the lock")
 		})
 		if !strings.Contains(err.Error(), ".tsv") {
 			t.Errorf("the error does not name the data file: %v", err)
