@@ -11,8 +11,43 @@ import (
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
-// systemDatabases are never dumped unless named with -B.
+// systemDatabases are never dumped (or compared by verify) unless named with -B or -T.
 var systemDatabases = []string{"mysql", "information_schema", "performance_schema", "sys"}
+
+// SelectDatabases applies the -T / -B selection that dump and verify share (mydumper: -T wins
+// over -B). With tables ("db.table" as ParseTableName reads them) it returns their databases in
+// first-named order and the set of {database, table} wanted; else databases; else every database
+// all returns (the server's schemas) but the system ones. want is empty unless tables are named.
+// The errors are ParseTableName's and all's.
+func SelectDatabases(tables, databases []string, all func() ([]string, error)) (dbs []string, want map[[2]string]bool, err error) {
+	want = map[[2]string]bool{}
+	for _, t := range tables {
+		d, n, err := ParseTableName(t)
+		if err != nil {
+			return nil, nil, err
+		}
+		want[[2]string{d, n}] = true
+		if !slices.Contains(dbs, d) {
+			dbs = append(dbs, d)
+		}
+	}
+	switch {
+	case len(tables) > 0:
+	case len(databases) > 0:
+		dbs = databases
+	default:
+		names, err := all()
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, n := range names {
+			if !slices.Contains(systemDatabases, strings.ToLower(n)) {
+				dbs = append(dbs, n)
+			}
+		}
+	}
+	return dbs, want, nil
+}
 
 // column is one dumped column.
 type column struct {
@@ -70,33 +105,18 @@ func ParseTableName(s string) (db, name string, err error) {
 // With -T only the named tables are dumped (mydumper: -T wins over -B); otherwise every table of
 // the -B databases, or of every non-system database.
 func listTables(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table, error) {
-	var dbs []string
-	want, found := map[[2]string]bool{}, map[[2]string]bool{}
-	for _, t := range o.Tables {
-		d, n, err := ParseTableName(t)
-		if err != nil {
-			return nil, nil, err
-		}
-		want[[2]string{d, n}] = true
-		if !slices.Contains(dbs, d) {
-			dbs = append(dbs, d)
-		}
-	}
-	switch {
-	case len(o.Tables) > 0:
-	case len(o.Databases) > 0:
-		dbs = o.Databases
-	default:
+	dbs, want, err := SelectDatabases(o.Tables, o.Databases, func() ([]string, error) {
 		rows, err := queryMaps(ctx, db, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
-		if err != nil {
-			return nil, nil, err
+		names := make([]string, len(rows))
+		for i, r := range rows {
+			names[i] = r["SCHEMA_NAME"]
 		}
-		for _, r := range rows {
-			if !slices.Contains(systemDatabases, strings.ToLower(r["SCHEMA_NAME"])) {
-				dbs = append(dbs, r["SCHEMA_NAME"])
-			}
-		}
+		return names, err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
+	found := map[[2]string]bool{}
 	var tables []*table
 	for _, d := range dbs {
 		exists, err := queryMaps(ctx, db, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", d)

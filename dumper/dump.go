@@ -65,6 +65,21 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	return res, err
 }
 
+// readCatalog returns the databases and the tables o selects (listTables, then --regex and
+// --ignore-engines), with their columns read (and keys, unless o.NoData): what Run and DryRun
+// plan from.
+func readCatalog(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table, error) {
+	dbs, tables, err := listTables(ctx, db, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	tables = filterTables(tables, o)
+	if err := loadColumns(ctx, db, tables, !o.NoData); err != nil {
+		return nil, nil, err
+	}
+	return dbs, tables, nil
+}
+
 // run is Run once the directory is ready.
 func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, start time.Time) (*Result, error) {
 	names := &fileNamer{opaque: len(o.Recipients) > 0}
@@ -73,12 +88,8 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		return nil, err
 	}
 	defer db.Close()
-	dbs, tables, err := listTables(ctx, db, &o)
+	dbs, tables, err := readCatalog(ctx, db, &o)
 	if err != nil {
-		return nil, err
-	}
-	tables = filterTables(tables, &o)
-	if err := loadColumns(ctx, db, tables, !o.NoData); err != nil {
 		return nil, err
 	}
 	var estRows, estBytes int64

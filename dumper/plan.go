@@ -76,12 +76,8 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 		return nil, err
 	}
 	defer c.Close()
-	dbs, tables, err := listTables(ctx, db, &o)
+	dbs, tables, err := readCatalog(ctx, db, &o)
 	if err != nil {
-		return nil, err
-	}
-	tables = filterTables(tables, &o)
-	if err := loadColumns(ctx, db, tables, !o.NoData); err != nil {
 		return nil, err
 	}
 	p.Databases = dbs

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -16,9 +15,6 @@ import (
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
-
-// systemDatabases are compared only when named with -B or -T.
-var systemDatabases = []string{"mysql", "information_schema", "performance_schema", "sys"}
 
 // keyCol is a column of the key a table's chunks are cut on.
 type keyCol struct {
@@ -42,32 +38,11 @@ func (t *table) String() string { return t.DB + "." + t.Name }
 // listTables reads the base tables to compare from the source, with their columns and keys,
 // and the databases they are in. -T wins over -B (as the dumper's).
 func listTables(ctx context.Context, src checksum.Querier, o *Options) ([]string, []*table, error) {
-	want := map[[2]string]bool{}
-	var dbs []string
-	for _, n := range o.Tables {
-		d, t, err := dumper.ParseTableName(n)
-		if err != nil {
-			return nil, nil, err
-		}
-		want[[2]string{d, t}] = true
-		if !slices.Contains(dbs, d) {
-			dbs = append(dbs, d)
-		}
-	}
-	switch {
-	case len(o.Tables) > 0:
-	case len(o.Databases) > 0:
-		dbs = o.Databases
-	default:
-		names, err := strings1(ctx, src, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, n := range names {
-			if !slices.Contains(systemDatabases, strings.ToLower(n)) {
-				dbs = append(dbs, n)
-			}
-		}
+	dbs, want, err := dumper.SelectDatabases(o.Tables, o.Databases, func() ([]string, error) {
+		return strings1(ctx, src, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	var tables []*table
 	found := map[[2]string]bool{}
