@@ -164,21 +164,12 @@ func (c *Cluster) start(ctx context.Context, opts ClusterOptions) error {
 
 // newNode sets up node i's directories and options; nothing runs yet.
 func (c *Cluster) newNode(opts ClusterOptions, i int, p galeraPorts, members string) (*Server, error) {
-	dir, err := os.MkdirTemp("", "sluice-test-galera-")
+	s, err := newServerDir("sluice-test-galera-")
 	if err != nil {
-		return nil, fmt.Errorf("testserver: create temporary directory: %w", err)
+		return nil, err
 	}
-	s := &Server{
-		Host:         "127.0.0.1",
-		User:         "sluice",
-		Socket:       filepath.Join(dir, "mysqld.sock"),
-		Dir:          dir,
-		DataDir:      filepath.Join(dir, "data"),
-		FilesDir:     filepath.Join(dir, "files"),
-		ErrorLog:     filepath.Join(dir, "error.log"),
-		TmpDir:       filepath.Join(dir, "tmp"),
-		defaultsFile: filepath.Join(dir, "my.cnf"),
-	}
+	dir := s.Dir
+	s.defaultsFile = filepath.Join(dir, "my.cnf")
 	for _, d := range []string{s.FilesDir, s.TmpDir, s.DataDir} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			s.Stop()

@@ -66,19 +66,9 @@ type Server struct {
 // failure nothing is left running or on disk, and the error carries the tail of
 // the server's error log. Start takes about 1-2.5 s (measured on 2 cores).
 func Start(ctx context.Context, opts Options) (*Server, error) {
-	dir, err := os.MkdirTemp("", "sluice-test-")
+	s, err := newServerDir("sluice-test-")
 	if err != nil {
-		return nil, fmt.Errorf("testserver: create temporary directory: %w", err)
-	}
-	s := &Server{
-		Host:     "127.0.0.1",
-		User:     "sluice",
-		Socket:   filepath.Join(dir, "mysqld.sock"),
-		Dir:      dir,
-		DataDir:  filepath.Join(dir, "data"),
-		FilesDir: filepath.Join(dir, "files"),
-		ErrorLog: filepath.Join(dir, "error.log"),
-		TmpDir:   filepath.Join(dir, "tmp"),
+		return nil, err
 	}
 	if err := s.start(ctx, opts); err != nil {
 		_ = s.Stop()
@@ -315,4 +305,24 @@ func readFrom(path string, off int64) []byte {
 		return b
 	}
 	return b[off:]
+}
+
+// newServerDir creates a temporary directory under os.TempDir() named prefix+"*" and returns a
+// Server whose files (socket, datadir, secure_file_priv, error log, tmpdir) are to live in it;
+// nothing is created inside it and nothing runs yet.
+func newServerDir(prefix string) (*Server, error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, fmt.Errorf("testserver: create temporary directory: %w", err)
+	}
+	return &Server{
+		Host:     "127.0.0.1",
+		User:     "sluice",
+		Socket:   filepath.Join(dir, "mysqld.sock"),
+		Dir:      dir,
+		DataDir:  filepath.Join(dir, "data"),
+		FilesDir: filepath.Join(dir, "files"),
+		ErrorLog: filepath.Join(dir, "error.log"),
+		TmpDir:   filepath.Join(dir, "tmp"),
+	}, nil
 }
