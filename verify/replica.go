@@ -40,36 +40,25 @@ func snapshotAtReplica(ctx context.Context, sdb, tdb *sql.DB, workers []worker, 
 		return "", errors.New("--replica: the target is not a replica (SHOW SLAVE STATUS is empty): verify without --replica")
 	}
 	o.Log.Info("replica SQL thread", "running", st["Slave_SQL_Running"])
-	// MariaDB runs UNTIL master_gtid_pos only from a fully stopped replica, and stops both
-	// threads there (MariaDB manual, "START SLAVE": UNTIL master_gtid_pos).
-	if _, err := ctl.ExecContext(ctx, "STOP SLAVE"); err != nil {
-		return "", fmt.Errorf("--replica: target: STOP SLAVE: %w (the user needs the REPLICATION SLAVE ADMIN or SUPER privilege)", err)
-	}
+	// The restart is registered before the first control statement, and control statements
+	// run on a context of their own (control), never cancelled by ctx: a query cancelled by
+	// the driver closes its connection but goes on running in the server, so an abandoned
+	// STOP SLAVE or START SLAVE UNTIL could land after the restart and leave the replica
+	// stopped. Each is short; ctx is checked after it.
 	defer func() {
-		// Always, and not on ctx or ctl (a cancelled query closes its connection): an
-		// interrupted verify restarts the replica too. STOP SLAVE first: a verify interrupted
-		// after START SLAVE UNTIL leaves the SQL thread running towards gtid, and START SLAVE on
-		// a running replica only warns, so it would stop there for good. On a stopped
-		// replica STOP SLAVE only warns.
-		rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		rc, rerr := tdb.Conn(rctx)
-		if rerr == nil {
-			defer rc.Close()
-			if _, rerr = rc.ExecContext(rctx, "STOP SLAVE"); rerr == nil {
-				_, rerr = rc.ExecContext(rctx, "START SLAVE")
-			}
-		}
-		if rerr != nil {
-			err = errors.Join(err, fmt.Errorf("--replica: target: START SLAVE: %w: start the replica by hand", rerr))
-		} else {
-			o.Log.Info("replication started again")
+		if rerr := restartReplica(tdb, o); rerr != nil {
+			err = errors.Join(err, rerr)
 		}
 	}()
+	// MariaDB runs UNTIL master_gtid_pos only from a fully stopped replica, and stops both
+	// threads there (MariaDB manual, "START SLAVE": UNTIL master_gtid_pos).
+	if err := control(ctx, ctl, "STOP SLAVE"); err != nil {
+		return "", fmt.Errorf("--replica: target: STOP SLAVE: %w (the user needs the REPLICATION SLAVE ADMIN or SUPER privilege)", err)
+	}
 	if gtid, err = snapshotSource(ctx, sdb, workers); err != nil {
 		return "", err
 	}
-	if _, err := ctl.ExecContext(ctx, "START SLAVE UNTIL master_gtid_pos = "+sqltext.QuoteString(gtid)); err != nil {
+	if err := control(ctx, ctl, "START SLAVE UNTIL master_gtid_pos = "+sqltext.QuoteString(gtid)); err != nil {
 		return "", fmt.Errorf("--replica: target: START SLAVE UNTIL master_gtid_pos = '%s': %w", gtid, err)
 	}
 	if err := waitStopped(ctx, ctl, gtid, o.ReplicaWait); err != nil {
@@ -165,4 +154,61 @@ func slaveStatus(ctx context.Context, c *sql.Conn) (map[string]string, error) {
 		m[c] = vals[i].String
 	}
 	return m, rows.Err()
+}
+
+// controlTimeout bounds one replica-control statement (STOP SLAVE, START SLAVE ...) and the
+// restart at the end of a verify: 30 seconds.
+const controlTimeout = 30 * time.Second
+
+// control runs one replica-control statement on c to completion, whatever happens to ctx (see
+// snapshotAtReplica), then returns ctx's error if ctx was cancelled meanwhile.
+func control(ctx context.Context, c *sql.Conn, stmt string) error {
+	cctx, cancel := context.WithTimeout(context.Background(), controlTimeout)
+	defer cancel()
+	if _, err := c.ExecContext(cctx, stmt); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// restartReplica starts the target's replication again at the end of a verify, on a
+// connection of its own and a context of its own (ctx may be cancelled): STOP SLAVE first (a
+// verify interrupted after START SLAVE UNTIL leaves the SQL thread running towards the GTID
+// position, and START SLAVE on a running replica only warns, so it would stop there for good;
+// on a stopped replica STOP SLAVE only warns), then START SLAVE, then it waits until
+// Slave_SQL_Running is Yes and Slave_IO_Running has left "No" (it may still be connecting).
+// It returns an error naming the fix when that does not happen within controlTimeout.
+func restartReplica(tdb *sql.DB, o *Options) error {
+	rctx, cancel := context.WithTimeout(context.Background(), controlTimeout)
+	defer cancel()
+	fail := func(err error) error {
+		return fmt.Errorf("--replica: target: START SLAVE: %w: start the replica by hand", err)
+	}
+	rc, err := tdb.Conn(rctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer rc.Close()
+	if _, err := rc.ExecContext(rctx, "STOP SLAVE"); err != nil {
+		return fail(err)
+	}
+	if _, err := rc.ExecContext(rctx, "START SLAVE"); err != nil {
+		return fail(err)
+	}
+	for {
+		st, err := slaveStatus(rctx, rc)
+		if err != nil {
+			return fail(err)
+		}
+		if st["Slave_SQL_Running"] == "Yes" && st["Slave_IO_Running"] != "No" {
+			o.Log.Info("replication started again")
+			return nil
+		}
+		if st["Last_SQL_Errno"] != "" && st["Last_SQL_Errno"] != "0" {
+			return fail(fmt.Errorf("the SQL thread stopped on error %s: %s", st["Last_SQL_Errno"], st["Last_SQL_Error"]))
+		}
+		if err := sleep(rctx, 20*time.Millisecond); err != nil {
+			return fail(fmt.Errorf("Slave_SQL_Running = %s, Slave_IO_Running = %s after %s", st["Slave_SQL_Running"], st["Slave_IO_Running"], controlTimeout))
+		}
+	}
 }

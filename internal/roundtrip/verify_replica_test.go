@@ -95,8 +95,26 @@ func TestVerifyReplicaUnderLoad(t *testing.T) {
 	}
 }
 
-// assertReplicating fails the test unless both replication threads of db run.
+// assertReplicating fails the test unless both replication threads of db run ("Yes") within
+// 10 seconds: verify returns once the SQL thread runs, and the IO thread may still be
+// connecting to the source then.
 func assertReplicating(t *testing.T, db *sql.DB) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		io, sqlThread := replicaThreads(t, db)
+		if io == "Yes" && sqlThread == "Yes" {
+			return
+		}
+		if sqlThread != "Yes" || time.Now().After(deadline) {
+			t.Fatalf("Slave_IO_Running = %s, Slave_SQL_Running = %s after verify: the replica was not restarted", io, sqlThread)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// replicaThreads returns Slave_IO_Running and Slave_SQL_Running from db's SHOW SLAVE STATUS.
+func replicaThreads(t *testing.T, db *sql.DB) (io, sqlThread string) {
 	t.Helper()
 	rows, err := db.Query("SHOW SLAVE STATUS")
 	if err != nil {
@@ -116,8 +134,12 @@ func assertReplicating(t *testing.T, db *sql.DB) {
 		t.Fatal(err)
 	}
 	for i, c := range cols {
-		if (c == "Slave_IO_Running" || c == "Slave_SQL_Running") && vals[i].String != "Yes" {
-			t.Fatalf("%s = %s after verify: the replica was not restarted", c, vals[i].String)
+		switch c {
+		case "Slave_IO_Running":
+			io = vals[i].String
+		case "Slave_SQL_Running":
+			sqlThread = vals[i].String
 		}
 	}
+	return io, sqlThread
 }
