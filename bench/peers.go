@@ -11,15 +11,24 @@ import (
 	"strings"
 )
 
-// peerInstalled reports whether the peer program is on PATH.
+// peerPath returns the program run for the peer tool: tool in o.PeerBin when that is set,
+// otherwise tool itself (found on PATH).
+func (o Options) peerPath(tool string) string {
+	if o.PeerBin != "" && (tool == ToolMydumper || tool == ToolMyloader) {
+		return filepath.Join(o.PeerBin, tool)
+	}
+	return tool
+}
+
+// peerInstalled reports whether the peer program is on PATH (or in o.PeerBin).
 func (o Options) peerInstalled(tool string) bool {
-	_, err := exec.LookPath(tool)
+	_, err := exec.LookPath(o.peerPath(tool))
 	return err == nil
 }
 
 // peerVersion returns the first line of `tool --version`, or "not installed".
-func peerVersion(ctx context.Context, tool string) string {
-	path, err := exec.LookPath(tool)
+func (o Options) peerVersion(ctx context.Context, tool string) string {
+	path, err := exec.LookPath(o.peerPath(tool))
 	if err != nil {
 		return "not installed"
 	}
@@ -34,7 +43,7 @@ func (b *bed) mydumper(t int, keep bool) benchCase {
 	out := filepath.Join(b.dir, fmt.Sprintf("mydumper-t%d", t))
 	args := append(connArgs(b.src.Host, b.src.Port, b.src.User), "-p", b.src.Password,
 		"-t", strconv.Itoa(t), "-B", b.db(), "-o", out)
-	cmd := command{path: ToolMydumper, args: args, secret: b.src.Password}
+	cmd := command{path: b.o.peerPath(ToolMydumper), args: args, secret: b.src.Password}
 	c := benchCase{
 		op: OpDump, tool: ToolMydumper, threads: t, command: cmd.String(), out: out,
 		setup: func(context.Context) error { return os.RemoveAll(out) },
@@ -50,7 +59,7 @@ func (b *bed) mydumper(t int, keep bool) benchCase {
 func (b *bed) myloader(dir string, t int) benchCase {
 	args := append(connArgs(b.dst.Host, b.dst.Port, b.dst.User), "-p", b.dst.Password,
 		"-t", strconv.Itoa(t), "-d", dir, "-B", b.db(), "-o")
-	cmd := command{path: ToolMyloader, args: args, secret: b.dst.Password}
+	cmd := command{path: b.o.peerPath(ToolMyloader), args: args, secret: b.dst.Password}
 	return benchCase{op: OpLoad, tool: ToolMyloader, threads: t, command: cmd.String(), run: cmd.run}
 }
 

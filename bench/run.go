@@ -54,6 +54,10 @@ type Options struct {
 	// "s3 sql" and "s3 zstd"), which run by default when sluice takes s3:// and the minio
 	// binary is installed.
 	NoS3 bool
+	// PeerBin, when set, is a directory holding the mydumper and myloader to measure instead
+	// of those on PATH (e.g. a newer build from source); the report's peer versions come
+	// from it too.
+	PeerBin string
 	// Log receives one line per step; nil discards them.
 	Log io.Writer
 	// AfterTarget, when set, is called with the report so far after each target, so a
@@ -126,7 +130,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		rep.Notes = append(rep.Notes, "no minio binary: s3 variants not measured (.ci/install-deps builds it)")
 	}
 	for _, p := range []string{ToolMydumper, ToolMyloader, ToolMariadbDump, ToolMariadb} {
-		rep.Machine.Peers[p] = peerVersion(ctx, p)
+		rep.Machine.Peers[p] = o.peerVersion(ctx, p)
 	}
 	work := o.WorkDir
 	if work == "" {

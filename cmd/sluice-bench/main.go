@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,7 @@ func run() int {
 	checksum := flag.Bool("checksum", false, "verify every load by CHECKSUM TABLE too (always on with -quick)")
 	dumpsOnly := flag.Bool("dumps-only", false, "measure the dumps only (no loads, so dumps are not verified by loading them)")
 	noS3 := flag.Bool("no-s3", false, "skip the s3 variants (dump to and load from a MinIO server)")
+	peerBin := flag.String("peer-bin", "", "directory holding the mydumper and myloader to measure instead of those on PATH")
 	flag.Parse()
 
 	o := bench.FullOptions(*sluice)
@@ -46,6 +48,15 @@ func run() int {
 	o.CaseTimeout = *caseTimeout
 	o.DumpsOnly = *dumpsOnly
 	o.NoS3 = *noS3
+	if *peerBin != "" {
+		for _, tool := range []string{bench.ToolMydumper, bench.ToolMyloader} {
+			if st, err := os.Stat(filepath.Join(*peerBin, tool)); err != nil || st.IsDir() {
+				fmt.Fprintf(os.Stderr, "sluice-bench: -peer-bin %q: no %s program there; give the directory holding the mydumper and myloader build to measure\n", *peerBin, tool)
+				return 2
+			}
+		}
+		o.PeerBin = *peerBin
+	}
 	if *threads != "" {
 		o.Threads = nil
 		for _, s := range strings.Split(*threads, ",") {
