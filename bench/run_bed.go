@@ -210,7 +210,13 @@ func (b *bed) measure(ctx context.Context, c benchCase) Result {
 		if b.o.CaseTimeout > 0 {
 			rctx, cancel = context.WithTimeout(ctx, b.o.CaseTimeout)
 		}
+		server := b.src
+		if c.op == OpLoad {
+			server = b.dst
+		}
+		cpu0 := processCPU(server.Pid())
 		st, err := c.run(rctx)
+		serverCPU := processCPU(server.Pid()) - cpu0
 		timedOut := rctx.Err() == context.DeadlineExceeded
 		cancel()
 		if err != nil && timedOut {
@@ -221,12 +227,13 @@ func (b *bed) measure(ctx context.Context, c benchCase) Result {
 		}
 		r.RunSeconds = append(r.RunSeconds, st.seconds)
 		r.PeakRSS = max(r.PeakRSS, st.peakRSS)
+		r.ServerCPU = append(r.ServerCPU, serverCPU)
 		if c.op == OpLoad {
 			if r.Verified, err = b.verify(ctx); err != nil {
 				return fail(err)
 			}
 		}
-		b.o.logf("   %s %s run %d: %.2f s", c.op, r.Label(), i+1, st.seconds)
+		b.o.logf("   %s %s run %d: %.2f s, server CPU %.2f s", c.op, r.Label(), i+1, st.seconds, serverCPU)
 	}
 	r.Seconds = median(r.RunSeconds)
 	r.Bytes = b.bytes

@@ -326,3 +326,12 @@ func newServerDir(prefix string) (*Server, error) {
 		TmpDir:   filepath.Join(dir, "tmp"),
 	}, nil
 }
+
+// Pid returns the process id of the running mariadbd (0 once it was stopped), so that a
+// caller such as the bench can read the server's own CPU time from /proc.
+func (s *Server) Pid() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
