@@ -22,7 +22,7 @@ func checksum(t *testing.T, db *sql.DB) int64 {
 	t.Helper()
 	var name string
 	var sum sql.NullInt64
-	if err := db.QueryRow("CHECKSUM TABLE " + pitrTable).Scan(&name, &sum); err != nil {
+	if err := db.QueryRow("CHECKSUM TABLE "+pitrTable).Scan(&name, &sum); err != nil {
 		t.Fatal(err)
 	}
 	if !sum.Valid {
