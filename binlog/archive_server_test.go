@@ -50,19 +50,30 @@ func sameBytes(t *testing.T, s *testserver.Server, dir, name string) {
 	}
 }
 
-// TestArchiveRotationAndResume archives from a binlog file's start through a FLUSH BINARY
-// LOGS rotation, stops at the source's end, resumes after more writes, and checks that the
-// archived files equal the source's byte for byte and that mariadb-binlog reads them.
-func TestArchiveRotationAndResume(t *testing.T) {
+// startServer starts a test server and opens it as the sluice account; (nil, nil) when the
+// test was skipped.
+func startServer(t *testing.T) (*testserver.Server, *sql.DB) {
+	t.Helper()
 	s := testserver.ForTest(t, testserver.Options{})
 	if s == nil {
-		return
+		return nil, nil
 	}
 	db, err := s.DB("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return s, db
+}
+
+// TestArchiveRotationAndResume archives from a binlog file's start through a FLUSH BINARY
+// LOGS rotation, stops at the source's end, resumes after more writes, and checks that the
+// archived files equal the source's byte for byte and that mariadb-binlog reads them.
+func TestArchiveRotationAndResume(t *testing.T) {
+	s, db := startServer(t)
+	if s == nil {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	first := masterFile(t, db)
@@ -122,15 +133,10 @@ func TestArchiveRotationAndResume(t *testing.T) {
 
 // TestArchiveGap refuses to start from a purged binlog file.
 func TestArchiveGap(t *testing.T) {
-	s := testserver.ForTest(t, testserver.Options{})
+	s, db := startServer(t)
 	if s == nil {
 		return
 	}
-	db, err := s.DB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	first := masterFile(t, db)
 	exec1(t, db, "FLUSH BINARY LOGS")
 	// MariaDB keeps a file until its binlog checkpoint is written: purge until it is gone.
@@ -148,7 +154,7 @@ func TestArchiveGap(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	err = Archive(context.Background(), Options{Source: s.ConnConfig(), Dir: t.TempDir(), StartFile: first, ServerID: 4243})
+	err := Archive(context.Background(), Options{Source: s.ConnConfig(), Dir: t.TempDir(), StartFile: first, ServerID: 4243})
 	if !errors.Is(err, ErrGap) {
 		t.Fatalf("archive from purged %s: %v, want ErrGap", first, err)
 	}

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"testing"
 	"time"
-
-	"github.com/sluicedb/sluice/internal/testserver"
 )
 
 // pitrTable is the table the point-in-time test writes.
@@ -45,21 +43,11 @@ func tableExists(t *testing.T, db *sql.DB) bool {
 // applies the DROP TABLE too. The target starts from the source's state at the recorded
 // coordinates (created with the same statements: the dump's part is tested elsewhere).
 func TestReplayPointInTime(t *testing.T) {
-	src := testserver.ForTest(t, testserver.Options{})
-	dst := testserver.ForTest(t, testserver.Options{})
+	src, sdb := startServer(t)
+	dst, ddb := startServer(t)
 	if src == nil || dst == nil {
 		return
 	}
-	sdb, err := src.DB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	ddb, err := dst.DB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ddb.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
