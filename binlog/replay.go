@@ -52,7 +52,10 @@ type ReplayOptions struct {
 	// statements are deterministic; without it such a transaction is an error.
 	AllowStatementBinlogs bool
 	DryRun                bool // apply nothing; ReplayResult.Last says what the last would be
-	Log                   *slog.Logger
+	// MultiStatements sends each transaction's statements in one round trip, joined by ';';
+	// the connection must allow multiple statements (go-sql-driver's multiStatements).
+	MultiStatements bool
+	Log             *slog.Logger
 }
 
 // ReplayResult is what Replay applied (or, with DryRun, would apply).
@@ -67,20 +70,23 @@ type ReplayResult struct {
 
 // replayer is one Replay's state.
 type replayer struct {
-	o       ReplayOptions
-	conn    *sql.Conn
-	until   map[uint32]uint64 // UntilGTID by domain
-	res     ReplayResult
-	fde     []byte // the current file's Format_description event
-	fdeSent bool
-	rows    []byte // table-map and rows events waiting for the statement's end
-	nrows   int
-	inTrx   bool
-	gtid    string
-	gtTime  time.Time
-	last    string
-	db      string
-	stopped bool
+	o          ReplayOptions
+	conn       *sql.Conn
+	until      map[uint32]uint64 // UntilGTID by domain
+	res        ReplayResult
+	fde        []byte // the current file's Format_description event
+	fdeSent    bool
+	rows       []byte // table-map and rows events waiting for the statement's end
+	nrows      int
+	inTrx      bool
+	begun      bool     // BEGIN sent for the open transaction
+	batch      []string // statements not yet sent (MultiStatements)
+	batchBytes int
+	gtid       string
+	gtTime     time.Time
+	last       string
+	db         string
+	stopped    bool
 }
 
 // Replay applies the archive's events after the dump's coordinates to conn, the target
@@ -116,9 +122,13 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 	}
 	if r.inTrx {
 		// The archive ends inside a transaction (the source had not committed it yet).
+		r.inTrx = false
 		if err := r.exec(ctx, "ROLLBACK"); err != nil {
 			return r.res, err
 		}
+	}
+	if err := r.flush(ctx); err != nil {
+		return r.res, err
 	}
 	r.res.Elapsed = time.Since(start)
 	return r.res, nil
@@ -233,13 +243,24 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 		b := body(ev)
 		seq, domain := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint32(b[8:])
 		r.gtid, r.gtTime, r.inTrx = g, h.time(), b[12]&flagGTIDStandalone == 0
-		return r.exec(ctx, fmt.Sprintf("SET @@session.gtid_domain_id=%d, @@session.server_id=%d, @@session.gtid_seq_no=%d", domain, h.ServerID, seq))
+		if err := r.exec(ctx, fmt.Sprintf("SET @@session.gtid_domain_id=%d, @@session.server_id=%d, @@session.gtid_seq_no=%d", domain, h.ServerID, seq)); err != nil {
+			return err
+		}
+		if r.inTrx {
+			// A MariaDB GTID event stands for the transaction's BEGIN (none is logged).
+			r.begun = true
+			return r.exec(ctx, "BEGIN")
+		}
+		return nil
 	case h.Type == eventQuery:
 		q, err := parseQuery(ev, h)
 		if err != nil {
 			return err
 		}
 		verb := strings.ToUpper(strings.TrimSpace(q.Query))
+		if verb == "BEGIN" && r.begun {
+			return nil // begun at the GTID event
+		}
 		control := verb == "BEGIN" || verb == "COMMIT" || verb == "ROLLBACK" || strings.HasPrefix(verb, "XA ") || strings.HasPrefix(verb, "SAVEPOINT")
 		if r.inTrx && !control && !r.o.AllowStatementBinlogs {
 			return fmt.Errorf("statement-format DML (%.60s): replay is exact only for binlog_format=ROW; set it on the source, or give --allow-statement-binlogs", q.Query)
@@ -263,6 +284,7 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 		}
 		if verb == "COMMIT" || verb == "ROLLBACK" || !r.inTrx {
 			r.commit()
+			return r.flush(ctx)
 		}
 		return nil
 	case h.Type == eventIntvar:
@@ -295,7 +317,7 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 			return err
 		}
 		r.commit()
-		return nil
+		return r.flush(ctx)
 	}
 	return nil // Annotate_rows, Gtid_list, Binlog_checkpoint, Rotate, Stop: nothing to apply
 }
@@ -337,16 +359,43 @@ func (r *replayer) flushRows(ctx context.Context) error {
 }
 
 func (r *replayer) commit() {
-	r.inTrx = false
+	r.inTrx, r.begun = false, false
 	r.res.Transactions++
 	r.res.LastGTID, r.res.LastTime, r.res.Last = r.gtid, r.gtTime, r.last
 }
+
+// maxBatch bounds the bytes of statements batched before they are sent.
+const maxBatch = 4 << 20
 
 func (r *replayer) exec(ctx context.Context, stmt string) error {
 	r.res.Statements++
 	if r.o.DryRun {
 		return nil
 	}
+	if r.o.MultiStatements {
+		r.batch = append(r.batch, stmt)
+		r.batchBytes += len(stmt)
+		// A BINLOG statement ends a batch: with statements after it in one batch, MariaDB
+		// 10.11 and go-sql-driver lost their sync ("commands out of sync") in our tests.
+		if r.inTrx && r.batchBytes < maxBatch && !strings.HasPrefix(stmt, "BINLOG ") {
+			return nil
+		}
+		return r.flush(ctx)
+	}
+	return r.send(ctx, stmt)
+}
+
+// flush sends the batched statements.
+func (r *replayer) flush(ctx context.Context) error {
+	if len(r.batch) == 0 {
+		return nil
+	}
+	stmt := strings.Join(r.batch, ";\n")
+	r.batch, r.batchBytes = r.batch[:0], 0
+	return r.send(ctx, stmt)
+}
+
+func (r *replayer) send(ctx context.Context, stmt string) error {
 	if _, err := r.conn.ExecContext(ctx, stmt); err != nil {
 		if len(stmt) > 200 {
 			stmt = stmt[:200] + "..."

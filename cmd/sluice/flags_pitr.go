@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/spf13/pflag"
 
 	"github.com/sluicedb/sluice/binlog"
@@ -73,10 +74,18 @@ func (p *pitrFlags) replay(ctx context.Context, cfg conn.Config, coords *replica
 	if dryRun {
 		res, err = binlog.Replay(ctx, nil, o)
 	} else {
-		db, oerr := cfg.Open(ctx, "", 1)
+		// One round trip per transaction: its statements joined (ReplayOptions.MultiStatements).
+		mc := cfg.DriverConfig("")
+		mc.MultiStatements = true
+		connector, oerr := mysql.NewConnector(mc)
+		if oerr != nil {
+			return fmt.Errorf("connect to %s: %w", cfg, oerr)
+		}
+		db, oerr := cfg.OpenConnector(ctx, connector, 1)
 		if oerr != nil {
 			return oerr
 		}
+		o.MultiStatements = true
 		defer db.Close()
 		c, cerr := db.Conn(ctx)
 		if cerr != nil {
