@@ -218,6 +218,14 @@ func (a *archiver) event(ev []byte) error {
 	if h.Type == eventFormatDescription && a.cur.Size > int64(len(magic)) {
 		return nil // resuming within a file that has its own already
 	}
+	if start := uint64(h.LogPos) - uint64(h.Size); h.LogPos != 0 && h.Type != eventFormatDescription && start != a.cur.EndPos {
+		if a.cur.FirstGTID != "" {
+			return fmt.Errorf("binlog archive: %s: the source sent an event at %d after one ending at %d: a gap", a.cur.Name, start, a.cur.EndPos)
+		}
+		// A GTID start: after the file's header events (Gtid_list, Binlog_checkpoint)
+		// the source skips to the first transaction after the GTID position.
+		a.cur.StartPos = start
+	}
 	if _, err := a.w.Write(ev); err != nil {
 		return fmt.Errorf("write %s: %w", a.f.Name(), err)
 	}

@@ -2,6 +2,9 @@ package binlog
 
 import (
 	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,4 +54,37 @@ func TestArchiveStopNever(t *testing.T) {
 		t.Fatal("Archive did not return within 30 s of the cancel")
 	}
 	sameBytes(t, s, dir, first)
+}
+
+// TestArchiveFromGTID starts an archive after a MariaDB GTID position: the archived file
+// holds the file's Format_description event and then exactly the later transactions, and
+// mariadb-binlog reads it.
+func TestArchiveFromGTID(t *testing.T) {
+	s, db := startServer(t)
+	if s == nil {
+		return
+	}
+	exec1(t, db, "CREATE DATABASE g", "CREATE TABLE g.t (id INT PRIMARY KEY, v VARCHAR(10))", "INSERT INTO g.t VALUES (1, 'before')")
+	var gtid string
+	if err := db.QueryRow("SELECT @@gtid_binlog_pos").Scan(&gtid); err != nil {
+		t.Fatal(err)
+	}
+	exec1(t, db, "INSERT INTO g.t VALUES (2, 'after')")
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := Archive(ctx, Options{Source: s.ConnConfig(), Dir: dir, StartGTID: gtid, ServerID: 4246}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := ReadIndex(dir)
+	if err != nil || ix == nil || len(ix.Files) != 1 || ix.Files[0].StartPos <= 4 || ix.Files[0].FirstGTID == "" || ix.Files[0].FirstGTID == gtid {
+		t.Fatalf("index %+v (%v): want one file starting after %s", ix, err, gtid)
+	}
+	out, err := exec.CommandContext(ctx, "mariadb-binlog", "--verbose", filepath.Join(dir, ix.Files[0].Name)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("mariadb-binlog: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "'after'") || strings.Contains(string(out), "'before'") {
+		t.Errorf("mariadb-binlog output: want the row 'after' and not 'before':\n%s", out)
+	}
 }

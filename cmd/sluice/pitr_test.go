@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -117,5 +118,16 @@ func TestPointInTimeRecovery(t *testing.T) {
 	var n int
 	if err := ddb.QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'pitr'").Scan(&n); err != nil || n != 0 {
 		t.Errorf("full replay: %d tables left in pitr (%v), want 0: the DROP TABLE was not applied", n, err)
+	}
+	// --dry-run shows the last transaction it would apply and changes nothing.
+	pitrExec(t, ddb, "DROP DATABASE IF EXISTS pitr")
+	t.Setenv("MYSQL_PWD", dst.Password)
+	var out, stderr bytes.Buffer
+	args := append([]string{"load", "-d", dump, "--binlogs", archive, "--until-gtid", s1GTID, "--dry-run"}, dstArgs...)
+	if code := run(args, &out, &stderr); code != 0 {
+		t.Fatalf("sluice %v: exit %d\n%s", args, code, stderr.String())
+	}
+	if want := "GTID " + s1GTID; !strings.Contains(out.String(), want) {
+		t.Errorf("load --dry-run --binlogs printed %q, want it to name %q", out.String(), want)
 	}
 }
