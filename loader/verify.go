@@ -19,29 +19,32 @@ func verifyFiles(ctx context.Context, dir *dumpdir.Dir, o *Options, meta *dumpdi
 	if !meta.Checksums {
 		return nil // a mydumper dump: Run has said its files are not verified
 	}
-	type check struct{ owner, name string }
+	type check struct {
+		owner, name string
+		data        bool // a data file: checked as it is opened when onePass says so
+	}
 	var checks []check
 	for _, d := range dbs {
 		if d.SchemaFile != "" && o.TargetDB == "" {
-			checks = append(checks, check{"database " + d.Name, d.SchemaFile})
+			checks = append(checks, check{"database " + d.Name, d.SchemaFile, false})
 		}
 		if d.PostFile != "" && len(o.Tables) == 0 && !j.has("post "+d.PostFile) {
-			checks = append(checks, check{"database " + d.Name, d.PostFile})
+			checks = append(checks, check{"database " + d.Name, d.PostFile, false})
 		}
 	}
 	for _, p := range plans {
 		if p.t.TriggersFile != "" && !j.has("post "+p.t.TriggersFile) {
-			checks = append(checks, check{p.String(), p.t.TriggersFile})
+			checks = append(checks, check{p.String(), p.t.TriggersFile, false})
 		}
 		for _, name := range p.t.DataFiles {
 			if !j.has("file " + name) {
-				checks = append(checks, check{p.String(), name})
+				checks = append(checks, check{p.String(), name, true})
 			}
 		}
 	}
 	return scheduler.Run(ctx, o.Threads, scheduler.Slice(checks), func(ctx context.Context, _ int, c check) error {
 		err := error(nil)
-		if onePass(dir, o, meta, c.name) {
+		if c.data && onePass(dir, o, meta, c.name) {
 			err = dir.CheckSize(ctx, meta.Files[c.name]) // its content is checked as it is opened
 		} else {
 			err = verify(ctx, dir, meta, c.name)
