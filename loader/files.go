@@ -37,10 +37,10 @@ const onePassBudget = 96 << 20
 // onePass reports whether the data file name is read once, whole, and checked as it is opened
 // (dumpdir.Dir.OpenVerified) rather than checked by verifyFiles and read again to be loaded:
 // for an object store, where a second read is a second download, and a file small enough to
-// hold in memory (onePassBudget). Its size is still checked before the restore begins; a
+// hold in memory (onePassBudget); never without metadata. Its size is still checked before the restore begins; a
 // corrupt one is refused before any of its rows is sent, but after the files loaded before it.
 func onePass(dir *dumpdir.Dir, o *Options, meta *dumpdir.Metadata, name string) bool {
-	if !meta.Checksums || dir.LocalPath() != "" {
+	if meta == nil || !meta.Checksums || dir.LocalPath() != "" {
 		return false
 	}
 	fi, ok := meta.Files[name]
