@@ -51,7 +51,7 @@ type Problem struct {
 }
 
 // DryRun connects to the server cfg reaches and returns the Plan of a dump with o. It changes
-// nothing and writes nothing: the catalog, the coordinates (SHOW MASTER STATUS), the replica
+// nothing and writes nothing (but a probe object it removes, for an object-store -o): the catalog, the coordinates (SHOW MASTER STATUS), the replica
 // status and the user's privileges are read. It fails only when it cannot read the catalog;
 // everything else it finds is a Problem.
 func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
@@ -63,7 +63,7 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 	warn := func(format string, args ...any) {
 		p.Problems = append(p.Problems, Problem{Message: fmt.Sprintf(format, args...)})
 	}
-	if err := checkOutDir(o.OutDir); err != nil {
+	if err := checkOutDir(ctx, o.OutDir); err != nil {
 		fail("%v", err)
 	}
 	db, err := cfg.Open(ctx, "", 2)
@@ -194,8 +194,18 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 	return p, nil
 }
 
-// checkOutDir reports what prepareDir would refuse, without creating anything.
-func checkOutDir(dir string) error {
+// checkOutDir reports what prepareDir would refuse, without creating anything; an
+// object-store prefix is listed, and written to with a probe object that is removed
+// (dumpdir.Dir.CheckNew).
+func checkOutDir(ctx context.Context, dir string) error {
+	if dumpdir.IsURL(dir) {
+		d, err := dumpdir.OpenDir(ctx, dir)
+		if err != nil {
+			return fmt.Errorf("-o %s: %w", dir, err)
+		}
+		defer d.Close()
+		return d.CheckNew(ctx)
+	}
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):

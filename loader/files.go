@@ -29,6 +29,33 @@ func verify(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, name 
 	return dir.Verify(ctx, fi)
 }
 
+// onePassBudget bounds the memory the workers of a load from an object store hold in data
+// files read whole (onePass): a worker reads a data object of at most onePassBudget/threads
+// bytes (and at least 8 MiB) with one GET.
+const onePassBudget = 96 << 20
+
+// onePass reports whether the data file name is read once, whole, and checked as it is opened
+// (dumpdir.Dir.OpenVerified) rather than checked by verifyFiles and read again to be loaded:
+// for an object store, where a second read is a second download, and a file small enough to
+// hold in memory (onePassBudget); never without metadata. Its size is still checked before the restore begins; a
+// corrupt one is refused before any of its rows is sent, but after the files loaded before it.
+func onePass(dir *dumpdir.Dir, o *Options, meta *dumpdir.Metadata, name string) bool {
+	if meta == nil || !meta.Checksums || dir.LocalPath() != "" {
+		return false
+	}
+	fi, ok := meta.Files[name]
+	return ok && fi.Size <= max(8<<20, onePassBudget/int64(max(o.Threads, 1)))
+}
+
+// openData opens the data file name to be loaded: read whole and checked as it is
+// opened when onePass says so, else streamed (verifyFiles checked it before the restore began).
+func (r *restore) openData(ctx context.Context, name, compression string) (*dumpdir.Reader, error) {
+	if onePass(r.dir, r.o, r.meta, name) {
+		return r.dir.OpenVerified(ctx, r.meta.Files[name], compression)
+	}
+	return r.dir.Open(ctx, name, compression)
+}
+
 // readScript verifies, decompresses (by the name's suffix: mydumper compresses schema files too)
 // and splits a schema file into statements, the way the dump's producer wrote them
 // (dumpdir.Metadata.Statements): DELIMITER-aware for sluice format_version 1, one statement per

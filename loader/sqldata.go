@@ -17,7 +17,7 @@ import (
 // how many of the file's INSERTs are committed, so that a retry after a deadlock resumes there.
 func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64) (committed int64, err error) {
 	committed = skip
-	f, err := r.dir.Open(ctx, name, p.t.Compression)
+	f, err := r.openData(ctx, name, p.t.Compression)
 	if err != nil {
 		return committed, err
 	}

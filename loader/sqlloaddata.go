@@ -155,7 +155,7 @@ func (ir *insertReader) Read(p []byte) (int, error) {
 // committed.
 func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64, enc []sqltext.TSVEncoding) (committed int64, err error) {
 	committed = skip
-	f, err := r.dir.Open(ctx, name, p.t.Compression)
+	f, err := r.openData(ctx, name, p.t.Compression)
 	if err != nil {
 		return committed, err
 	}

@@ -37,7 +37,7 @@ func (r *restore) checkLocalInfile(ctx context.Context) error {
 func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string, skip int64) (committed int64, err error) {
 	committed = skip
 	c := r.conns[w]
-	f, err := r.dir.Open(ctx, name, p.t.Compression)
+	f, err := r.openData(ctx, name, p.t.Compression)
 	if err != nil {
 		return committed, err
 	}

@@ -44,6 +44,7 @@ type loadOptions struct {
 	deferIdx string // --defer-indexes
 	checksum string // --checksum
 	repl     *replicationFlags
+	pitr     *pitrFlags // --binlogs: point-in-time recovery (flags_pitr.go)
 	dryRun   bool
 	waitDump int // --wait-dump, seconds
 
@@ -83,6 +84,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 	fs.group("accounts", func(fs *pflag.FlagSet) { o.userFlags = addLoadUserFlags(fs, l) })
 	fs.group("myloader", func(fs *pflag.FlagSet) { addMyloaderFlags(fs, l) })
 	fs.group("replication", func(fs *pflag.FlagSet) { o.repl = addReplicationFlags(fs, true) })
+	fs.group("point-in-time recovery", func(fs *pflag.FlagSet) { o.pitr = addPITRFlags(fs) })
 }
 
 // check turns the flags into loader.Options and a resolved connection.
@@ -120,8 +122,10 @@ func (o *loadOptions) check(fs *flagSet) error {
 	if l.Identities, err = identities(*o.identity); err != nil {
 		return err
 	}
-	l.Replicate, err = o.repl.options()
-	return err
+	if l.Replicate, err = o.repl.options(); err != nil {
+		return err
+	}
+	return o.pitr.check(l.Replicate != nil)
 }
 
 func (o *loadOptions) run(ctx context.Context, u *ui) (*summary, error) { return runLoad(ctx, o, u) }
@@ -133,7 +137,10 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 	l := o.load
 	l.Log = u.log
 	if o.dryRun {
-		return s, dryRunLoad(ctx, o.conn, l, u, s)
+		if err := dryRunLoad(ctx, o.conn, l, u, s); err != nil {
+			return s, err
+		}
+		return s, o.pitr.replay(ctx, o.conn, dumpCoordinates(l.Dir, l.Identities), l.EnableBinlog, true, u)
 	}
 	p := newPrinter(u, "load")
 	l.Progress = p
@@ -147,7 +154,7 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 	if u := res.Accounts; u != (accounts.Summary{}) {
 		s.accounts = &u
 	}
-	return s, nil
+	return s, o.pitr.replay(ctx, o.conn, s.coords, l.EnableBinlog, false, u)
 }
 
 // dumpCoordinates returns the dumped server's binlog coordinates and GTID set as the dump's

@@ -2,9 +2,14 @@ package dumpdir
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -133,6 +138,57 @@ func (d *Dir) Open(ctx context.Context, name, compression string) (*Reader, erro
 	if err != nil {
 		return nil, err
 	}
+	return d.decode(f, name, compression)
+}
+
+// OpenVerified reads fi.Name whole, with one read (one GET for an object), checks its size and
+// CRC-32C against fi, and only then returns it decrypted and decompressed as Open does: a
+// corrupt or truncated file gives an error naming it before any of its content is used. The
+// file is held in memory until it is read: for files of a bounded size (the loader reads small
+// objects so, instead of Verify then Open, which fetch them twice).
+func (d *Dir) OpenVerified(ctx context.Context, fi FileInfo, compression string) (*Reader, error) {
+	b, err := d.ReadFile(ctx, fi.Name)
+	if err != nil {
+		if errors.Is(err, ErrNotExist) {
+			return nil, fmt.Errorf("%w: the dump is incomplete", err)
+		}
+		return nil, err
+	}
+	if err := checkSum(d.path(fi.Name), fi, int64(len(b)), crc32.Checksum(b, castagnoli)); err != nil {
+		return nil, err
+	}
+	return d.decode(io.NopCloser(bytes.NewReader(b)), fi.Name, compression)
+}
+
+// CheckSize checks that fi.Name exists with the size fi records (one HEAD request for an
+// object), without reading it: OpenVerified checks its content when it is opened.
+func (d *Dir) CheckSize(ctx context.Context, fi FileInfo) error {
+	var n int64
+	if d.bucket != nil {
+		a, err := d.bucket.Attributes(ctx, d.prefix+fi.Name)
+		if err != nil {
+			err = d.objectError("read", fi.Name, err)
+			if errors.Is(err, ErrNotExist) {
+				return fmt.Errorf("%w: the dump is incomplete", err)
+			}
+			return err
+		}
+		n = a.Size
+	} else {
+		st, err := os.Stat(filepath.Join(d.local, fi.Name))
+		if err != nil {
+			return fmt.Errorf("%s: %w: the dump is incomplete", fi.Name, err)
+		}
+		n = st.Size()
+	}
+	if n != fi.Size {
+		return fmt.Errorf("%s: %d bytes, metadata says %d bytes: the file is truncated or corrupt; take the dump again", d.path(fi.Name), n, fi.Size)
+	}
+	return nil
+}
+
+// decode decrypts (with d's identities) and decompresses the raw stream f of file name.
+func (d *Dir) decode(f io.ReadCloser, name, compression string) (*Reader, error) {
 	r := &Reader{closers: []func() error{f.Close}}
 	br := bufio.NewReaderSize(f, 256<<10)
 	src, err := decrypt(br, name, d.identities)

@@ -74,18 +74,48 @@ func openObjectDir(ctx context.Context, loc string) (*Dir, error) {
 	return d, nil
 }
 
+// probeName is the object CheckNew writes and removes to learn that the prefix is writable;
+// prepareObjects ignores it, so one left behind (the credentials may write but not delete)
+// never blocks the dump.
+const probeName = ".sluice-dry-run-probe"
+
 // prepareObjects refuses a prefix that already holds objects, as a non-empty directory is
 // refused.
 func (d *Dir) prepareObjects(ctx context.Context) error {
 	it := d.bucket.List(&blob.ListOptions{Prefix: d.prefix})
-	obj, err := it.Next(ctx)
-	switch {
-	case err == io.EOF:
-		return nil
-	case err != nil:
-		return d.objectError("list", "", err)
+	for {
+		obj, err := it.Next(ctx)
+		switch {
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return d.objectError("list", "", err)
+		case obj.Key == d.prefix+probeName:
+			continue
+		}
+		return fmt.Errorf("-o %s: the prefix already holds objects (%s): give a new prefix", d.loc, obj.Key)
 	}
-	return fmt.Errorf("-o %s: the prefix already holds objects (%s): give a new prefix", d.loc, obj.Key)
+}
+
+// CheckNew checks, for a dry run, what Prepare and the first upload of a new dump to an
+// object-store prefix need, changing nothing that stays: the bucket is reachable and the
+// credentials may list the prefix, which holds no objects (prepareObjects), and may write to it
+// (a small object, probeName, written and removed). Errors are one sentence naming the
+// location and the fix (objectError). A local Dir is checked by the dumper itself: nil.
+func (d *Dir) CheckNew(ctx context.Context) error {
+	if d.bucket == nil {
+		return nil
+	}
+	if err := d.prepareObjects(ctx); err != nil {
+		return err
+	}
+	if err := d.bucket.WriteAll(ctx, d.prefix+probeName, []byte("sluice dump --dry-run\n"), nil); err != nil {
+		return d.objectError("write", probeName, err)
+	}
+	if err := d.bucket.Delete(ctx, d.prefix+probeName); err != nil {
+		return d.objectError("delete", probeName, err)
+	}
+	return nil
 }
 
 // createObject starts a streamed upload of name. The upload runs on a context of its own, so it

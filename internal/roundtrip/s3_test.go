@@ -3,6 +3,7 @@ package roundtrip
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -151,7 +152,8 @@ func (e *s3Env) refusals(t *testing.T) {
 	clear := func(what string, err error, want ...string) {
 		t.Helper()
 		if err == nil {
-			t.Fatalf("%s: no error", what)
+			t.Errorf("%s: no error", what)
+			return
 		}
 		msg := err.Error()
 		t.Logf("%s: %s", what, msg)
@@ -175,9 +177,41 @@ func (e *s3Env) refusals(t *testing.T) {
 	clear("dump to a missing bucket", dumpTo("s3://no-such-bucket/x"), "s3://no-such-bucket", "does not exist", "create it")
 	clear("load from a missing bucket", loadFrom("s3://no-such-bucket/x"), "s3://no-such-bucket", "does not exist", "create it")
 	clear("dump to a used prefix", dumpTo(loc), loc, "already holds objects", "new prefix")
+	// A dry run checks the prefix as the dump would, and leaves nothing in it.
+	dryRun := func(loc string) error {
+		p, err := dumper.DryRun(ctx, Config(a), dumper.Options{OutDir: loc, Databases: []string{"r"}, Threads: 1})
+		if err != nil {
+			return err
+		}
+		for _, pr := range p.Problems {
+			if pr.Fatal {
+				return errors.New(pr.Message)
+			}
+		}
+		return nil
+	}
+	if err := dryRun(loc + "-dry"); err != nil {
+		t.Errorf("dry run to a new prefix: %v", err)
+	}
+	if keys := objectKeys(t, m, "refusals-dry/"); len(keys) > 0 {
+		t.Errorf("a dry run left objects: %q", keys)
+	}
+	clear("dry run to a used prefix", dryRun(loc), loc, "already holds objects", "new prefix")
+	clear("dry run to a missing bucket", dryRun("s3://no-such-bucket/x"), "s3://no-such-bucket", "does not exist", "create it")
+	// Credentials that may read the bucket but not write it: the store denies the first
+	// upload; one clear error, and nothing under the prefix looks like a complete dump.
+	t.Run("denied", func(t *testing.T) {
+		readOnlySession(t, m)
+		clear("dry run with read-only credentials", dryRun(loc+"-ro"), loc+"-ro", "denied (AccessDenied)", "s3:PutObject")
+		clear("dump with read-only credentials", dumpTo(loc+"-ro"), loc+"-ro", "denied (AccessDenied)", "s3:PutObject")
+	})
+	if keys := objectKeys(t, m, "refusals-ro/"); len(keys) > 0 {
+		t.Errorf("a denied dump left objects: %q", keys)
+	}
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-key")
 	clear("dump with a wrong secret key", dumpTo(loc+"-2"), loc+"-2", "refused the credentials", "AWS_SECRET_ACCESS_KEY")
 	clear("load with a wrong secret key", loadFrom(loc), loc, "refused the credentials", "AWS_SECRET_ACCESS_KEY")
+	clear("dry run with a wrong secret key", dryRun(loc+"-2"), loc+"-2", "refused the credentials", "AWS_SECRET_ACCESS_KEY")
 	t.Setenv("AWS_ACCESS_KEY_ID", "nobody")
 	clear("load with an unknown access key", loadFrom(loc), loc, "refused the credentials", "AWS_ACCESS_KEY_ID")
 	if keys := objectKeys(t, m, "refusals-2/"); len(keys) > 0 {

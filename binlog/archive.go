@@ -1,0 +1,360 @@
+package binlog
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sluicedb/sluice/internal/conn"
+)
+
+// magic begins every binlog file.
+var magic = []byte{0xfe, 'b', 'i', 'n'}
+
+// Options say what Archive archives and how.
+type Options struct {
+	Source conn.Config // the server to read the binary logs of
+	Dir    string      // the archive directory, created 0700 when missing
+	// StartFile and StartPos start a new archive at that binlog position (StartPos 0 means
+	// 4, the file's beginning, so the archived file is a copy of the source's). StartGTID,
+	// a MariaDB GTID position ("0-1-42,1-2-7"), starts it after those GTIDs instead. An
+	// existing archive ignores both and resumes after its last durable event.
+	StartFile string
+	StartPos  uint64
+	StartGTID string
+	// DumpFile, DumpPos and DumpGTID are recorded in a new archive's index (see Index).
+	DumpFile string
+	DumpPos  uint64
+	DumpGTID string
+	ServerID uint32 // the server id the archiver connects with; must be unique among the source's replicas
+	// StopNever keeps following the source after its current end, reconnecting with
+	// backoff (1 s doubling to 30 s); otherwise Archive returns at the source's end.
+	StopNever bool
+	// SyncEvery bounds how long written events stay unsynced while a file is open (1 s when 0).
+	SyncEvery time.Duration
+	Log       *slog.Logger
+}
+
+// ErrGap is wrapped by Archive's error when the source no longer has the binary logs the
+// archive needs next (purged), so continuing would leave a gap.
+var ErrGap = errors.New("the source no longer has the binary logs this archive needs (purged?): the archive would have a gap; take a new dump and start a new archive from it")
+
+// Archive archives the source's binary logs into o.Dir until the source's end (or, with
+// StopNever, until ctx is done). Cancelling ctx (SIGTERM) flushes and syncs what was received
+// and returns nil. Errors name the source or the file; a purged start wraps ErrGap.
+func Archive(ctx context.Context, o Options) error {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.SyncEvery == 0 {
+		o.SyncEvery = time.Second
+	}
+	if o.ServerID == 0 {
+		return errors.New("binlog archive: a non-zero server id is required")
+	}
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+		return err
+	}
+	ix, err := ReadIndex(o.Dir)
+	if err != nil {
+		return err
+	}
+	a := &archiver{o: o, ix: ix}
+	if ix == nil {
+		a.ix = &Index{DumpFile: o.DumpFile, DumpPos: o.DumpPos, DumpGTID: o.DumpGTID}
+		if o.StartGTID == "" && o.StartFile == "" {
+			return errors.New("binlog archive: a new archive needs a start (--dump, --start-gtid or --start-file)")
+		}
+	}
+	backoff := time.Second
+	for {
+		err := a.session(ctx)
+		if ctx.Err() != nil {
+			return a.closeFile()
+		}
+		if err == nil || errors.Is(err, errEOF) {
+			if !o.StopNever {
+				return a.closeFile()
+			}
+			err = nil
+		}
+		var se *ServerError
+		if errors.As(err, &se) && se.Code == 1236 {
+			a.closeFile()
+			return fmt.Errorf("archive %s from %s: %w: %s", o.Dir, o.Source, ErrGap, se.Message)
+		}
+		if err != nil && !o.StopNever {
+			a.closeFile()
+			return fmt.Errorf("archive %s from %s: %w", o.Dir, o.Source, err)
+		}
+		if err := a.sync(); err != nil {
+			return err
+		}
+		if err != nil {
+			o.Log.Warn("binlog archive: connection lost; reconnecting", "source", o.Source.String(), "after", backoff, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return a.closeFile()
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
+}
+
+type archiver struct {
+	o  Options
+	ix *Index
+	// the open file, nil between files
+	f        *os.File
+	w        *bufio.Writer
+	cur      *IndexFile
+	lastSync time.Time
+	next     string // the file a real Rotate event named, opened at the next event
+}
+
+// resumePoint is where the next session starts: after the last durable event of the last
+// file, or the configured start of a new archive.
+func (a *archiver) resumePoint() (file string, pos uint64, gtid string) {
+	if n := len(a.ix.Files); n > 0 {
+		last := a.ix.Files[n-1]
+		if last.Complete {
+			return last.Next, 4, ""
+		}
+		return last.Name, last.EndPos, ""
+	}
+	if a.o.StartGTID != "" {
+		return "", 4, a.o.StartGTID
+	}
+	return a.o.StartFile, max(a.o.StartPos, 4), ""
+}
+
+func (a *archiver) session(ctx context.Context) error {
+	file, pos, gtid := a.resumePoint()
+	if file == "" && gtid == "" {
+		return errors.New("binlog archive: the index's last file is complete and the next is unknown; remove the archive or repair its index")
+	}
+	c, err := dial(ctx, a.o.Source)
+	if err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { c.close() })
+	defer stop()
+	defer c.close()
+	for _, s := range []string{
+		"SET @master_binlog_checksum = @@global.binlog_checksum",
+		"SET @mariadb_slave_capability = 4",
+	} {
+		if err := c.exec(s); err != nil {
+			return err
+		}
+	}
+	if gtid != "" {
+		if err := c.exec("SET @slave_connect_state = '" + strings.ReplaceAll(gtid, "'", "") + "'"); err != nil {
+			return err
+		}
+		if err := c.exec("SET @slave_gtid_strict_mode = 1"); err != nil {
+			return err
+		}
+	}
+	flags := uint16(dumpSendAnnotate)
+	if !a.o.StopNever {
+		flags |= dumpNonBlock
+	}
+	a.o.Log.Info("binlog archive: reading", "source", a.o.Source.String(), "file", file, "pos", pos, "gtid", gtid)
+	if err := c.binlogDump(file, uint32(pos), flags, a.o.ServerID); err != nil {
+		return err
+	}
+	for {
+		ev, err := c.readEvent()
+		if err != nil {
+			return err
+		}
+		if err := a.event(ev); err != nil {
+			return err
+		}
+	}
+}
+
+// event archives one event of the stream.
+func (a *archiver) event(ev []byte) error {
+	h, err := parseHeader(ev)
+	if err != nil {
+		return err
+	}
+	if h.Type == eventHeartbeat {
+		return nil
+	}
+	if h.Type == eventRotate && (h.Flags&flagArtificial != 0 || h.LogPos == 0) {
+		name, pos, err := parseRotate(ev)
+		if err != nil {
+			return err
+		}
+		if a.cur != nil && a.cur.Name == name {
+			return nil
+		}
+		if err := a.closeFile(); err != nil {
+			return err
+		}
+		return a.openFile(name, pos)
+	}
+	if h.Flags&flagArtificial != 0 {
+		return nil
+	}
+	if a.cur == nil {
+		if a.next == "" {
+			return fmt.Errorf("binlog event type %d before any Rotate event", h.Type)
+		}
+		if err := a.openFile(a.next, 4); err != nil {
+			return err
+		}
+	}
+	if h.Type == eventFormatDescription && a.cur.Size > int64(len(magic)) {
+		return nil // resuming within a file that has its own already
+	}
+	if start := uint64(h.LogPos) - uint64(h.Size); h.LogPos != 0 && h.Type != eventFormatDescription && start != a.cur.EndPos {
+		if a.cur.FirstGTID != "" {
+			return fmt.Errorf("binlog archive: %s: the source sent an event at %d after one ending at %d: a gap", a.cur.Name, start, a.cur.EndPos)
+		}
+		// A GTID start: after the file's header events (Gtid_list, Binlog_checkpoint)
+		// the source skips to the first transaction after the GTID position.
+		a.cur.StartPos = start
+	}
+	if _, err := a.w.Write(ev); err != nil {
+		return fmt.Errorf("write %s: %w", a.f.Name(), err)
+	}
+	a.cur.Size += int64(len(ev))
+	if h.LogPos != 0 {
+		a.cur.EndPos = uint64(h.LogPos)
+	}
+	if h.Type != eventFormatDescription {
+		if a.cur.FirstEvent.IsZero() {
+			a.cur.FirstEvent = h.time()
+		}
+		a.cur.LastEvent = h.time()
+	}
+	if h.Type == eventMariaGTID {
+		g, err := parseMariaGTID(ev, h)
+		if err != nil {
+			return err
+		}
+		if a.cur.FirstGTID == "" {
+			a.cur.FirstGTID = g
+		}
+		a.cur.LastGTID = g
+	}
+	if a.ix.SourceServerID == 0 {
+		a.ix.SourceServerID = h.ServerID
+	}
+	if h.Type == eventRotate {
+		name, _, err := parseRotate(ev)
+		if err != nil {
+			return err
+		}
+		a.cur.Complete, a.cur.Next = true, name
+		a.next = name
+		return a.closeFile()
+	}
+	if time.Since(a.lastSync) >= a.o.SyncEvery {
+		return a.sync()
+	}
+	return nil
+}
+
+// openFile opens the archive's file name for events from source position pos: appending
+// to the archive's last, incomplete file when it is that one, otherwise a new file.
+func (a *archiver) openFile(name string, pos uint64) error {
+	if name == "" || strings.ContainsAny(name, "/\\") || name == IndexName {
+		return fmt.Errorf("binlog archive: the source names a binlog file %q", name)
+	}
+	path := filepath.Join(a.o.Dir, name)
+	if n := len(a.ix.Files); n > 0 && a.ix.Files[n-1].Name == name && !a.ix.Files[n-1].Complete {
+		last := &a.ix.Files[n-1]
+		if last.EndPos != pos {
+			return fmt.Errorf("binlog archive: %s ends at source position %d, but the source resumed at %d", path, last.EndPos, pos)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR, 0o600)
+		if err != nil {
+			return fmt.Errorf("binlog archive: reopen %s: %w", path, err)
+		}
+		// Whatever follows the last indexed event was never durable: drop it.
+		if err := f.Truncate(last.Size); err != nil {
+			f.Close()
+			return err
+		}
+		if _, err := f.Seek(last.Size, 0); err != nil {
+			f.Close()
+			return err
+		}
+		a.f, a.w, a.cur = f, bufio.NewWriterSize(f, 1<<20), last
+		return nil
+	}
+	for _, fi := range a.ix.Files {
+		if fi.Name == name {
+			return fmt.Errorf("binlog archive: the source sent %s again, which the archive already holds complete", name)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		// A file created but never indexed: not durable, start it again.
+		if err = os.Remove(path); err == nil {
+			f, err = os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("binlog archive: %w", err)
+	}
+	a.ix.Files = append(a.ix.Files, IndexFile{Name: name, StartPos: pos, EndPos: pos})
+	a.f, a.w, a.cur = f, bufio.NewWriterSize(f, 1<<20), &a.ix.Files[len(a.ix.Files)-1]
+	if _, err := a.w.Write(magic); err != nil {
+		return err
+	}
+	a.cur.Size = int64(len(magic))
+	a.next = ""
+	return a.sync()
+}
+
+// sync makes the open file durable and then records it in the index.
+func (a *archiver) sync() error {
+	if a.f == nil {
+		return nil
+	}
+	if err := a.w.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", a.f.Name(), err)
+	}
+	if err := a.f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", a.f.Name(), err)
+	}
+	sum, err := fileSHA256(a.f.Name())
+	if err != nil {
+		return err
+	}
+	a.cur.SHA256 = sum
+	a.lastSync = time.Now()
+	if err := a.ix.write(a.o.Dir); err != nil {
+		return fmt.Errorf("binlog archive: write the index: %w", err)
+	}
+	return nil
+}
+
+// closeFile syncs, indexes and closes the open file, if any.
+func (a *archiver) closeFile() error {
+	if a.f == nil {
+		return nil
+	}
+	err := a.sync()
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && a.cur != nil {
+		a.o.Log.Info("binlog archive: file synced", "file", a.cur.Name, "bytes", a.cur.Size, "complete", a.cur.Complete, "last_gtid", a.cur.LastGTID)
+	}
+	a.f, a.w, a.cur = nil, nil, nil
+	return err
+}

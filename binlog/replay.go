@@ -1,0 +1,406 @@
+package binlog
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// More event types replay handles.
+const (
+	eventQuery          = 2
+	eventIntvar         = 5
+	eventRand           = 13
+	eventUserVar        = 14
+	eventXID            = 16
+	eventTableMap       = 19
+	eventWriteRowsV1    = 23
+	eventDeleteRowsV1   = 25
+	eventWriteRowsV2    = 30
+	eventDeleteRowsV2   = 32
+	eventMariaWriteComp = 166
+	eventMariaDelComp   = 168
+	flagGTIDStandalone  = 1 // FL_STANDALONE of a MariaDB GTID event: no BEGIN ... COMMIT
+	rowsStmtEnd         = 1 // STMT_END_F of a rows event
+)
+
+// ReplayOptions say what Replay applies.
+type ReplayOptions struct {
+	Dir string // the archive (see Archive)
+	// DumpFile and DumpPos are the dump's binlog coordinates: only events after them are
+	// applied.
+	DumpFile string
+	DumpPos  uint64
+	// UntilTime, when not zero, stops before the first transaction whose events are after
+	// it (binlog timestamps have whole seconds). UntilGTID, a MariaDB GTID position, stops
+	// before the first transaction it does not cover. Neither: replay everything archived.
+	UntilTime time.Time
+	UntilGTID string
+	// AllowStatementBinlogs applies statement-format DML too, which is exact only when the
+	// statements are deterministic; without it such a transaction is an error.
+	AllowStatementBinlogs bool
+	DryRun                bool // apply nothing; ReplayResult.Last says what the last would be
+	// MultiStatements sends each transaction's statements in one round trip, joined by ';';
+	// the connection must allow multiple statements (go-sql-driver's multiStatements).
+	MultiStatements bool
+	Log             *slog.Logger
+}
+
+// ReplayResult is what Replay applied (or, with DryRun, would apply).
+type ReplayResult struct {
+	Statements   int64     // statements executed on the target (BINLOG, SET, the queries)
+	Transactions int64     // transactions committed
+	LastGTID     string    // GTID of the last transaction applied
+	LastTime     time.Time // its timestamp
+	Last         string    // the last transaction's last statement, or its tables and row events
+	Elapsed      time.Duration
+}
+
+// replayer is one Replay's state.
+type replayer struct {
+	o          ReplayOptions
+	conn       *sql.Conn
+	until      map[uint32]uint64 // UntilGTID by domain
+	res        ReplayResult
+	fde        []byte // the current file's Format_description event
+	fdeSent    bool
+	rows       []byte // table-map and rows events waiting for the statement's end
+	nrows      int
+	inTrx      bool
+	begun      bool     // BEGIN sent for the open transaction
+	batch      []string // statements not yet sent (MultiStatements)
+	batchBytes int
+	gtid       string
+	gtTime     time.Time
+	last       string
+	db         string
+	stopped    bool
+}
+
+// Replay applies the archive's events after the dump's coordinates to conn, the target
+// restored from that dump, as mariadb-binlog | mariadb would: query events with their
+// session context (timestamp, sql_mode, character sets, database), each transaction's GTID
+// kept (gtid_domain_id, server_id, gtid_seq_no), row events as BINLOG statements of the raw
+// events after the file's Format_description event. It refuses an archive that starts after
+// the dump's position or has a gap, and statement-format DML unless AllowStatementBinlogs.
+func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult, error) {
+	start := time.Now()
+	r := &replayer{o: o, conn: conn}
+	if r.o.Log == nil {
+		r.o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.UntilGTID != "" {
+		var err error
+		if r.until, err = parseGTIDPos(o.UntilGTID); err != nil {
+			return r.res, fmt.Errorf("--until-gtid %q: %w", o.UntilGTID, err)
+		}
+	}
+	files, err := replayFiles(o)
+	if err != nil {
+		return r.res, err
+	}
+	for _, f := range files {
+		if err := r.file(ctx, f); err != nil {
+			r.res.Elapsed = time.Since(start)
+			return r.res, err
+		}
+		if r.stopped {
+			break
+		}
+	}
+	if r.inTrx {
+		// The archive ends inside a transaction (the source had not committed it yet).
+		r.inTrx = false
+		if err := r.exec(ctx, "ROLLBACK"); err != nil {
+			return r.res, err
+		}
+	}
+	if err := r.flush(ctx); err != nil {
+		return r.res, err
+	}
+	r.res.Elapsed = time.Since(start)
+	return r.res, nil
+}
+
+// replayFiles returns the archive's files from the one holding the dump's position, checked
+// for gaps.
+func replayFiles(o ReplayOptions) ([]IndexFile, error) {
+	ix, err := ReadIndex(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if ix == nil || len(ix.Files) == 0 {
+		return nil, fmt.Errorf("--binlogs %s: no archive index (%s): not a binlog archive", o.Dir, IndexName)
+	}
+	k := -1
+	for i, f := range ix.Files {
+		if f.Name == o.DumpFile {
+			k = i
+		}
+	}
+	if k < 0 || ix.Files[k].StartPos > o.DumpPos && ix.Files[k].StartPos > 4 {
+		return nil, fmt.Errorf("--binlogs %s: the archive (from %s:%d) does not hold the dump's position %s:%d: archive from the dump (sluice binlog-archive --dump)",
+			o.Dir, ix.Files[0].Name, ix.Files[0].StartPos, o.DumpFile, o.DumpPos)
+	}
+	files := ix.Files[k:]
+	for i := 0; i+1 < len(files); i++ {
+		if !files[i].Complete || files[i].Next != files[i+1].Name || files[i+1].StartPos != 4 {
+			return nil, fmt.Errorf("--binlogs %s: gap after %s (next archived file %s from position %d): the archive is incomplete", o.Dir, files[i].Name, files[i+1].Name, files[i+1].StartPos)
+		}
+	}
+	return files, nil
+}
+
+// parseGTIDPos parses a MariaDB GTID position, one domain-server-seq per domain.
+func parseGTIDPos(s string) (map[uint32]uint64, error) {
+	m := map[uint32]uint64{}
+	for _, g := range strings.Split(s, ",") {
+		p := strings.Split(strings.TrimSpace(g), "-")
+		if len(p) != 3 {
+			return nil, fmt.Errorf("%q: want domain-server-seq", g)
+		}
+		d, err1 := strconv.ParseUint(p[0], 10, 32)
+		_, err2 := strconv.ParseUint(p[1], 10, 32)
+		n, err3 := strconv.ParseUint(p[2], 10, 64)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return nil, fmt.Errorf("%q: %w", g, err)
+		}
+		m[uint32(d)] = n
+	}
+	return m, nil
+}
+
+func (r *replayer) file(ctx context.Context, fi IndexFile) error {
+	path := filepath.Join(r.o.Dir, fi.Name)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(io.LimitReader(f, fi.Size), 1<<20)
+	var m [4]byte
+	if _, err := io.ReadFull(br, m[:]); err != nil || !bytes.Equal(m[:], magic) {
+		return fmt.Errorf("%s: not a binlog file", path)
+	}
+	r.fde, r.fdeSent = nil, false
+	for !r.stopped {
+		var hb [headerLen]byte
+		if _, err := io.ReadFull(br, hb[:]); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		size := binary.LittleEndian.Uint32(hb[9:])
+		if size < headerLen {
+			return fmt.Errorf("%s: corrupt event header", path)
+		}
+		ev := make([]byte, size)
+		copy(ev, hb[:])
+		if _, err := io.ReadFull(br, ev[headerLen:]); err != nil {
+			return fmt.Errorf("%s: truncated event: %w", path, err)
+		}
+		h, err := parseHeader(ev)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if h.Type == eventFormatDescription {
+			r.fde = ev
+			continue
+		}
+		if fi.Name == r.o.DumpFile && h.LogPos != 0 && uint64(h.LogPos) <= r.o.DumpPos {
+			continue // in the dump already
+		}
+		if err := r.event(ctx, ev, h); err != nil {
+			return fmt.Errorf("%s at %d: %w", path, h.LogPos, err)
+		}
+	}
+	return nil
+}
+
+func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
+	switch {
+	case h.Type == eventMariaGTID:
+		g, err := parseMariaGTID(ev, h)
+		if err != nil {
+			return err
+		}
+		if r.stopBefore(g, h) {
+			r.stopped = true
+			return nil
+		}
+		b := body(ev)
+		seq, domain := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint32(b[8:])
+		r.gtid, r.gtTime, r.inTrx = g, h.time(), b[12]&flagGTIDStandalone == 0
+		if err := r.exec(ctx, fmt.Sprintf("SET @@session.gtid_domain_id=%d, @@session.server_id=%d, @@session.gtid_seq_no=%d", domain, h.ServerID, seq)); err != nil {
+			return err
+		}
+		if r.inTrx {
+			// A MariaDB GTID event stands for the transaction's BEGIN (none is logged).
+			r.begun = true
+			return r.exec(ctx, "BEGIN")
+		}
+		return nil
+	case h.Type == eventQuery:
+		q, err := parseQuery(ev, h)
+		if err != nil {
+			return err
+		}
+		verb := strings.ToUpper(strings.TrimSpace(q.Query))
+		if verb == "BEGIN" && r.begun {
+			return nil // begun at the GTID event
+		}
+		control := verb == "BEGIN" || verb == "COMMIT" || verb == "ROLLBACK" || strings.HasPrefix(verb, "XA ") || strings.HasPrefix(verb, "SAVEPOINT")
+		if r.inTrx && !control && !r.o.AllowStatementBinlogs {
+			return fmt.Errorf("statement-format DML (%.60s): replay is exact only for binlog_format=ROW; set it on the source, or give --allow-statement-binlogs", q.Query)
+		}
+		for _, s := range q.Context {
+			if err := r.exec(ctx, s); err != nil {
+				return err
+			}
+		}
+		if q.DB != "" && q.DB != r.db {
+			if err := r.exec(ctx, "USE `"+strings.ReplaceAll(q.DB, "`", "``")+"`"); err != nil {
+				return err
+			}
+			r.db = q.DB
+		}
+		if err := r.exec(ctx, q.Query); err != nil {
+			return err
+		}
+		if !control {
+			r.last = q.Query
+		}
+		if verb == "COMMIT" || verb == "ROLLBACK" || !r.inTrx {
+			r.commit()
+			return r.flush(ctx)
+		}
+		return nil
+	case h.Type == eventIntvar:
+		b := body(ev)
+		if len(b) >= 9 {
+			name := "INSERT_ID"
+			if b[0] == 1 {
+				name = "LAST_INSERT_ID"
+			}
+			return r.exec(ctx, fmt.Sprintf("SET %s=%d", name, binary.LittleEndian.Uint64(b[1:])))
+		}
+		return nil
+	case h.Type == eventRand || h.Type == eventUserVar:
+		if !r.o.AllowStatementBinlogs {
+			return fmt.Errorf("event type %d of statement-format replication: give --allow-statement-binlogs", h.Type)
+		}
+		return nil // the statements they accompany are replayed without them
+	case h.Type == eventTableMap || isRows(h.Type):
+		r.rows = append(r.rows, ev...)
+		if isRows(h.Type) {
+			r.nrows++
+			b := body(ev)
+			if len(b) >= 8 && binary.LittleEndian.Uint16(b[6:])&rowsStmtEnd != 0 {
+				return r.flushRows(ctx)
+			}
+		}
+		return nil
+	case h.Type == eventXID:
+		if err := r.exec(ctx, "COMMIT"); err != nil {
+			return err
+		}
+		r.commit()
+		return r.flush(ctx)
+	}
+	return nil // Annotate_rows, Gtid_list, Binlog_checkpoint, Rotate, Stop: nothing to apply
+}
+
+func isRows(t byte) bool {
+	return t >= eventWriteRowsV1 && t <= eventDeleteRowsV1 || t >= eventWriteRowsV2 && t <= eventDeleteRowsV2 || t >= eventMariaWriteComp && t <= eventMariaDelComp
+}
+
+// stopBefore says whether the transaction of GTID g starts after the replay's end.
+func (r *replayer) stopBefore(g string, h header) bool {
+	if !r.o.UntilTime.IsZero() && h.time().After(r.o.UntilTime) {
+		return true
+	}
+	if r.until != nil {
+		p, _ := parseGTIDPos(g)
+		for d, n := range p {
+			if u, ok := r.until[d]; !ok || n > u {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (r *replayer) flushRows(ctx context.Context) error {
+	if r.fde == nil {
+		return errors.New("rows event before the file's Format_description event")
+	}
+	if !r.fdeSent {
+		if err := r.exec(ctx, "BINLOG '"+base64.StdEncoding.EncodeToString(r.fde)+"'"); err != nil {
+			return err
+		}
+		r.fdeSent = true
+	}
+	err := r.exec(ctx, "BINLOG '"+base64.StdEncoding.EncodeToString(r.rows)+"'")
+	r.last = fmt.Sprintf("%d row events", r.nrows)
+	r.rows, r.nrows = r.rows[:0], 0
+	return err
+}
+
+func (r *replayer) commit() {
+	r.inTrx, r.begun = false, false
+	r.res.Transactions++
+	r.res.LastGTID, r.res.LastTime, r.res.Last = r.gtid, r.gtTime, r.last
+}
+
+// maxBatch bounds the bytes of statements batched before they are sent.
+const maxBatch = 4 << 20
+
+func (r *replayer) exec(ctx context.Context, stmt string) error {
+	r.res.Statements++
+	if r.o.DryRun {
+		return nil
+	}
+	if r.o.MultiStatements {
+		r.batch = append(r.batch, stmt)
+		r.batchBytes += len(stmt)
+		// A BINLOG statement ends a batch: with statements after it in one batch, MariaDB
+		// 10.11 and go-sql-driver lost their sync ("commands out of sync") in our tests.
+		if r.inTrx && r.batchBytes < maxBatch && !strings.HasPrefix(stmt, "BINLOG ") {
+			return nil
+		}
+		return r.flush(ctx)
+	}
+	return r.send(ctx, stmt)
+}
+
+// flush sends the batched statements.
+func (r *replayer) flush(ctx context.Context) error {
+	if len(r.batch) == 0 {
+		return nil
+	}
+	stmt := strings.Join(r.batch, ";\n")
+	r.batch, r.batchBytes = r.batch[:0], 0
+	return r.send(ctx, stmt)
+}
+
+func (r *replayer) send(ctx context.Context, stmt string) error {
+	if _, err := r.conn.ExecContext(ctx, stmt); err != nil {
+		if len(stmt) > 200 {
+			stmt = stmt[:200] + "..."
+		}
+		return fmt.Errorf("replay %s: %w", stmt, err)
+	}
+	return nil
+}
