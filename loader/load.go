@@ -60,6 +60,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 	defer dir.Close()
 	dir.Decrypt(o.Identities)
+	if o.WaitDump > 0 {
+		if err := waitForDump(ctx, dir, o.WaitDump, &o); err != nil {
+			return nil, err
+		}
+	}
 	meta, err := dir.ReadMetadata(ctx)
 	if err != nil {
 		return nil, err

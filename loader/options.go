@@ -3,6 +3,7 @@ package loader
 import (
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"filippo.io/age"
 
@@ -52,6 +53,10 @@ type Options struct {
 	Journal    string            // --journal: the resume journal (default Dir/sluice-load.journal; ./sluice-load.journal for an object store)
 	Checksum   ChecksumMode      // --checksum: recompute each chunk's checksum on the target and compare with the dump's (default ChecksumFail)
 	Replicate  *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
+	// WaitDump (--wait-dump) lets the load start on a dump still being written: Run waits up
+	// to this long for the dump's metadata file, then loads. 0 needs it there at once. Today
+	// the files are loaded once the whole dump is complete, not each as soon as it is written.
+	WaitDump time.Duration
 
 	// Accounts (package accounts) are restored when the whole dump is: roles and users before
 	// the views and routines, grants after them, default roles last.

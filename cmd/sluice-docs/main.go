@@ -182,8 +182,14 @@ func (s *session) verifyStep(title, note, tamper string) step {
 			}
 		}
 	}
-	args := []string{"verify", "-h", s.src.Host, "-P", strconv.Itoa(s.src.Port), "-u", s.src.User,
-		"--target-host", s.dst.Host, "--target-port", strconv.Itoa(s.dst.Port), "--target-user", s.dst.User, "-B", "shop", "-t", "4"}
+	return s.twoServerStep(title, note, "verify", "-B", "shop", "-t", "4")
+}
+
+// twoServerStep runs `sluice command` with the source's connection flags, the target's
+// --target- flags and args, and shows it as run from db1 to db2.
+func (s *session) twoServerStep(title, note, command string, args ...string) step {
+	args = append([]string{command, "-h", s.src.Host, "-P", strconv.Itoa(s.src.Port), "-u", s.src.User,
+		"--target-host", s.dst.Host, "--target-port", strconv.Itoa(s.dst.Port), "--target-user", s.dst.User}, args...)
 	c := exec.Command(s.bin, args...)
 	c.Env = append(os.Environ(), "HOME="+s.home, "MYSQL_PWD="+s.src.Password, "SLUICE_TARGET_PASSWORD="+s.dst.Password)
 	var b bytes.Buffer
@@ -194,7 +200,7 @@ func (s *session) verifyStep(title, note, tamper string) step {
 		code = c.ProcessState.ExitCode()
 	}
 	return step{title: title, note: note, code: code, output: s.placeholders(b.String()),
-		cmdline: "sluice verify -h db1 -u backup --target-host db2 --target-user backup -B shop -t 4"}
+		cmdline: "sluice " + command + " -h db1 -u backup --target-host db2 --target-user backup " + strings.Join(args[13:], " ")}
 }
 
 // placeholders replaces what changes from run to run and machine to machine.

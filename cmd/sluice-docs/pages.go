@@ -63,6 +63,16 @@ func pages(s *session) []page {
 						"`UPDATE shop.orders SET total = 0 WHERE id = 4242`.", "UPDATE shop.orders SET total = 0 WHERE id = 4242"),
 				}
 			}},
+		{name: "copy", intro: "Copies databases from a live server to another: the consistent snapshot of a dump, loaded " +
+			"into the target as a load does it (primary keys first, deferred indexes, then views, triggers, routines and " +
+			"events), with -t threads reading and --target-threads loading. The data passes through a staging directory " +
+			"(--stage-dir) removed when the copy ends.",
+			steps: func() []step {
+				return []step{
+					s.twoServerStep("Copy shop into another database of the target", "",
+						"copy", "-B", "shop", "--target-database", "shop_copy", "-t", "2", "--target-threads", "2"),
+				}
+			}},
 		{name: "list", intro: "Lists the dumps under a parent directory (or s3://BUCKET/PREFIX), newest first: start time, " +
 			"duration, state (complete, running, stale, failed, damaged), size, tables, rows, source and GTID set, encryption.",
 			steps: func() []step {

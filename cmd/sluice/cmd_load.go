@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"filippo.io/age"
 	"github.com/spf13/pflag"
@@ -45,6 +46,7 @@ type loadOptions struct {
 	repl     *replicationFlags
 	pitr     *pitrFlags // --binlogs: point-in-time recovery (flags_pitr.go)
 	dryRun   bool
+	waitDump int // --wait-dump, seconds
 
 	userFlags func() error // checks the account and definer flags (flags_users.go)
 	identity  *string      // --decrypt-identity (flags_encrypt.go)
@@ -57,6 +59,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.StringVarP(&l.Dir, "directory", "d", "", "dump directory to restore, or s3://BUCKET/PREFIX (AWS configuration from the environment)")
 		fs.BoolVar(&o.dryRun, "dry-run", false, "read the dump and the target and print the plan and what would fail; change nothing")
 		fs.BoolVar(&l.Strict, "strict", false, "fail on a warning (local_infile OFF) instead of exiting 4")
+		fs.IntVar(&o.waitDump, "wait-dump", 0, "seconds: the dump may still be running; wait this long for it to complete, then load (0: it must be complete)")
 		o.identity = addIdentityFlag(fs)
 	})
 	fs.group("filters", func(fs *pflag.FlagSet) {
@@ -103,6 +106,10 @@ func (o *loadOptions) check(fs *flagSet) error {
 	if l.Strict {
 		l.UsersStrict = true // --strict covers the account warnings too
 	}
+	if o.waitDump < 0 {
+		return usageError{errString("--wait-dump must be 0 or more seconds")}
+	}
+	l.WaitDump = time.Duration(o.waitDump) * time.Second
 	if l.DeferIndexes, err = schema.ParseDeferMode(o.deferIdx); err != nil {
 		return usageError{err}
 	}

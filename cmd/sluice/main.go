@@ -36,7 +36,7 @@ type options interface {
 }
 
 func commands() []*command {
-	return []*command{dumpCommand(), loadCommand(), verifyCommand(), listCommand(), pruneCommand(), replicationSQLCommand(), binlogArchiveCommand()}
+	return []*command{dumpCommand(), loadCommand(), verifyCommand(), copyCommand(), listCommand(), pruneCommand(), replicationSQLCommand(), binlogArchiveCommand()}
 }
 
 func findCommand(name string) *command {

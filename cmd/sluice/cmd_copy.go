@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/spf13/pflag"
+
+	"github.com/sluicedb/sluice/copier"
+	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/loader"
+	"github.com/sluicedb/sluice/schema"
+)
+
+func copyCommand() *command {
+	return &command{
+		name:     "copy",
+		summary:  "copy databases from a live server to another: a consistent dump of the source loaded into the target",
+		synopsis: "sluice copy [flags] --target-host HOST [target flags]",
+		examples: []string{
+			"# copy sakila from db1 to db2, 4 threads reading and 4 loading:\n" +
+				"sluice copy -h db1 -u backup -B sakila --target-host db2 --target-user loader -t 4 --target-threads 4",
+			"# copy shop into shop_test on the same server:\n" +
+				"sluice copy -B shop --target-database shop_test",
+		},
+		flags: func(fs *flagSet) options {
+			o := &copyOptions{}
+			o.addFlags(fs)
+			return o
+		},
+	}
+}
+
+// copyOptions are the flags of `sluice copy`.
+type copyOptions struct {
+	commonOptions
+	conn     conn.Config
+	target   *targetFlags
+	tcfg     conn.Config
+	copy     copier.Options
+	regex    string // -x
+	deferIdx string // --defer-indexes
+	checksum string // --checksum
+}
+
+func (o *copyOptions) addFlags(fs *flagSet) {
+	d, l := &o.copy.Dump, &o.copy.Load
+	fs.group("connection", o.conn.AddFlags)
+	fs.group("target", func(fs *pflag.FlagSet) { o.target = addTargetFlags(fs) })
+	fs.group("filters", func(fs *pflag.FlagSet) {
+		fs.StringSliceVarP(&d.Databases, "database", "B", nil, "databases to copy, comma separated (default: all but system databases)")
+		fs.StringArrayVarP(&d.Tables, "tables-list", "T", nil, "a table to copy as db.table (repeat the flag; quote parts holding dots with backticks)")
+		fs.StringVarP(&o.regex, "regex", "x", "", "copy only tables whose db.table matches this regular expression (Go syntax)")
+		fs.StringVar(&d.Where, "where", "", "copy only rows meeting this SQL condition (every table)")
+		fs.StringVar(&l.TargetDB, "target-database", "", "copy into this database of the target (the copy must hold one database)")
+		fs.BoolVar(&d.NoData, "no-data", false, "copy schemas only")
+		fs.BoolVar(&d.NoViews, "no-views", false, "skip views")
+		fs.BoolVar(&d.NoTriggers, "no-triggers", false, "skip triggers")
+		fs.BoolVar(&d.NoRoutines, "no-routines", false, "skip stored procedures and functions")
+		fs.BoolVar(&d.NoEvents, "no-events", false, "skip events")
+		fs.BoolVar(&d.NoUsers, "no-users", false, "copy no accounts (a whole-instance copy includes them)")
+	})
+	fs.group("copying", func(fs *pflag.FlagSet) {
+		fs.IntVarP(&d.Threads, "threads", "t", 4, "source connections reading, each with its own consistent snapshot")
+		fs.IntVar(&l.Threads, "target-threads", 4, "target connections loading (data files and index builds)")
+		fs.Int64VarP(&d.Rows, "rows", "r", 0, "rows per chunk (0: about 64 MiB of data per chunk)")
+		fs.StringVar(&d.LockMode, "lock-mode", "auto", "auto, ftwrl, backup-stage, lock-tables or none")
+		fs.StringVar(&o.deferIdx, "defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
+		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE (0: defer in every table)")
+		fs.BoolVar(&l.OverwriteTables, "overwrite-tables", false, "drop tables that already exist on the target before creating them")
+		fs.BoolVar(&l.EnableBinlog, "enable-binlog", false, "write the copy to the target's binary log")
+		fs.StringVar(&o.checksum, "checksum", string(loader.ChecksumFail), "after loading, recompute each chunk's checksum on the target: fail (exit 3 on a difference), warn or skip")
+		fs.StringVar(&o.copy.StageDir, "stage-dir", "", "directory holding the copy's staging files while it runs, removed after (default $TMPDIR or /tmp; needs room for the data)")
+	})
+}
+
+func (o *copyOptions) check(fs *flagSet) error {
+	var err error
+	d, l := &o.copy.Dump, &o.copy.Load
+	if o.regex != "" {
+		if d.Regex, err = regexp.Compile(o.regex); err != nil {
+			return usageError{fmt.Errorf("--regex: %w", err)}
+		}
+	}
+	if d.Threads < 1 || l.Threads < 1 {
+		return usageError{errString("--threads and --target-threads must be 1 or more")}
+	}
+	if l.DeferIndexes, err = schema.ParseDeferMode(o.deferIdx); err != nil {
+		return usageError{err}
+	}
+	if l.Checksum, err = loader.ParseChecksumMode(o.checksum); err != nil {
+		return usageError{err}
+	}
+	if o.conn, err = o.conn.Resolve(fs.Changed); err != nil {
+		return err
+	}
+	if o.tcfg, err = o.target.config(); err != nil {
+		return fmt.Errorf("target: %w", err)
+	}
+	if o.conn.String() == o.tcfg.String() && l.TargetDB == "" {
+		return usageError{fmt.Errorf("source and target are both %s: give another --target-host/--target-port, or --target-database", o.conn.String())}
+	}
+	return nil
+}
+
+// run copies and returns the summary of the load side (the target's tables, rows, bytes).
+func (o *copyOptions) run(ctx context.Context, u *ui) (*summary, error) {
+	_, addr := o.tcfg.Address()
+	s := &summary{target: addr}
+	c := o.copy
+	c.Dump.Log, c.Load.Log = u.log, u.log
+	pd, pl := newPrinter(u, "copy (dump)"), newPrinter(u, "copy (load)")
+	c.Dump.Progress, c.Load.Progress = pd, pl
+	res, err := copier.Run(ctx, o.conn, o.tcfg, c)
+	if err != nil {
+		s.fromSnapshot(pl.snapshot())
+		return s, err
+	}
+	s.tables, s.rows, s.bytes, s.elapsed = int64(res.Load.Tables), res.Load.Rows, res.Load.Bytes, res.Elapsed
+	s.coords, s.warnings = &res.Dump.Coordinates, res.Dump.Warnings+res.Load.Warnings
+	return s, nil
+}
