@@ -55,7 +55,14 @@ type ReplayOptions struct {
 	// MultiStatements sends each transaction's statements in one round trip, joined by ';';
 	// the connection must allow multiple statements (go-sql-driver's multiStatements).
 	MultiStatements bool
-	Log             *slog.Logger
+	// ID names this replay in the target's position table (resume.go); "" means the dump's
+	// coordinates, "FILE:POS". Resume starts after the position an interrupted Replay of the
+	// same ID recorded there, and from the dump's coordinates when it recorded none.
+	ID     string
+	Resume bool
+	Log    *slog.Logger
+	// afterEvent, when set (tests), is called after each event is handled.
+	afterEvent func()
 }
 
 // ReplayResult is what Replay applied (or, with DryRun, would apply).
@@ -87,6 +94,8 @@ type replayer struct {
 	last       string
 	db         string
 	stopped    bool
+	fileName   string // the archive file being read
+	track      bool   // record the applied position on the target (resume.go)
 }
 
 // Replay applies the archive's events after the dump's coordinates to conn, the target
@@ -107,13 +116,44 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 			return r.res, fmt.Errorf("--until-gtid %q: %w", o.UntilGTID, err)
 		}
 	}
-	files, err := replayFiles(o)
+	if r.o.ID == "" {
+		r.o.ID = fmt.Sprintf("%s:%d", o.DumpFile, o.DumpPos)
+	}
+	if !o.DryRun {
+		// A session that writes the target's binary log would log the position table too,
+		// for the target's replicas, which do not have it: record no position then.
+		var logging bool
+		if err := conn.QueryRowContext(ctx, "SELECT @@session.sql_log_bin AND @@global.log_bin").Scan(&logging); err != nil {
+			return r.res, fmt.Errorf("binlog replay: %w", err)
+		}
+		r.track = !logging
+		if logging && o.Resume {
+			return r.res, errors.New("binlog replay: resuming needs a replay that does not write the target's binary log (sql_log_bin=0: load without --enable-binlog), which records the applied position")
+		}
+	}
+	if r.track {
+		if err := createReplayTable(ctx, conn, r.o.ID, o.Resume, Position{File: o.DumpFile, Pos: o.DumpPos}); err != nil {
+			return r.res, err
+		}
+		if o.Resume {
+			p, ok, err := ReplayPosition(ctx, conn, r.o.ID)
+			if err != nil {
+				return r.res, err
+			}
+			if ok {
+				r.o.Log.Info("binlog replay: resuming after the last applied transaction", "file", p.File, "pos", p.Pos, "gtid", p.GTID)
+				r.o.DumpFile, r.o.DumpPos = p.File, p.Pos
+			}
+		}
+	}
+	files, err := replayFiles(r.o)
 	if err != nil {
 		return r.res, err
 	}
 	for _, f := range files {
 		if err := r.file(ctx, f); err != nil {
 			r.res.Elapsed = time.Since(start)
+			r.abort(ctx)
 			return r.res, err
 		}
 		if r.stopped {
@@ -129,6 +169,11 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 	}
 	if err := r.flush(ctx); err != nil {
 		return r.res, err
+	}
+	if r.track {
+		if err := dropReplayPosition(ctx, conn, r.o.ID); err != nil {
+			r.o.Log.Warn("binlog replay: cannot drop the position table", "table", replayTable, "err", err)
+		}
 	}
 	r.res.Elapsed = time.Since(start)
 	return r.res, nil
@@ -194,7 +239,7 @@ func (r *replayer) file(ctx context.Context, fi IndexFile) error {
 	if _, err := io.ReadFull(br, m[:]); err != nil || !bytes.Equal(m[:], magic) {
 		return fmt.Errorf("%s: not a binlog file", path)
 	}
-	r.fde, r.fdeSent = nil, false
+	r.fde, r.fdeSent, r.fileName = nil, false, fi.Name
 	for !r.stopped {
 		var hb [headerLen]byte
 		if _, err := io.ReadFull(br, hb[:]); err == io.EOF {
@@ -223,10 +268,25 @@ func (r *replayer) file(ctx context.Context, fi IndexFile) error {
 			continue // in the dump already
 		}
 		if err := r.event(ctx, ev, h); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("%s at %d: %w: replay interrupted; the target has every transaction before it, and resuming (load --resume) continues after the last", path, h.LogPos, ctx.Err())
+			}
 			return fmt.Errorf("%s at %d: %w", path, h.LogPos, err)
+		}
+		if r.o.afterEvent != nil {
+			r.o.afterEvent()
 		}
 	}
 	return nil
+}
+
+// position records, in the open transaction or just after a statement that committed on its
+// own, that the target has everything up to the event of header h (see resume.go).
+func (r *replayer) position(ctx context.Context, h header) error {
+	if !r.track {
+		return nil
+	}
+	return r.exec(ctx, positionSQL(r.o.ID, Position{File: r.fileName, Pos: uint64(h.LogPos), GTID: r.gtid}))
 }
 
 func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
@@ -276,11 +336,26 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 			}
 			r.db = q.DB
 		}
+		if verb == "COMMIT" {
+			if err := r.position(ctx, h); err != nil {
+				return err
+			}
+		}
 		if err := r.exec(ctx, q.Query); err != nil {
 			return err
 		}
+		if verb == "BEGIN" {
+			r.inTrx, r.begun = true, true // MySQL logs a BEGIN after its GTID event
+			return nil
+		}
 		if !control {
 			r.last = q.Query
+		}
+		if verb == "ROLLBACK" || !r.inTrx {
+			// Committed on its own (DDL), or rolled back with the position in it.
+			if err := r.position(ctx, h); err != nil {
+				return err
+			}
 		}
 		if verb == "COMMIT" || verb == "ROLLBACK" || !r.inTrx {
 			r.commit()
@@ -313,6 +388,9 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 		}
 		return nil
 	case h.Type == eventXID:
+		if err := r.position(ctx, h); err != nil {
+			return err
+		}
 		if err := r.exec(ctx, "COMMIT"); err != nil {
 			return err
 		}
@@ -320,6 +398,17 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 		return r.flush(ctx)
 	}
 	return nil // Annotate_rows, Gtid_list, Binlog_checkpoint, Rotate, Stop: nothing to apply
+}
+
+// abort rolls back the transaction an error interrupted, so that the caller's connection is
+// left outside any transaction (best effort: the connection may be gone).
+func (r *replayer) abort(ctx context.Context) {
+	if r.o.DryRun || !r.inTrx {
+		return
+	}
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_, _ = r.conn.ExecContext(actx, "ROLLBACK")
 }
 
 func isRows(t byte) bool {

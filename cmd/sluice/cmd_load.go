@@ -140,7 +140,19 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 		if err := dryRunLoad(ctx, o.conn, l, u, s); err != nil {
 			return s, err
 		}
-		return s, o.pitr.replay(ctx, o.conn, dumpCoordinates(l.Dir, l.Identities), l.EnableBinlog, true, u)
+		return s, o.pitr.replay(ctx, o.conn, dumpCoordinates(l.Dir, l.Identities), l.EnableBinlog, true, false, u)
+	}
+	if l.Resume && o.pitr.binlogs != "" {
+		coords := dumpCoordinates(l.Dir, l.Identities)
+		begun, err := o.pitr.replayBegun(ctx, o.conn, coords)
+		if err != nil {
+			return s, err
+		}
+		if begun { // the load completed before the replay started: only the replay is left
+			u.log.Info("load --resume: the dump is loaded and its binlog replay was interrupted: resuming the replay")
+			s.coords = coords
+			return s, o.pitr.replay(ctx, o.conn, coords, l.EnableBinlog, false, true, u)
+		}
 	}
 	p := newPrinter(u, "load")
 	l.Progress = p
@@ -154,7 +166,7 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 	if u := res.Accounts; u != (accounts.Summary{}) {
 		s.accounts = &u
 	}
-	return s, o.pitr.replay(ctx, o.conn, s.coords, l.EnableBinlog, false, u)
+	return s, o.pitr.replay(ctx, o.conn, s.coords, l.EnableBinlog, false, l.Resume, u)
 }
 
 // dumpCoordinates returns the dumped server's binlog coordinates and GTID set as the dump's
