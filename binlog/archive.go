@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/internal/progress"
 )
 
 // magic begins every binlog file.
@@ -38,6 +39,15 @@ type Options struct {
 	StopNever bool
 	// SyncEvery bounds how long written events stay unsynced while a file is open (1 s when 0).
 	SyncEvery time.Duration
+	// Progress receives the run's progress (internal/progress) every ProgressEvery (1 s when
+	// 0) and once at the end: TablesDone counts the binlog files begun, RowsDone the events
+	// and BytesDone the bytes archived by this run, Lag how far the archive is behind the
+	// source. Nil reports nowhere.
+	Progress      progress.Reporter
+	ProgressEvery time.Duration
+	// Heartbeat is how long the source may stay silent, with StopNever, before it sends a
+	// heartbeat saying it has nothing newer (which sets the lag to 0); 1 s when 0.
+	Heartbeat time.Duration
 	Log       *slog.Logger
 }
 
@@ -55,6 +65,12 @@ func Archive(ctx context.Context, o Options) error {
 	if o.SyncEvery == 0 {
 		o.SyncEvery = time.Second
 	}
+	if o.ProgressEvery == 0 {
+		o.ProgressEvery = time.Second
+	}
+	if o.Heartbeat == 0 {
+		o.Heartbeat = time.Second
+	}
 	if o.ServerID == 0 {
 		return errors.New("binlog archive: a non-zero server id is required")
 	}
@@ -66,6 +82,13 @@ func Archive(ctx context.Context, o Options) error {
 		return err
 	}
 	a := &archiver{o: o, ix: ix}
+	rctx, stopReport := context.WithCancel(context.WithoutCancel(ctx))
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		a.prog.Report(rctx, o.Progress, o.ProgressEvery)
+	}()
+	defer func() { stopReport(); <-reported }() // the last snapshot after the last sync
 	if ix == nil {
 		a.ix = &Index{DumpFile: o.DumpFile, DumpPos: o.DumpPos, DumpGTID: o.DumpGTID}
 		if o.StartGTID == "" && o.StartFile == "" {
@@ -74,7 +97,11 @@ func Archive(ctx context.Context, o Options) error {
 	}
 	backoff := time.Second
 	for {
+		a.events = 0
 		err := a.session(ctx)
+		if a.events > 0 {
+			backoff = time.Second // the connection worked: a new loss starts the backoff again
+		}
 		if ctx.Err() != nil {
 			return a.closeFile()
 		}
@@ -117,6 +144,8 @@ type archiver struct {
 	cur      *IndexFile
 	lastSync time.Time
 	next     string // the file a real Rotate event named, opened at the next event
+	prog     progress.Counters
+	events   int64 // events received by the current session
 }
 
 // resumePoint is where the next session starts: after the last durable event of the last
@@ -155,6 +184,11 @@ func (a *archiver) session(ctx context.Context) error {
 			return err
 		}
 	}
+	if a.o.StopNever {
+		if err := c.exec(fmt.Sprintf("SET @master_heartbeat_period = %d", a.o.Heartbeat.Nanoseconds())); err != nil {
+			return err
+		}
+	}
 	if gtid != "" {
 		if err := c.exec("SET @slave_connect_state = '" + strings.ReplaceAll(gtid, "'", "") + "'"); err != nil {
 			return err
@@ -173,9 +207,13 @@ func (a *archiver) session(ctx context.Context) error {
 	}
 	for {
 		ev, err := c.readEvent()
+		if errors.Is(err, errEOF) {
+			a.prog.Behind(time.Time{}) // at the source's end
+		}
 		if err != nil {
 			return err
 		}
+		a.events++
 		if err := a.event(ev); err != nil {
 			return err
 		}
@@ -189,6 +227,7 @@ func (a *archiver) event(ev []byte) error {
 		return err
 	}
 	if h.Type == eventHeartbeat {
+		a.prog.Behind(time.Time{}) // the source has nothing newer
 		return nil
 	}
 	if h.Type == eventRotate && (h.Flags&flagArtificial != 0 || h.LogPos == 0) {
@@ -230,6 +269,10 @@ func (a *archiver) event(ev []byte) error {
 		return fmt.Errorf("write %s: %w", a.f.Name(), err)
 	}
 	a.cur.Size += int64(len(ev))
+	a.prog.Add(1, int64(len(ev)))
+	if h.Timestamp != 0 {
+		a.prog.Behind(h.time())
+	}
 	if h.LogPos != 0 {
 		a.cur.EndPos = uint64(h.LogPos)
 	}
@@ -316,6 +359,8 @@ func (a *archiver) openFile(name string, pos uint64) error {
 		return err
 	}
 	a.cur.Size = int64(len(magic))
+	a.prog.Add(0, int64(len(magic)))
+	a.prog.TableDone()
 	a.next = ""
 	return a.sync()
 }

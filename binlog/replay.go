@@ -1,17 +1,13 @@
 package binlog
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -228,46 +224,20 @@ func parseGTIDPos(s string) (map[uint32]uint64, error) {
 }
 
 func (r *replayer) file(ctx context.Context, fi IndexFile) error {
-	path := filepath.Join(r.o.Dir, fi.Name)
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	br := bufio.NewReaderSize(io.LimitReader(f, fi.Size), 1<<20)
-	var m [4]byte
-	if _, err := io.ReadFull(br, m[:]); err != nil || !bytes.Equal(m[:], magic) {
-		return fmt.Errorf("%s: not a binlog file", path)
-	}
 	r.fde, r.fdeSent, r.fileName = nil, false, fi.Name
-	for !r.stopped {
-		var hb [headerLen]byte
-		if _, err := io.ReadFull(br, hb[:]); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		size := binary.LittleEndian.Uint32(hb[9:])
-		if size < headerLen {
-			return fmt.Errorf("%s: corrupt event header", path)
-		}
-		ev := make([]byte, size)
-		copy(ev, hb[:])
-		if _, err := io.ReadFull(br, ev[headerLen:]); err != nil {
-			return fmt.Errorf("%s: truncated event: %w", path, err)
-		}
-		h, err := parseHeader(ev)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+	return eachEvent(r.o.Dir, fi, func(ev []byte, h header) error {
+		if r.stopped {
+			return errStop
 		}
 		if h.Type == eventFormatDescription {
 			r.fde = ev
-			continue
+			return nil
 		}
 		if fi.Name == r.o.DumpFile && h.LogPos != 0 && uint64(h.LogPos) <= r.o.DumpPos {
-			continue // in the dump already
+			return nil // in the dump already
 		}
 		if err := r.event(ctx, ev, h); err != nil {
+			path := filepath.Join(r.o.Dir, fi.Name)
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s at %d: %w: replay interrupted; the target has every transaction before it, and resuming (load --resume) continues after the last", path, h.LogPos, ctx.Err())
 			}
@@ -276,8 +246,8 @@ func (r *replayer) file(ctx context.Context, fi IndexFile) error {
 		if r.o.afterEvent != nil {
 			r.o.afterEvent()
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // position records, in the open transaction or just after a statement that committed on its

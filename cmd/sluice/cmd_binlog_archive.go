@@ -15,7 +15,7 @@ import (
 
 func binlogArchiveCommand() *command {
 	return &command{
-		name:     "binlog-archive",
+		name:     archiveCommand,
 		summary:  "archive a server's binary logs from a dump's position, for point-in-time recovery",
 		synopsis: "sluice binlog-archive -o ARCHIVE (--dump DIR | --start-gtid GTID | --start-file FILE [--start-position N]) [--stop-never] [flags]",
 		examples: []string{
@@ -96,7 +96,11 @@ func (o *binlogArchiveOptions) run(ctx context.Context, u *ui) (*summary, error)
 		a.DumpFile, a.DumpPos, a.DumpGTID = c.File, c.Position, c.GTIDSet
 	}
 	s := &summary{target: o.cfg.String(), dir: a.Dir}
+	p := newPrinter(u, archiveCommand)
+	a.Progress = p
 	err := binlog.Archive(ctx, a)
+	last := p.snapshot()
+	u.log.Info("binlog archive: done", "files", last.TablesDone, "events", last.RowsDone, "bytes", last.BytesDone, "lag_seconds", int64(last.Lag.Seconds()))
 	if ix, _ := binlog.ReadIndex(a.Dir); ix != nil {
 		for _, f := range ix.Files {
 			s.bytes += f.Size
