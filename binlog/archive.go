@@ -37,7 +37,8 @@ type Options struct {
 	// StopNever keeps following the source after its current end, reconnecting with
 	// backoff (1 s doubling to 30 s); otherwise Archive returns at the source's end.
 	StopNever bool
-	// SyncEvery bounds how long written events stay unsynced while a file is open (1 s when 0).
+	// SyncEvery bounds how long written events stay unsynced while more arrive (1 s when 0);
+	// when the source falls silent they are synced at its first heartbeat (see Heartbeat).
 	SyncEvery time.Duration
 	// Progress receives the run's progress (internal/progress) every ProgressEvery (1 s when
 	// 0) and once at the end: TablesDone counts the binlog files begun, RowsDone the events
@@ -228,7 +229,7 @@ func (a *archiver) event(ev []byte) error {
 	}
 	if h.Type == eventHeartbeat {
 		a.prog.Behind(time.Time{}) // the source has nothing newer
-		return nil
+		return a.sync()            // what arrived since the last sync is durable within a heartbeat
 	}
 	if h.Type == eventRotate && (h.Flags&flagArtificial != 0 || h.LogPos == 0) {
 		name, pos, err := parseRotate(ev)
@@ -237,6 +238,12 @@ func (a *archiver) event(ev []byte) error {
 		}
 		if a.cur != nil && a.cur.Name == name {
 			return nil
+		}
+		if a.cur != nil {
+			// The source read past the open file's end and went on to the next: the file
+			// ended without a Rotate event (a restart ends it with a Stop event, a crash
+			// with nothing), and is whole.
+			a.cur.Complete, a.cur.Next = true, name
 		}
 		if err := a.closeFile(); err != nil {
 			return err
