@@ -13,6 +13,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/progress"
+	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 // magic begins every binlog file.
@@ -94,6 +95,11 @@ func Archive(ctx context.Context, o Options) error {
 		a.ix = &Index{DumpFile: o.DumpFile, DumpPos: o.DumpPos, DumpGTID: o.DumpGTID}
 		if o.StartGTID == "" && o.StartFile == "" {
 			return errors.New("binlog archive: a new archive needs a start (--dump, --start-gtid or --start-file)")
+		}
+		if o.StartFile != "" && o.StartPos > 4 {
+			if err := checkEventStart(ctx, o.Source, o.StartFile, o.StartPos); err != nil {
+				return err
+			}
 		}
 	}
 	backoff := time.Second
@@ -409,4 +415,24 @@ func (a *archiver) closeFile() error {
 	}
 	a.f, a.w, a.cur = nil, nil, nil
 	return err
+}
+
+// checkEventStart checks that pos is where an event of the source's binlog file begins (the
+// source would otherwise send bytes from the middle of an event, or fail with an obscure
+// error), by asking for the event there with SHOW BINLOG EVENTS.
+func checkEventStart(ctx context.Context, cfg conn.Config, file string, pos uint64) error {
+	db, err := cfg.Open(ctx, "", 1)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("SHOW BINLOG EVENTS IN %s FROM %d LIMIT 1", sqltext.QuoteString(file), pos))
+	if err == nil {
+		err = rows.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("binlog archive: --start-position %d is not where an event of %s on %s begins (%w): give a Pos or End_log_pos that SHOW BINLOG EVENTS IN '%s' lists",
+			pos, file, cfg, err, file)
+	}
+	return nil
 }
