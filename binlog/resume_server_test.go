@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/sluicedb/sluice/internal/conn"
 )
 
 // TestReplayResume interrupts a replay (its context cancelled) in the middle of a transaction,
@@ -46,14 +48,7 @@ func TestReplayResume(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	mc := dst.ConnConfig().DriverConfig("")
-	mc.MultiStatements = true
-	connector, err := mysql.NewConnector(mc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mdb := sql.OpenDB(connector)
-	defer mdb.Close()
+	mdb := multiStatementDB(t, dst.ConnConfig())
 	for _, multi := range []bool{false, true} {
 		t.Run(fmt.Sprintf("multi=%v", multi), func(t *testing.T) {
 			exec1(t, ddb, "DROP DATABASE IF EXISTS pitr", "DROP DATABASE IF EXISTS _sluice_load")
@@ -111,4 +106,19 @@ func TestReplayResume(t *testing.T) {
 			}
 		})
 	}
+}
+
+// multiStatementDB opens cfg's server allowing several statements per query, as load does;
+// it is closed when the test ends.
+func multiStatementDB(t *testing.T, cfg conn.Config) *sql.DB {
+	t.Helper()
+	mc := cfg.DriverConfig("")
+	mc.MultiStatements = true
+	connector, err := mysql.NewConnector(mc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(connector)
+	t.Cleanup(func() { db.Close() })
+	return db
 }
