@@ -305,6 +305,17 @@ func (a *archiver) event(ev []byte) error {
 		}
 		a.cur.LastGTID = g
 	}
+	if h.Type == eventMySQLGTID {
+		uuid, gno, err := parseMySQLGTID(ev)
+		if err != nil {
+			return err
+		}
+		g := fmt.Sprintf("%s:%d", uuid, gno)
+		if a.cur.FirstGTID == "" {
+			a.cur.FirstGTID = g
+		}
+		a.cur.LastGTID = g
+	}
 	if a.ix.SourceServerID == 0 {
 		a.ix.SourceServerID = h.ServerID
 	}

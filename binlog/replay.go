@@ -57,8 +57,10 @@ type ReplayOptions struct {
 	ID     string
 	Resume bool
 	Log    *slog.Logger
-	// afterEvent, when set (tests), is called after each event is handled.
+	// afterEvent, when set (tests), is called after each event is handled; onExec with each
+	// statement replay executes (or, in a dry run, would).
 	afterEvent func()
+	onExec     func(string)
 }
 
 // ReplayResult is what Replay applied (or, with DryRun, would apply).
@@ -75,7 +77,9 @@ type ReplayResult struct {
 type replayer struct {
 	o          ReplayOptions
 	conn       *sql.Conn
-	until      map[uint32]uint64 // UntilGTID by domain
+	until      map[uint32]uint64 // UntilGTID by domain (MariaDB)
+	untilSet   gtidSet           // UntilGTID as a MySQL GTID set
+	gtidNext   bool              // a SET GTID_NEXT was sent (MySQL): AUTOMATIC again at the end
 	res        ReplayResult
 	fde        []byte // the current file's Format_description event
 	fdeSent    bool
@@ -109,8 +113,13 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 	}
 	if o.UntilGTID != "" {
 		var err error
-		if r.until, err = parseGTIDPos(o.UntilGTID); err != nil {
-			return r.res, fmt.Errorf("--until-gtid %q: %w", o.UntilGTID, err)
+		if strings.Contains(o.UntilGTID, ":") {
+			r.untilSet, err = parseGTIDSet(o.UntilGTID)
+		} else {
+			r.until, err = parseGTIDPos(o.UntilGTID)
+		}
+		if err != nil {
+			return r.res, fmt.Errorf("--until-gtid %q: want a MariaDB GTID position (0-1-42) or a MySQL GTID set (uuid:1-42): %w", o.UntilGTID, err)
 		}
 	}
 	if r.o.ID == "" {
@@ -161,6 +170,11 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 		// The archive ends inside a transaction (the source had not committed it yet).
 		r.inTrx = false
 		if err := r.exec(ctx, "ROLLBACK"); err != nil {
+			return r.res, err
+		}
+	}
+	if r.gtidNext {
+		if err := r.exec(ctx, "SET @@SESSION.GTID_NEXT='AUTOMATIC'"); err != nil {
 			return r.res, err
 		}
 	}
@@ -283,6 +297,28 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 			return r.exec(ctx, "BEGIN")
 		}
 		return nil
+	case h.Type == eventMySQLGTID || h.Type == eventMySQLAnonymousGTID:
+		uuid, gno, err := parseMySQLGTID(ev)
+		if err != nil {
+			return err
+		}
+		g := ""
+		if h.Type == eventMySQLGTID {
+			g = fmt.Sprintf("%s:%d", uuid, gno)
+		}
+		if r.stopBeforeMySQL(uuid, gno, g != "", h) {
+			r.stopped = true
+			return nil
+		}
+		// MySQL logs BEGIN after this event (the query event opens the transaction).
+		r.gtid, r.gtTime, r.inTrx = g, h.time(), false
+		if g == "" {
+			return nil
+		}
+		r.gtidNext = true
+		return r.exec(ctx, "SET @@SESSION.GTID_NEXT='"+g+"'")
+	case h.Type == eventMySQLTrxPayload:
+		return errors.New("a compressed transaction (binlog_transaction_compression=ON on the MySQL source): replay does not decompress it; turn the option off on the source")
 	case h.Type == eventQuery:
 		q, err := parseQuery(ev, h)
 		if err != nil {
@@ -393,13 +429,29 @@ func (r *replayer) abort(ctx context.Context) {
 }
 
 func isRows(t byte) bool {
-	return t >= eventWriteRowsV1 && t <= eventDeleteRowsV1 || t >= eventWriteRowsV2 && t <= eventDeleteRowsV2 || t >= eventMariaWriteComp && t <= eventMariaDelComp
+	return t >= eventWriteRowsV1 && t <= eventDeleteRowsV1 || t >= eventWriteRowsV2 && t <= eventDeleteRowsV2 ||
+		t >= eventMariaWriteComp && t <= eventMariaDelComp || t == eventMySQLPartialUpdate
 }
 
-// stopBefore says whether the transaction of GTID g starts after the replay's end.
+// stopBeforeMySQL says whether the transaction of MySQL GTID uuid:gno (an anonymous one
+// when !hasGTID) starts after the replay's end.
+func (r *replayer) stopBeforeMySQL(uuid string, gno int64, hasGTID bool, h header) bool {
+	if !r.o.UntilTime.IsZero() && h.time().After(r.o.UntilTime) {
+		return true
+	}
+	if r.until != nil {
+		return true // a MariaDB position says nothing of MySQL transactions
+	}
+	return r.untilSet != nil && (!hasGTID || !r.untilSet.contains(uuid, gno))
+}
+
+// stopBefore says whether the transaction of MariaDB GTID g starts after the replay's end.
 func (r *replayer) stopBefore(g string, h header) bool {
 	if !r.o.UntilTime.IsZero() && h.time().After(r.o.UntilTime) {
 		return true
+	}
+	if r.untilSet != nil {
+		return true // a MySQL GTID set says nothing of MariaDB transactions
 	}
 	if r.until != nil {
 		p, _ := parseGTIDPos(g)
@@ -439,6 +491,9 @@ const maxBatch = 4 << 20
 
 func (r *replayer) exec(ctx context.Context, stmt string) error {
 	r.res.Statements++
+	if r.o.onExec != nil {
+		r.o.onExec(stmt)
+	}
 	if r.o.DryRun {
 		return nil
 	}
