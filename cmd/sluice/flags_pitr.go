@@ -26,7 +26,7 @@ func addPITRFlags(fs *pflag.FlagSet) *pitrFlags {
 	p := &pitrFlags{}
 	fs.StringVar(&p.binlogs, "binlogs", "", "after loading, replay this binlog archive (sluice binlog-archive) from the dump's coordinates")
 	fs.StringVar(&p.untilTime, "until-time", "", "with --binlogs: stop before the first transaction after this time (RFC 3339, or YYYY-MM-DD HH:MM:SS local time)")
-	fs.StringVar(&p.untilGTID, "until-gtid", "", "with --binlogs: stop after this MariaDB GTID position is applied, e.g. 0-1-4711")
+	fs.StringVar(&p.untilGTID, "until-gtid", "", "with --binlogs: stop after this GTID position (MariaDB, e.g. 0-1-4711) or set (MySQL, e.g. UUID:1-4711) is applied")
 	fs.BoolVar(&p.allowStatement, "allow-statement-binlogs", false, "with --binlogs: replay statement-format DML too (exact only for deterministic statements)")
 	return p
 }
