@@ -119,6 +119,9 @@ func TestPointInTimeRecovery(t *testing.T) {
 	if err := ddb.QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'pitr'").Scan(&n); err != nil || n != 0 {
 		t.Errorf("full replay: %d tables left in pitr (%v), want 0: the DROP TABLE was not applied", n, err)
 	}
+	if err := ddb.QueryRow("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '_sluice_load'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("after a complete replay the target keeps the replay position database _sluice_load (%d, %v)", n, err)
+	}
 	// --dry-run shows the last transaction it would apply and changes nothing.
 	pitrExec(t, ddb, "DROP DATABASE IF EXISTS pitr")
 	t.Setenv("MYSQL_PWD", dst.Password)
