@@ -132,7 +132,7 @@ func (s gtidSet) String() string {
 // an exclusive end (8 bytes each).
 func parsePreviousGTIDs(ev []byte) (gtidSet, error) {
 	b := body(ev)
-	short := fmt.Errorf("Previous_gtids event: truncated body of %d bytes", len(b))
+	short := fmt.Errorf("previous_gtids event: truncated body of %d bytes", len(b))
 	if len(b) < 8 {
 		return nil, short
 	}
@@ -152,7 +152,7 @@ func parsePreviousGTIDs(ev []byte) (gtidSet, error) {
 			start, end := int64(binary.LittleEndian.Uint64(b)), int64(binary.LittleEndian.Uint64(b[8:]))
 			b = b[16:]
 			if start < 1 || end <= start {
-				return nil, fmt.Errorf("Previous_gtids event: interval [%d, %d) of %s", start, end, uuid)
+				return nil, fmt.Errorf("previous_gtids event: interval [%d, %d) of %s", start, end, uuid)
 			}
 			set[uuid] = append(set[uuid], interval{start, end - 1})
 		}

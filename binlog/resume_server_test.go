@@ -27,12 +27,7 @@ func TestReplayResume(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	exec1(t, sdb, initialState...)
-	var dumpFile string
-	var dumpPos uint64
-	var x, y string
-	if err := sdb.QueryRow("SHOW MASTER STATUS").Scan(&dumpFile, &dumpPos, &x, &y); err != nil {
-		t.Fatal(err)
-	}
+	dumpFile, dumpPos := masterPos(t, sdb)
 	for i := range 120 {
 		exec1(t, sdb, fmt.Sprintf("INSERT INTO pitr.t (id, v, d) VALUES (%d, 'r%d', NOW())", 1000+i, i))
 		if i%3 == 0 {

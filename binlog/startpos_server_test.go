@@ -20,11 +20,7 @@ func TestArchiveStartPosition(t *testing.T) {
 		return
 	}
 	exec1(t, db, "CREATE DATABASE pitr", "CREATE TABLE pitr.t (id INT PRIMARY KEY, v VARCHAR(40), d DATETIME(3))", "INSERT INTO pitr.t VALUES (1, 'before', NULL)")
-	var file, x, y string
-	var pos uint64
-	if err := db.QueryRow("SHOW MASTER STATUS").Scan(&file, &pos, &x, &y); err != nil {
-		t.Fatal(err)
-	}
+	file, pos := masterPos(t, db)
 	exec1(t, db, "INSERT INTO pitr.t VALUES (2, 'after', NOW())", "UPDATE pitr.t SET v = 'changed' WHERE id = 2")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

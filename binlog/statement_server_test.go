@@ -17,11 +17,7 @@ func TestReplayRefusesStatementFormat(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	var file, x, y string
-	var pos uint64
-	if err := db.QueryRow("SHOW MASTER STATUS").Scan(&file, &pos, &x, &y); err != nil {
-		t.Fatal(err)
-	}
+	file, pos := masterPos(t, db)
 	exec1(t, db, "CREATE DATABASE st", "CREATE TABLE st.t (id INT PRIMARY KEY)")
 	c, err := db.Conn(ctx)
 	if err != nil {
@@ -67,11 +63,7 @@ func TestReplayStatementContext(t *testing.T) {
 	schema := []string{"CREATE DATABASE pitr", "CREATE TABLE pitr.t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40), d DATETIME(3), " +
 		"s VARCHAR(20) CHARACTER SET utf8mb4, i BIGINT, u BIGINT UNSIGNED, r DOUBLE, x DECIMAL(30,9), n INT, rnd DOUBLE, li BIGINT)"}
 	exec1(t, db, schema...)
-	var file, x, y string
-	var pos uint64
-	if err := db.QueryRow("SHOW MASTER STATUS").Scan(&file, &pos, &x, &y); err != nil {
-		t.Fatal(err)
-	}
+	file, pos := masterPos(t, db)
 	c, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
