@@ -256,6 +256,9 @@ func (r *replayer) file(ctx context.Context, fi IndexFile) error {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s at %d: %w: replay interrupted; the target has every transaction before it, and resuming (load --resume) continues after the last", path, h.LogPos, ctx.Err())
 			}
+			if r.track {
+				return fmt.Errorf("%s at %d: %w (the target has every transaction before it: load --resume continues after the last once this is fixed)", path, h.LogPos, err)
+			}
 			return fmt.Errorf("%s at %d: %w", path, h.LogPos, err)
 		}
 		if r.o.afterEvent != nil {
