@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -58,6 +59,9 @@ func (o *binlogArchiveOptions) addFlags(fs *flagSet) {
 func (o *binlogArchiveOptions) check(fs *flagSet) error {
 	if o.a.Dir == "" {
 		return usageError{errString("-o ARCHIVE is required")}
+	}
+	if strings.Contains(o.a.Dir, "://") {
+		return usageError{fmt.Errorf("-o %s: a binlog archive is a local directory for now (not object storage): archive to a local directory and copy it with your object store's tool", o.a.Dir)}
 	}
 	n := 0
 	for _, s := range []string{o.dump, o.a.StartGTID, o.a.StartFile} {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -38,6 +39,9 @@ func (p *pitrFlags) check(replicate bool) error {
 			return usageError{errString("--until-time, --until-gtid and --allow-statement-binlogs need --binlogs ARCHIVE")}
 		}
 		return nil
+	}
+	if strings.Contains(p.binlogs, "://") {
+		return usageError{fmt.Errorf("--binlogs %s: a binlog archive is a local directory for now (not object storage): copy it to a local directory first", p.binlogs)}
 	}
 	if p.untilTime != "" && p.untilGTID != "" {
 		return usageError{errString("give --until-time or --until-gtid, not both")}
