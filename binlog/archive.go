@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
@@ -22,7 +23,12 @@ var magic = []byte{0xfe, 'b', 'i', 'n'}
 // Options say what Archive archives and how.
 type Options struct {
 	Source conn.Config // the server to read the binary logs of
-	Dir    string      // the archive directory, created 0700 when missing
+	// Dir is the archive: a local directory, created 0700 when missing, or an object-store
+	// URL (s3://BUCKET/PREFIX, see dumpdir.OpenDir and store.go).
+	Dir string
+	// Spool is the local directory (0700) where an object-store archive's open file grows
+	// before it is uploaded; DefaultSpool(Dir) when "". Unused for a local archive.
+	Spool string
 	// StartFile and StartPos start a new archive at that binlog position (StartPos 0 means
 	// 4, the file's beginning, so the archived file is a copy of the source's). StartGTID,
 	// a MariaDB GTID position ("0-1-42,1-2-7"), starts it after those GTIDs instead. An
@@ -76,14 +82,31 @@ func Archive(ctx context.Context, o Options) error {
 	if o.ServerID == 0 {
 		return errors.New("binlog archive: a non-zero server id is required")
 	}
-	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
-		return err
+	a := &archiver{o: o, dir: o.Dir}
+	var ix *Index
+	if dumpdir.IsURL(o.Dir) {
+		st, err := dumpdir.OpenDir(ctx, o.Dir)
+		if err != nil {
+			return fmt.Errorf("-o %w", err)
+		}
+		defer st.Close()
+		a.store, a.dir = st, o.Spool
+		if a.dir == "" {
+			a.dir = DefaultSpool(o.Dir)
+		}
+		if ix, a.uploaded, err = seedSpool(ctx, st, a.dir); err != nil {
+			return err
+		}
+	} else {
+		if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+			return err
+		}
+		var err error
+		if ix, err = ReadIndex(o.Dir); err != nil {
+			return err
+		}
 	}
-	ix, err := ReadIndex(o.Dir)
-	if err != nil {
-		return err
-	}
-	a := &archiver{o: o, ix: ix}
+	a.ix = ix
 	rctx, stopReport := context.WithCancel(context.WithoutCancel(ctx))
 	reported := make(chan struct{})
 	go func() {
@@ -110,21 +133,21 @@ func Archive(ctx context.Context, o Options) error {
 			backoff = time.Second // the connection worked: a new loss starts the backoff again
 		}
 		if ctx.Err() != nil {
-			return a.closeFile()
+			return a.closeFile(ctx)
 		}
 		if err == nil || errors.Is(err, errEOF) {
 			if !o.StopNever {
-				return a.closeFile()
+				return a.closeFile(ctx)
 			}
 			err = nil
 		}
 		var se *ServerError
 		if errors.As(err, &se) && se.Code == 1236 {
-			a.closeFile()
+			a.closeFile(ctx)
 			return fmt.Errorf("archive %s from %s: %w: %s", o.Dir, o.Source, ErrGap, se.Message)
 		}
 		if err != nil && !o.StopNever {
-			a.closeFile()
+			a.closeFile(ctx)
 			return fmt.Errorf("archive %s from %s: %w", o.Dir, o.Source, err)
 		}
 		if err := a.sync(); err != nil {
@@ -135,7 +158,7 @@ func Archive(ctx context.Context, o Options) error {
 		}
 		select {
 		case <-ctx.Done():
-			return a.closeFile()
+			return a.closeFile(ctx)
 		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, 30*time.Second)
@@ -143,8 +166,14 @@ func Archive(ctx context.Context, o Options) error {
 }
 
 type archiver struct {
-	o  Options
-	ix *Index
+	o   Options
+	ix  *Index
+	dir string // where the files are written: o.Dir, or the spool of an object-store archive
+	// store is the object-store archive (nil for a local one); uploaded is the size of each
+	// file it holds, uploadedIndex the index last uploaded (see upload).
+	store         *dumpdir.Dir
+	uploaded      map[string]int64
+	uploadedIndex []byte
 	// the open file, nil between files
 	f        *os.File
 	w        *bufio.Writer
@@ -221,14 +250,14 @@ func (a *archiver) session(ctx context.Context) error {
 			return err
 		}
 		a.events++
-		if err := a.event(ev); err != nil {
+		if err := a.event(ctx, ev); err != nil {
 			return err
 		}
 	}
 }
 
 // event archives one event of the stream.
-func (a *archiver) event(ev []byte) error {
+func (a *archiver) event(ctx context.Context, ev []byte) error {
 	h, err := parseHeader(ev)
 	if err != nil {
 		return err
@@ -251,7 +280,7 @@ func (a *archiver) event(ev []byte) error {
 			// with nothing), and is whole.
 			a.cur.Complete, a.cur.Next = true, name
 		}
-		if err := a.closeFile(); err != nil {
+		if err := a.closeFile(ctx); err != nil {
 			return err
 		}
 		return a.openFile(name, pos)
@@ -326,7 +355,7 @@ func (a *archiver) event(ev []byte) error {
 		}
 		a.cur.Complete, a.cur.Next = true, name
 		a.next = name
-		return a.closeFile()
+		return a.closeFile(ctx)
 	}
 	if time.Since(a.lastSync) >= a.o.SyncEvery {
 		return a.sync()
@@ -340,7 +369,7 @@ func (a *archiver) openFile(name string, pos uint64) error {
 	if name == "" || strings.ContainsAny(name, "/\\") || name == IndexName {
 		return fmt.Errorf("binlog archive: the source names a binlog file %q", name)
 	}
-	path := filepath.Join(a.o.Dir, name)
+	path := filepath.Join(a.dir, name)
 	if n := len(a.ix.Files); n > 0 && a.ix.Files[n-1].Name == name && !a.ix.Files[n-1].Complete {
 		last := &a.ix.Files[n-1]
 		if last.EndPos != pos {
@@ -406,16 +435,17 @@ func (a *archiver) sync() error {
 	}
 	a.cur.SHA256 = sum
 	a.lastSync = time.Now()
-	if err := a.ix.write(a.o.Dir); err != nil {
+	if err := a.ix.write(a.dir); err != nil {
 		return fmt.Errorf("binlog archive: write the index: %w", err)
 	}
 	return nil
 }
 
-// closeFile syncs, indexes and closes the open file, if any.
-func (a *archiver) closeFile() error {
+// closeFile syncs, indexes and closes the open file, if any, and then brings an
+// object-store archive up to date (upload): it is called when a file is complete and on exit.
+func (a *archiver) closeFile(ctx context.Context) error {
 	if a.f == nil {
-		return nil
+		return a.upload(ctx)
 	}
 	err := a.sync()
 	if cerr := a.f.Close(); err == nil {
@@ -425,7 +455,10 @@ func (a *archiver) closeFile() error {
 		a.o.Log.Info("binlog archive: file synced", "file", a.cur.Name, "bytes", a.cur.Size, "complete", a.cur.Complete, "last_gtid", a.cur.LastGTID)
 	}
 	a.f, a.w, a.cur = nil, nil, nil
-	return err
+	if err != nil {
+		return err
+	}
+	return a.upload(ctx)
 }
 
 // checkEventStart checks that pos is where an event of the source's binlog file begins (the

@@ -1,6 +1,7 @@
 package binlog
 
 import (
+	"context"
 	"encoding/binary"
 	"hash/crc32"
 	"log/slog"
@@ -141,13 +142,13 @@ func TestMySQLArchiveAndReplay(t *testing.T) {
 	events = append(events, e.event(eventMySQLGTID, 0, mysqlGTIDBody(12)), e.event(eventQuery, 0, queryBody("d", "CREATE TABLE t2 (i INT)", nil)))
 	e.ts += 60
 	events = append(events, trx(13)...)
-	a := &archiver{o: Options{Dir: dir, SyncEvery: time.Hour, Log: slog.New(slog.DiscardHandler)}, ix: &Index{}}
+	a := &archiver{dir: dir, o: Options{Dir: dir, SyncEvery: time.Hour, Log: slog.New(slog.DiscardHandler)}, ix: &Index{}}
 	for _, ev := range events {
-		if err := a.event(ev); err != nil {
+		if err := a.event(context.Background(), ev); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := a.closeFile(); err != nil {
+	if err := a.closeFile(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := ReadIndex(dir)

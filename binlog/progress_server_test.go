@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/progress"
 )
 
@@ -108,7 +109,7 @@ func TestArchiveProgressAndLag(t *testing.T) {
 // readEvents calls fn with each event of the archive's file fi.
 func readEvents(t *testing.T, dir string, fi IndexFile, fn func([]byte, header)) {
 	t.Helper()
-	if err := eachEvent(dir, fi, func(ev []byte, h header) error { fn(ev, h); return nil }); err != nil {
+	if err := eachEvent(context.Background(), dumpdir.Local(dir), fi, func(ev []byte, h header) error { fn(ev, h); return nil }); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // dumpThread returns the id of the source's Binlog Dump thread serving server id 4248's
@@ -135,7 +137,7 @@ func TestArchiveReconnect(t *testing.T) {
 			}
 		})
 	}
-	if _, err := replayFiles(ReplayOptions{Dir: dir, DumpFile: first, DumpPos: 4}); err != nil {
+	if _, err := replayFiles(context.Background(), dumpdir.Local(dir), ReplayOptions{Dir: dir, DumpFile: first, DumpPos: 4}); err != nil {
 		t.Errorf("the archive does not chain for replay: %v", err)
 	}
 	last, err := parseGTIDPos(final)

@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // More event types replay handles.
@@ -34,7 +35,7 @@ const (
 
 // ReplayOptions say what Replay applies.
 type ReplayOptions struct {
-	Dir string // the archive (see Archive)
+	Dir string // the archive (see Archive): a local directory or an object-store URL
 	// DumpFile and DumpPos are the dump's binlog coordinates: only events after them are
 	// applied.
 	DumpFile string
@@ -76,6 +77,7 @@ type ReplayResult struct {
 // replayer is one Replay's state.
 type replayer struct {
 	o          ReplayOptions
+	arch       *dumpdir.Dir // the archive, o.Dir
 	conn       *sql.Conn
 	until      map[uint32]uint64 // UntilGTID by domain (MariaDB)
 	untilSet   gtidSet           // UntilGTID as a MySQL GTID set
@@ -152,7 +154,13 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 			}
 		}
 	}
-	files, err := replayFiles(r.o)
+	arch, err := dumpdir.OpenDir(ctx, o.Dir)
+	if err != nil {
+		return r.res, fmt.Errorf("--binlogs %w", err)
+	}
+	defer arch.Close()
+	r.arch = arch
+	files, err := replayFiles(ctx, arch, r.o)
 	if err != nil {
 		return r.res, err
 	}
@@ -192,8 +200,8 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 
 // replayFiles returns the archive's files from the one holding the dump's position, checked
 // for gaps.
-func replayFiles(o ReplayOptions) ([]IndexFile, error) {
-	ix, err := ReadIndex(o.Dir)
+func replayFiles(ctx context.Context, arch *dumpdir.Dir, o ReplayOptions) ([]IndexFile, error) {
+	ix, err := readIndexFrom(ctx, arch)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +248,10 @@ func parseGTIDPos(s string) (map[uint32]uint64, error) {
 
 func (r *replayer) file(ctx context.Context, fi IndexFile) error {
 	r.fde, r.fdeSent, r.fileName = nil, false, fi.Name
-	return eachEvent(r.o.Dir, fi, func(ev []byte, h header) error {
+	if err := verifyFile(ctx, r.arch, fi); err != nil {
+		return err
+	}
+	return eachEvent(ctx, r.arch, fi, func(ev []byte, h header) error {
 		if r.stopped {
 			return errStop
 		}
@@ -252,7 +263,7 @@ func (r *replayer) file(ctx context.Context, fi IndexFile) error {
 			return nil // in the dump already
 		}
 		if err := r.event(ctx, ev, h); err != nil {
-			path := filepath.Join(r.o.Dir, fi.Name)
+			path := archivePath(r.arch, fi.Name)
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s at %d: %w: replay interrupted; the target has every transaction before it, and resuming (load --resume) continues after the last", path, h.LogPos, ctx.Err())
 			}

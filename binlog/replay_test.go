@@ -1,8 +1,11 @@
 package binlog
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // TestReplayFilesGuards: an archive that does not hold the dump's position, or has a gap,
@@ -23,7 +26,7 @@ func TestReplayFilesGuards(t *testing.T) {
 			if err := (&Index{Files: tc.files}).write(dir); err != nil {
 				t.Fatal(err)
 			}
-			_, err := replayFiles(ReplayOptions{Dir: dir, DumpFile: "b.000001", DumpPos: 500})
+			_, err := replayFiles(context.Background(), dumpdir.Local(dir), ReplayOptions{Dir: dir, DumpFile: "b.000001", DumpPos: 500})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("replayFiles: %v, want an error containing %q", err, tc.want)
 			}
@@ -34,7 +37,7 @@ func TestReplayFilesGuards(t *testing.T) {
 	if err := (&Index{Files: good}).write(dir); err != nil {
 		t.Fatal(err)
 	}
-	if fs, err := replayFiles(ReplayOptions{Dir: dir, DumpFile: "b.000002", DumpPos: 500}); err != nil || len(fs) != 1 {
+	if fs, err := replayFiles(context.Background(), dumpdir.Local(dir), ReplayOptions{Dir: dir, DumpFile: "b.000002", DumpPos: 500}); err != nil || len(fs) != 1 {
 		t.Fatalf("replayFiles from the second file: %v %v, want it alone", fs, err)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -24,6 +23,9 @@ func binlogArchiveCommand() *command {
 				"sluice binlog-archive -h db1 -u backup --dump /backups/2026-12-01 -o /backups/binlogs --stop-never",
 			"# copy what db1 has now, from its first binlog file, and stop:\n" +
 				"sluice binlog-archive -h db1 -u backup --start-file binlog.000001 -o /backups/binlogs",
+			"# archive to S3: each binlog file is uploaded once the source rotates past it (and the\n" +
+				"# open one on SIGTERM); it grows meanwhile in --spool:\n" +
+				"sluice binlog-archive -h db1 -u backup --dump s3://backups/2026-12-01 -o s3://backups/binlogs --stop-never",
 		},
 		flags: func(fs *flagSet) options {
 			o := &binlogArchiveOptions{}
@@ -45,7 +47,8 @@ type binlogArchiveOptions struct {
 func (o *binlogArchiveOptions) addFlags(fs *flagSet) {
 	fs.group("connection", o.cfg.AddFlags)
 	fs.group("archive", func(fs *pflag.FlagSet) {
-		fs.StringVarP(&o.a.Dir, "output", "o", "", "the archive directory (created when missing; an existing archive is resumed)")
+		fs.StringVarP(&o.a.Dir, "output", "o", "", "the archive: a directory (created when missing) or s3://BUCKET/PREFIX; an existing archive is resumed")
+		fs.StringVar(&o.a.Spool, "spool", "", "with -o s3://...: the local directory (0700) where the open binlog file grows until it is complete and uploaded (default: $TMPDIR/sluice-binlog-spool-HASH)")
 		fs.StringVar(&o.dump, "dump", "", "start at the binlog file holding this dump's coordinates (a dump directory)")
 		fs.StringVar(&o.a.StartGTID, "start-gtid", "", "start after this MariaDB GTID position, e.g. 0-1-42")
 		fs.StringVar(&o.a.StartFile, "start-file", "", "start in this binlog file of the source")
@@ -60,8 +63,8 @@ func (o *binlogArchiveOptions) check(fs *flagSet) error {
 	if o.a.Dir == "" {
 		return usageError{errString("-o ARCHIVE is required")}
 	}
-	if strings.Contains(o.a.Dir, "://") {
-		return usageError{fmt.Errorf("-o %s: a binlog archive is a local directory for now (not object storage): archive to a local directory and copy it with your object store's tool", o.a.Dir)}
+	if o.a.Spool != "" && !dumpdir.IsURL(o.a.Dir) {
+		return usageError{errString("--spool is for an object-store archive (-o s3://BUCKET/PREFIX): a local archive is written in place")}
 	}
 	n := 0
 	for _, s := range []string{o.dump, o.a.StartGTID, o.a.StartFile} {
@@ -105,7 +108,7 @@ func (o *binlogArchiveOptions) run(ctx context.Context, u *ui) (*summary, error)
 	err := binlog.Archive(ctx, a)
 	last := p.snapshot()
 	u.log.Info("binlog archive: done", "files", last.TablesDone, "events", last.RowsDone, "bytes", last.BytesDone, "lag_seconds", int64(last.Lag.Seconds()))
-	if ix, _ := binlog.ReadIndex(a.Dir); ix != nil {
+	if ix, _ := binlog.ReadArchiveIndex(context.WithoutCancel(ctx), a.Dir); ix != nil {
 		for _, f := range ix.Files {
 			s.bytes += f.Size
 		}

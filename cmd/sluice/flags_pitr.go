@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -25,7 +24,7 @@ type pitrFlags struct {
 
 func addPITRFlags(fs *pflag.FlagSet) *pitrFlags {
 	p := &pitrFlags{}
-	fs.StringVar(&p.binlogs, "binlogs", "", "after loading, replay this binlog archive (sluice binlog-archive) from the dump's coordinates")
+	fs.StringVar(&p.binlogs, "binlogs", "", "after loading, replay this binlog archive (sluice binlog-archive: a directory or s3://BUCKET/PREFIX) from the dump's coordinates")
 	fs.StringVar(&p.untilTime, "until-time", "", "with --binlogs: stop before the first transaction after this time (RFC 3339, or YYYY-MM-DD HH:MM:SS local time)")
 	fs.StringVar(&p.untilGTID, "until-gtid", "", "with --binlogs: stop after this GTID position (MariaDB, e.g. 0-1-4711) or set (MySQL, e.g. UUID:1-4711) is applied")
 	fs.BoolVar(&p.allowStatement, "allow-statement-binlogs", false, "with --binlogs: replay statement-format DML too (exact only for deterministic statements)")
@@ -39,9 +38,6 @@ func (p *pitrFlags) check(replicate bool) error {
 			return usageError{errString("--until-time, --until-gtid and --allow-statement-binlogs need --binlogs ARCHIVE")}
 		}
 		return nil
-	}
-	if strings.Contains(p.binlogs, "://") {
-		return usageError{fmt.Errorf("--binlogs %s: a binlog archive is a local directory for now (not object storage): copy it to a local directory first", p.binlogs)}
 	}
 	if p.untilTime != "" && p.untilGTID != "" {
 		return usageError{errString("give --until-time or --until-gtid, not both")}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"database/sql"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -133,25 +132,5 @@ func TestPointInTimeRecovery(t *testing.T) {
 	}
 	if want := "GTID " + s1GTID; !strings.Contains(out.String(), want) {
 		t.Errorf("load --dry-run --binlogs printed %q, want it to name %q", out.String(), want)
-	}
-}
-
-// TestPITRRefusesObjectStorage: binlog-archive -o and load --binlogs take a local directory;
-// an s3:// location is one clear usage error (exit 2), not a local directory named "s3:".
-func TestPITRRefusesObjectStorage(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	for _, args := range [][]string{
-		{"binlog-archive", "-o", "s3://bucket/binlogs", "--start-file", "binlog.000001"},
-		{"load", "-d", dir, "--binlogs", "s3://bucket/binlogs"},
-	} {
-		var stderr bytes.Buffer
-		code := run(args, &bytes.Buffer{}, &stderr)
-		if code != 2 || !strings.Contains(stderr.String(), "a binlog archive is a local directory") {
-			t.Errorf("sluice %v: exit %d, %q; want exit 2 saying the archive is a local directory", args, code, stderr.String())
-		}
-	}
-	if _, err := os.Stat(filepath.Join(dir, "s3:")); err == nil {
-		t.Error("binlog-archive -o s3://... created a local directory s3:")
 	}
 }
