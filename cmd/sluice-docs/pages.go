@@ -108,7 +108,9 @@ func pages(s *session) []page {
 			"a file and position (--start-file, --start-position), and writes the events byte for byte as binlog files of " +
 			"the source's names (readable by mariadb-binlog) with an index (index.json: each file's positions, first and last " +
 			"event time and GTID, SHA-256) rewritten after each fsync. Run again, it resumes after the last durable event; " +
-			"with --stop-never it follows the source until SIGTERM, reconnecting with backoff, and reports its lag. A source " +
+			"with --stop-never it follows the source until SIGTERM, reconnecting with backoff, and reports its lag. The archive " +
+			"may be s3://BUCKET/PREFIX: the open file grows in a local --spool directory and is uploaded once the source " +
+			"rotates past it (and, on exit, as far as it is durable), the index last. A source " +
 			"that purged logs the archive needs is refused (a gap). `sluice load --binlogs ARCHIVE` replays the archive " +
 			"after loading the dump, to its end, --until-gtid or --until-time; an interrupted replay is finished with --resume.",
 			steps: func() []step {

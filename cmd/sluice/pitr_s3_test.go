@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -23,34 +22,12 @@ import (
 // load --binlogs s3:// --until-gtid gives the recorded state by CHECKSUM TABLE; the archive's
 // objects are byte copies of the source's binlog files, and the spool keeps no complete file.
 func TestPITRObjectStorage(t *testing.T) {
-	src := testserver.ForTest(t, testserver.Options{})
-	dst := testserver.ForTest(t, testserver.Options{})
+	e := newPITREnv(t, 500)
 	m := testserver.MinIOForTest(t, "pitr")
-	if src == nil || dst == nil || m == nil {
+	if e == nil || m == nil {
 		return
 	}
-	sdb, err := src.DB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	ddb, err := dst.DB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ddb.Close()
-	pitrExec(t, sdb, "CREATE DATABASE pitr", "CREATE TABLE pitr.t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40), n INT)",
-		"INSERT INTO pitr.t (v, n) SELECT CONCAT('row', seq), seq FROM pitr.seq_1_to_500")
-	srcArgs := []string{"-h", src.Host, "-P", strconv.Itoa(src.Port), "-u", src.User}
-	dstArgs := []string{"-h", dst.Host, "-P", strconv.Itoa(dst.Port), "-u", dst.User}
-	sluice := func(pw string, args ...string) {
-		t.Helper()
-		t.Setenv("MYSQL_PWD", pw)
-		var stderr bytes.Buffer
-		if code := run(args, &bytes.Buffer{}, &stderr); code != 0 {
-			t.Fatalf("sluice %v: exit %d\n%s", args, code, stderr.String())
-		}
-	}
+	src, dst, sdb, ddb, srcArgs, dstArgs, sluice := e.src, e.dst, e.sdb, e.ddb, e.srcArgs, e.dstArgs, e.sluice
 	tmp := t.TempDir()
 	dump, spool, archive := filepath.Join(tmp, "dump"), filepath.Join(tmp, "spool"), "s3://pitr/binlogs"
 	sluice(src.Password, append([]string{"dump", "-o", dump, "-B", "pitr"}, srcArgs...)...)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -32,39 +33,60 @@ func pitrChecksum(t *testing.T, db *sql.DB) sql.NullInt64 {
 	return sum
 }
 
+// pitrEnv is what the point-in-time recovery tests share: a source and a target server, their
+// connections and connection flags, and the source's table pitr.t.
+type pitrEnv struct {
+	t                *testing.T
+	src, dst         *testserver.Server
+	sdb, ddb         *sql.DB
+	srcArgs, dstArgs []string
+}
+
+// newPITREnv starts the two servers and fills pitr.t on the source with rows rows; nil when
+// the test was skipped.
+func newPITREnv(t *testing.T, rows int) *pitrEnv {
+	t.Helper()
+	e := &pitrEnv{t: t, src: testserver.ForTest(t, testserver.Options{}), dst: testserver.ForTest(t, testserver.Options{})}
+	if e.src == nil || e.dst == nil {
+		return nil
+	}
+	var err error
+	if e.sdb, err = e.src.DB(""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.sdb.Close() })
+	if e.ddb, err = e.dst.DB(""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.ddb.Close() })
+	pitrExec(t, e.sdb, "CREATE DATABASE pitr", "CREATE TABLE pitr.t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40), n INT)",
+		fmt.Sprintf("INSERT INTO pitr.t (v, n) SELECT CONCAT('row', seq), seq FROM pitr.seq_1_to_%d", rows))
+	e.srcArgs = []string{"-h", e.src.Host, "-P", strconv.Itoa(e.src.Port), "-u", e.src.User}
+	e.dstArgs = []string{"-h", e.dst.Host, "-P", strconv.Itoa(e.dst.Port), "-u", e.dst.User}
+	return e
+}
+
+// sluice runs sluice with args and the password pw, failing the test unless it exits 0.
+func (e *pitrEnv) sluice(pw string, args ...string) {
+	e.t.Helper()
+	e.t.Setenv("MYSQL_PWD", pw)
+	var stderr bytes.Buffer
+	if code := run(args, &bytes.Buffer{}, &stderr); code != 0 {
+		e.t.Fatalf("sluice %v: exit %d\n%s", args, code, stderr.String())
+	}
+}
+
 // TestPointInTimeRecovery is issue 18's "done when": a dump under a bounded write load, the
 // archiver run from the dump through a FLUSH BINARY LOGS rotation and restarted, a pause
 // (state S1 and its GTID recorded), more writes and a DROP TABLE; sluice load --binlogs
 // --until-gtid S1's GTID and --until-time a moment of the pause both give S1 by CHECKSUM
 // TABLE, and a full replay applies the DROP TABLE as well.
 func TestPointInTimeRecovery(t *testing.T) {
-	src := testserver.ForTest(t, testserver.Options{})
-	dst := testserver.ForTest(t, testserver.Options{})
-	if src == nil || dst == nil {
+	e := newPITREnv(t, 2000)
+	if e == nil {
 		return
 	}
-	sdb, err := src.DB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	ddb, err := dst.DB("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ddb.Close()
-	pitrExec(t, sdb, "CREATE DATABASE pitr", "CREATE TABLE pitr.t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40), n INT)",
-		"INSERT INTO pitr.t (v, n) SELECT CONCAT('row', seq), seq FROM pitr.seq_1_to_2000")
-	srcArgs := []string{"-h", src.Host, "-P", strconv.Itoa(src.Port), "-u", src.User}
-	dstArgs := []string{"-h", dst.Host, "-P", strconv.Itoa(dst.Port), "-u", dst.User}
-	sluice := func(pw string, args ...string) {
-		t.Helper()
-		t.Setenv("MYSQL_PWD", pw)
-		var stderr bytes.Buffer
-		if code := run(args, &bytes.Buffer{}, &stderr); code != 0 {
-			t.Fatalf("sluice %v: exit %d\n%s", args, code, stderr.String())
-		}
-	}
+	src, dst, sdb, ddb, srcArgs, dstArgs, sluice := e.src, e.dst, e.sdb, e.ddb, e.srcArgs, e.dstArgs, e.sluice
 	tmp := t.TempDir()
 	dump, archive := filepath.Join(tmp, "dump"), filepath.Join(tmp, "binlogs")
 
