@@ -124,10 +124,10 @@ func download(ctx context.Context, st *dumpdir.Dir, fi IndexFile, spool string) 
 
 // upload brings the store up to the spool: each file of the index whose durable bytes the
 // store does not hold yet (removing a complete one from the spool once uploaded), then the
-// index. Uploads outlive ctx's cancellation (SIGTERM makes the archiver upload what it has).
+// index. The upload of a file blocks the archiver (it reads no event meanwhile). Uploads outlive ctx's cancellation (SIGTERM makes the archiver upload what it has).
 func (a *archiver) upload(ctx context.Context) error {
-	if a.store == nil {
-		return nil
+	if a.store == nil || len(a.ix.Files) == 0 {
+		return nil // no index before the first file, as locally (a new archive's start is kept)
 	}
 	ctx = context.WithoutCancel(ctx)
 	for _, fi := range a.ix.Files {
