@@ -54,22 +54,14 @@ type Result struct {
 func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	o.setDefaults()
 	start := time.Now()
-	dir, err := dumpdir.OpenDir(ctx, o.Dir)
-	if err != nil {
-		return nil, fmt.Errorf("-d %w", err)
-	}
-	defer dir.Close()
-	dir.Decrypt(o.Identities)
-	if o.WaitDump > 0 {
-		if err := waitForDump(ctx, dir, o.WaitDump, &o); err != nil {
-			return nil, err
-		}
-	}
-	meta, err := dir.ReadMetadata(ctx)
+	dir, meta, err := openDump(ctx, &o)
 	if err != nil {
 		return nil, err
 	}
-	if !meta.Checksums {
+	if o.Pipe == nil {
+		defer dir.Close()
+	}
+	if !meta.Checksums && o.Pipe == nil {
 		o.Log.Warn("the dump records no file checksums (a mydumper dump): its files are loaded without verification", "dir", o.Dir)
 	}
 	if o.NoSchemas && o.NoData {
@@ -90,7 +82,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, err := restoreID(ctx, dir, &o)
+	id, err := restoreID(ctx, dir, meta, &o)
 	if err != nil {
 		return nil, err
 	}
@@ -117,11 +109,13 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 	j.keyed(journalKey)
 	defer j.close()
-	if err := verifyFiles(ctx, dir, &o, meta, dbs, plans, j); err != nil {
-		if !o.Resume {
-			j.remove() // nothing was changed: the same command runs afresh once the file is fixed
+	if o.Pipe == nil { // a pipe's files are in memory, just written
+		if err := verifyFiles(ctx, dir, &o, meta, dbs, plans, j); err != nil {
+			if !o.Resume {
+				j.remove() // nothing was changed: the same command runs afresh once the file is fixed
+			}
+			return nil, err
 		}
-		return nil, err
 	}
 	users, warnings, err := prepareUsers(ctx, db, dir, meta, dbs, plans, &o, j)
 	if err != nil {
@@ -134,6 +128,9 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	resumable := func(err error) error {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w: restore interrupted", ctx.Err())
+		}
+		if o.Pipe != nil {
+			return err // the pipe's dump is gone with its process: no --resume
 		}
 		return fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
 	}
@@ -148,6 +145,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		r.killQueries()
 		return nil, resumable(err)
 	}
+	meta = r.meta // with a pipe, the dump's final metadata
 	// The load is complete: what the checksums find is reported, and a new load starts afresh.
 	var verr error
 	if o.Checksum != ChecksumSkip {
@@ -176,15 +174,52 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	return res, nil
 }
 
-// restoreID identifies a restore for the journal and the progress table: a SHA-256 of the dump's
-// metadata file and of the options that change what is restored where.
-func restoreID(ctx context.Context, dir *dumpdir.Dir, o *Options) (string, error) {
-	b, err := dir.ReadFile(ctx, dumpdir.MetadataName)
-	if err != nil {
-		return "", err
+// openDump opens the dump o names and reads its metadata: o.Dir (after waiting for it with
+// o.WaitDump), or o.Pipe's, as far as it is published (then Checksums is false: the files
+// are in memory, not checked). Close the Dir after, unless it is the pipe's (which its dumper owns).
+func openDump(ctx context.Context, o *Options) (*dumpdir.Dir, *dumpdir.Metadata, error) {
+	if o.Pipe != nil {
+		m, err := o.Pipe.Schemas(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		meta := *m
+		meta.Checksums = false
+		return o.Pipe.Dir(), &meta, nil
 	}
+	dir, err := dumpdir.OpenDir(ctx, o.Dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-d %w", err)
+	}
+	dir.Decrypt(o.Identities)
+	if o.WaitDump > 0 {
+		if err := waitForDump(ctx, dir, o.WaitDump, o); err != nil {
+			dir.Close()
+			return nil, nil, err
+		}
+	}
+	meta, err := dir.ReadMetadata(ctx)
+	if err != nil {
+		dir.Close()
+		return nil, nil, err
+	}
+	return dir, meta, nil
+}
+
+// restoreID identifies a restore for the journal and the progress table: a SHA-256 of the dump's
+// metadata file (with a pipe, of the snapshot's start time and coordinates) and of the options
+// that change what is restored where.
+func restoreID(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options) (string, error) {
 	h := sha256.New()
-	h.Write(b)
+	if o.Pipe != nil {
+		fmt.Fprintf(h, "pipe %d %v", meta.Started.UnixNano(), meta.Source)
+	} else {
+		b, err := dir.ReadFile(ctx, dumpdir.MetadataName)
+		if err != nil {
+			return "", err
+		}
+		h.Write(b)
+	}
 	fmt.Fprintf(h, "\x00%q %q %q %s %d %v %v", o.TargetDB, o.SourceDB, o.Tables, o.DeferIndexes, o.DeferMinRows, o.NoSchemas, o.NoData)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

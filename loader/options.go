@@ -70,6 +70,14 @@ type Options struct {
 	// encrypted dump without them, or with none that opens its metadata file, is refused
 	// before the target is touched. Ignored for a clear-text dump.
 	Identities []age.Identity
+	// Pipe, when set, is the dump to load instead of Dir: one being written by the dumper in
+	// the same process (sluice copy; see dumpdir.Pipe). The load begins once its schemas are
+	// published, loads each data file as soon as it is whole and removes it after, ends a
+	// table's data (and builds its deferred indexes) when the dumper says it has no more, and
+	// finishes (post-data objects, checksums) once the dump's metadata is written. Its files
+	// are in memory, just written: they are not checked against CRC-32Cs. Journal must be set.
+	Pipe *dumpdir.Pipe
+
 	Progress   Progress // receives progress snapshots; nil for none
 	Log        *slog.Logger
 

@@ -71,7 +71,6 @@ func (o *copyOptions) addFlags(fs *flagSet) {
 		fs.BoolVar(&l.OverwriteTables, "overwrite-tables", false, "drop tables that already exist on the target before creating them")
 		fs.BoolVar(&l.EnableBinlog, "enable-binlog", false, "write the copy to the target's binary log")
 		fs.StringVar(&o.checksum, "checksum", string(loader.ChecksumFail), "after loading, recompute each chunk's checksum on the target: fail (exit 3 on a difference), warn or skip")
-		fs.StringVar(&o.copy.StageDir, "stage-dir", "", "directory holding the copy's staging files while it runs, removed after (default $TMPDIR or /tmp; needs room for the data)")
 	})
 }
 

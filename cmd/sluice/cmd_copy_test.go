@@ -34,7 +34,7 @@ func TestCopyCommand(t *testing.T) {
 	args := func(extra ...string) []string {
 		return append([]string{"copy", "-h", a.Host, "-P", strconv.Itoa(a.Port), "-u", a.User,
 			"--target-host", b.Host, "--target-port", strconv.Itoa(b.Port), "--target-user", b.User,
-			"-B", "c", "-t", "2", "--target-threads", "2", "--stage-dir", t.TempDir()}, extra...)
+			"-B", "c", "-t", "2", "--target-threads", "2"}, extra...)
 	}
 	if code := run(args(), io.Discard, io.Discard); code != 0 {
 		t.Fatalf("copy: exit %d, want 0", code)
