@@ -116,8 +116,8 @@ type chunkWriter struct {
 	progress *progress.Counters
 	announce func(fi dumpdir.FileInfo, rows int64) error // tells Options.Pipe of a whole file; nil for none
 	noSync   bool                                        // Options.NoSync
-	sync     *syncer // finishes files in the background; nil to finish them here
-	prefix   []byte  // INSERT INTO `t` (`a`,`b`) VALUES
+	sync     *syncer                                     // finishes files in the background; nil to finish them here
+	prefix   []byte                                      // INSERT INTO `t` (`a`,`b`) VALUES
 
 	sum      checksum.Sum // of the rows written so far
 	scratch  []byte       // a row re-encoded for sum, when read through the driver
