@@ -312,6 +312,11 @@ func (b *bed) loads(ctx context.Context) {
 			}
 		}
 	}
+	if b.feat.copy {
+		for _, t := range b.o.Threads {
+			b.measure(ctx, b.sluiceCopy(t))
+		}
+	}
 	top := slices.Max(b.o.Threads)
 	for _, v := range variants[1:] {
 		if in, ok := b.inputs[ToolSluice+" "+v.name]; ok {

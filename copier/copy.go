@@ -27,8 +27,12 @@ type Options struct {
 	// mode, Rows. Pipe, Format, Compression and NoSync are set by Run, and FileSize when 0.
 	Dump dumper.Options
 	// Load is the target side: Threads (--target-threads), DeferIndexes, OverwriteTables,
-	// TargetDB renaming. Pipe and Journal are set by Run.
+	// TargetDB renaming. Pipe and Journal are set by Run (OverwriteTables too with Resume);
+	// TableDone, if set, is called after Run has recorded the table complete on the target.
 	Load loader.Options
+	// Resume finishes a copy that was killed or failed mid-way (the target's copy state says
+	// so): see Run.
+	Resume bool
 }
 
 // Result is what a copy did: the dump's and the load's results, and what went through the
@@ -37,6 +41,7 @@ type Result struct {
 	Dump    *dumper.Result
 	Load    *loader.Result
 	Pipe    dumpdir.PipeStats
+	Kept    []string // with Resume: target "db.table" kept as the interrupted copy left them
 	Elapsed time.Duration
 }
 
@@ -51,11 +56,38 @@ type Result struct {
 // bounded whatever the size of the tables (about FileSize times the threads of both sides,
 // twice, for the files being written, queued and loaded).
 //
+// The target records the copy's state (state.go): a row marking it incomplete from the start
+// until the copy succeeds, and one per table once its data, indexes and foreign keys are in.
+// A new copy onto a target so marked is refused unless Resume or Load.OverwriteTables.
+// Resume takes a new snapshot, and keeps each table recorded complete only if its checksum on
+// the target equals the source's in that snapshot (computed in it, before any data is read;
+// see dumper.Keeper); every other table, and those that differ, is dropped and reloaded from
+// the new snapshot. Every table then holds the rows of the new snapshot, whose coordinates
+// are the copy's (for a replica). Triggers and post-data objects an interrupted copy created
+// are left as they are.
+//
 // It returns the error of the side that failed first, prefixed "dump:" or "load:"; after a
-// failure the target holds a partial copy, which the same command with Load.OverwriteTables
-// replaces.
+// failure the target stays marked incomplete, and the same command with Resume finishes it.
 func Run(ctx context.Context, src, dst conn.Config, o Options) (*Result, error) {
 	start := time.Now()
+	tdb, err := dst.Open(ctx, "", 2)
+	if err != nil {
+		return nil, fmt.Errorf("target: %w", err)
+	}
+	defer tdb.Close()
+	st, err := readState(ctx, tdb)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case o.Resume && !st.running:
+		return nil, errors.New("--resume: the target records no interrupted copy: run the copy without --resume")
+	case st.running && !o.Resume && !o.Load.OverwriteTables:
+		return nil, fmt.Errorf("the target holds a copy started at %s that did not complete: finish it with --resume, or start over with --overwrite-tables", st.started)
+	}
+	if err := st.begin(ctx, o.Resume); err != nil {
+		return nil, err
+	}
 	pipe := dumpdir.NewPipe(max(o.Load.Threads, 1))
 	d := o.Dump
 	d.Pipe, d.OutDir = pipe, ""
@@ -70,6 +102,22 @@ func Run(ctx context.Context, src, dst conn.Config, o Options) (*Result, error) 
 	defer os.RemoveAll(jdir)
 	l := o.Load
 	l.Pipe, l.Dir, l.Journal = pipe, "", filepath.Join(jdir, loader.JournalName)
+	l.TableDone = func(db, table string) {
+		st.recordDone(context.WithoutCancel(ctx), db, table)
+		if o.Load.TableDone != nil {
+			o.Load.TableDone(db, table)
+		}
+	}
+	var k *keeper
+	if o.Resume {
+		k = &keeper{s: st, targetDB: func(db string) string {
+			if l.TargetDB != "" {
+				return l.TargetDB
+			}
+			return db
+		}}
+		d.Keep, l.OverwriteTables = k, true
+	}
 
 	res := &Result{}
 	var derr, lerr error
@@ -84,11 +132,19 @@ func Run(ctx context.Context, src, dst conn.Config, o Options) (*Result, error) 
 	})
 	g.Wait()
 	res.Pipe = pipe.Stats()
+	const again = "\nthe target holds an incomplete copy, marked so in " + stateTable + ": run the same command with --resume to finish it"
+
 	switch {
 	case derr != nil && (lerr == nil || !errors.Is(derr, context.Canceled) || errors.Is(lerr, context.Canceled)):
-		return res, fmt.Errorf("dump: %w: the target holds a partial copy; run the same command with --overwrite-tables", derr)
+		return res, fmt.Errorf("dump: %w%s", derr, again)
 	case lerr != nil:
-		return res, fmt.Errorf("load: %w: the target holds a partial copy; run the same command with --overwrite-tables", lerr)
+		return res, fmt.Errorf("load: %w%s", lerr, again)
+	}
+	if k != nil {
+		res.Kept = k.kept
+	}
+	if err := st.end(ctx); err != nil {
+		return res, err
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil

@@ -143,12 +143,18 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
+	keepDone := make(chan struct{}) // closed once dumpData has asked Options.Keep
 	sw := &schemaWriter{dir: dir, files: meta.Files, names: names}
 	schemaDone := make(chan struct{})
 	g.Go(func() error {
 		defer close(schemaDone)
 		if err := dumpSchemas(gctx, db, sw, dbs, outputs, meta, &o); err != nil {
 			return err
+		}
+		select { // the tables Options.Keep keeps are known
+		case <-keepDone:
+		case <-gctx.Done():
+			return gctx.Err()
 		}
 		return publishSchemas(gctx, meta, outputs, &o)
 	})
@@ -167,7 +173,7 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		if o.driverRows {
 			ws = nil
 		}
-		return dumpData(gctx, db, ws, dir, sy, snap, locked, unlocked, &o)
+		return dumpData(gctx, db, ws, dir, sy, snap, locked, unlocked, keepDone, &o)
 	})
 	if err := g.Wait(); err != nil {
 		if sy != nil {
@@ -283,8 +289,16 @@ func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string
 // dumpData dumps the tables' chunks with one worker per snapshot connection: first the
 // non-transactional tables (locked) while the lock is still held, then it releases the lock and
 // dumps the rest, cutting each table into chunks on a planner connection of its own as the
-// workers go (planTable).
-func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
+// workers go (planTable). Once the lock is released, the tables Options.Keep keeps are taken
+// out of unlocked (keepOutputs) and keepDone is closed (on every return).
+func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, keepDone chan struct{}, o *Options) error {
+	defer func() {
+		select {
+		case <-keepDone:
+		default:
+			close(keepDone)
+		}
+	}()
 	planner, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("chunk planner: connect: %w", err)
@@ -362,6 +376,11 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *
 		return fmt.Errorf("releasing the lock: %w", err)
 	}
 	o.Log.Info("lock released", "lock_seconds", snap.lock.Seconds())
+	unlocked, err = keepOutputs(ctx, snap, unlocked, o)
+	if err != nil {
+		return err
+	}
+	close(keepDone)
 	return run(unlocked)
 }
 
@@ -382,7 +401,7 @@ func describeTable(mt *dumpdir.Table, t *table, o *Options) {
 
 // publishSchemas gives o.Pipe, if any, the metadata as it stands once every schema file is
 // written, with each table's rows and bytes estimated from the catalog and no data file; then
-// it ends the tables whose data is not dumped (views, sequences, --no-data), so that a load
+// it ends the tables whose data is not dumped (views, sequences, --no-data, kept), so that a load
 // following the pipe knows every other table's data is still to come.
 func publishSchemas(ctx context.Context, meta *dumpdir.Metadata, outputs []*tableOutput, o *Options) error {
 	if o.Pipe == nil {
@@ -394,11 +413,11 @@ func publishSchemas(ctx context.Context, meta *dumpdir.Metadata, outputs []*tabl
 	m.Tables = slices.Clone(meta.Tables)
 	m.Files = maps.Clone(meta.Files)
 	for i, out := range outputs {
-		m.Tables[i].Rows, m.Tables[i].Bytes = out.t.EstRows, out.t.DataLength
+		m.Tables[i].Rows, m.Tables[i].Bytes, m.Tables[i].Kept = out.t.EstRows, out.t.DataLength, out.kept
 	}
 	o.Pipe.PublishSchemas(&m)
 	for i, out := range outputs {
-		if out.t.Kind != dumpdir.KindTable || o.NoData {
+		if out.t.Kind != dumpdir.KindTable || o.NoData || out.kept {
 			if err := o.Pipe.TableDone(ctx, i); err != nil {
 				return err
 			}

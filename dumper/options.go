@@ -100,6 +100,9 @@ type Options struct {
 	// queue is full), each table's end once all its chunks are read, and the pipe is closed
 	// once the metadata file is written.
 	Pipe *dumpdir.Pipe
+	// Keep, when set, leaves out the data of the tables it keeps (see Keeper): their
+	// checksum in the snapshot is recorded as their one chunk, with no data file.
+	Keep Keeper
 
 	Progress Progress // receives progress snapshots; nil for none
 	Log      *slog.Logger

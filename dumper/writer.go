@@ -29,6 +29,7 @@ type tableOutput struct {
 	pipe    *dumpdir.Pipe // Options.Pipe: told of each file and of the table's end; nil for none
 	pending int           // chunks handed out (or split off) and not yet read
 	plan    bool          // every chunk of the table is handed out (planned)
+	kept    bool          // Options.Keep kept the table: its data is not dumped
 }
 
 // begin counts one more chunk of the table to read (handed out or split off a range).

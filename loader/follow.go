@@ -24,7 +24,7 @@ func (r *restore) follow(ctx context.Context, plans []*tablePlan, sched []schedu
 	pos := map[*dumpdir.Table]int{}
 	for i, p := range plans {
 		pos[p.t] = i
-		sched[i].Open = p.t.Kind == dumpdir.KindTable
+		sched[i].Open = p.t.Kind == dumpdir.KindTable && !p.t.Kept
 	}
 	// plan maps the published metadata's table positions to plans.
 	plan := map[int]int{}

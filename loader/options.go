@@ -77,6 +77,12 @@ type Options struct {
 	// finishes (post-data objects, checksums) once the dump's metadata is written. Its files
 	// are in memory, just written: they are not checked against CRC-32Cs. Journal must be set.
 	Pipe *dumpdir.Pipe
+	// TableDone, when set, is called (from one goroutine) each time a table has its data,
+	// indexes and foreign keys in, with its target database and name: sluice copy records it
+	// so that --resume may keep the table. Tables the pipe marks Kept are left as they are on
+	// the target (not dropped, created or loaded; their triggers and the post-data objects
+	// that already exist are left too).
+	TableDone func(db, table string)
 
 	Progress   Progress // receives progress snapshots; nil for none
 	Log        *slog.Logger

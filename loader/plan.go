@@ -117,6 +117,10 @@ func schedule(plans []*tablePlan, j *journal) []scheduler.Table {
 	out := make([]scheduler.Table, len(plans))
 	for i, p := range plans {
 		st := scheduler.Table{Bytes: p.t.Bytes, Rows: p.t.Rows}
+		if p.t.Kept {
+			out[i] = st // as it is on the target: nothing to load or build
+			continue
+		}
 		for f, name := range p.t.DataFiles {
 			if !j.has("file " + name) {
 				st.Files = append(st.Files, f)

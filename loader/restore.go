@@ -203,7 +203,7 @@ func (r *restore) createDatabases(ctx context.Context, dbs []dumpdir.Database) e
 // leaves it empty: data loading starts only once every table is recorded).
 func (r *restore) createTables(ctx context.Context, plans []*tablePlan) error {
 	return scheduler.Run(ctx, r.o.Threads, scheduler.Slice(plans), func(ctx context.Context, w int, p *tablePlan) error {
-		if p.t.SchemaFile == "" || r.j.has("created "+p.key) {
+		if p.t.SchemaFile == "" || p.t.Kept || r.j.has("created "+p.key) {
 			return nil
 		}
 		c, err := r.conn(ctx, w)
@@ -280,6 +280,9 @@ func (r *restore) observe(plans []*tablePlan) func(t int, s scheduler.Stage) {
 		r.o.Log.Debug("table", "table", plans[t].String(), "stage", s.String())
 		if s == scheduler.Done {
 			r.c.TableDone()
+			if r.o.TableDone != nil {
+				r.o.TableDone(plans[t].target, plans[t].t.Name)
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package roundtrip
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/sluicedb/sluice/copier"
@@ -101,5 +102,67 @@ func TestCopyRenameAndFilter(t *testing.T) {
 	}
 	if err := src.QueryRow("SELECT COUNT(*) FROM ren_copy.t").Scan(&n); err != nil || n != 20 {
 		t.Fatalf("ren_copy.t has %d rows (%v), want 20: --where not applied", n, err)
+	}
+}
+
+// TestCopyResume cancels a copy of five tables (one load thread) once two tables are
+// complete: the target is marked incomplete, a copy without --resume is refused, and after one
+// complete table is changed on the source, the resumed copy keeps the unchanged complete
+// table, reloads the changed one and the rest from a new snapshot, and equals the source.
+func TestCopyResume(t *testing.T) {
+	a := testserver.ForTest(t, testserver.Options{})
+	b := testserver.ForTest(t, testserver.Options{})
+	src := Open(t, a, "")
+	Exec(t, src, "CREATE DATABASE rs")
+	for i := 1; i <= 5; i++ {
+		Exec(t, src, fmt.Sprintf("CREATE TABLE rs.t%d (id INT PRIMARY KEY, v VARCHAR(40), KEY (v))", i),
+			fmt.Sprintf("INSERT INTO rs.t%d SELECT seq, MD5(seq) FROM rs.seq_1_to_%d", i, 2000*(6-i)))
+	}
+	opts := func() copier.Options {
+		return copier.Options{
+			Dump: dumper.Options{Databases: []string{"rs"}, Threads: 2, FileSize: 16 << 10, StatementSize: 8 << 10},
+			Load: loader.Options{Threads: 1, DeferMinRows: 0},
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o := opts()
+	var done []string
+	o.Load.TableDone = func(db, table string) { // from one goroutine; recorded on the target before
+		if done = append(done, db+"."+table); len(done) == 2 {
+			cancel()
+		}
+	}
+	if _, err := copier.Run(ctx, Config(a), Config(b), o); err == nil {
+		t.Fatal("the cancelled copy succeeded")
+	}
+	dst := Open(t, b, "")
+	var marked int
+	if err := dst.QueryRow("SELECT COUNT(*) FROM _sluice_load.copy_state WHERE db = '' AND tbl = ''").Scan(&marked); err != nil || marked != 1 {
+		t.Fatalf("target not marked incomplete after the interrupted copy: %d rows (%v)", marked, err)
+	}
+	if _, err := copier.Run(context.Background(), Config(a), Config(b), opts()); err == nil {
+		t.Fatal("a new copy onto the interrupted one was not refused")
+	}
+	if len(done) < 2 {
+		t.Fatalf("tables recorded complete: %v, want 2 or more", done)
+	}
+	changed := done[0]
+	Exec(t, src, "UPDATE "+changed+" SET v = 'changed' WHERE id = 7")
+	o = opts()
+	o.Resume = true
+	res, err := copier.Run(context.Background(), Config(a), Config(b), o)
+	if err != nil {
+		t.Fatalf("copy --resume: %v", err)
+	}
+	Equal(t, a, "rs", b, "rs")
+	if slices.Contains(res.Kept, changed) {
+		t.Errorf("%s changed on the source but was kept: %v", changed, res.Kept)
+	}
+	if !slices.Contains(res.Kept, done[1]) {
+		t.Errorf("%s was complete and unchanged but not kept: kept %v", done[1], res.Kept)
+	}
+	if err := dst.QueryRow("SELECT COUNT(*) FROM _sluice_load.copy_state").Scan(&marked); err != nil || marked != 0 {
+		t.Fatalf("copy state left after the resumed copy: %d rows (%v)", marked, err)
 	}
 }
