@@ -70,15 +70,16 @@ type Result struct {
 // failure the target stays marked incomplete, and the same command with Resume finishes it.
 func Run(ctx context.Context, src, dst conn.Config, o Options) (*Result, error) {
 	start := time.Now()
-	tdb, err := dst.Open(ctx, "", 2)
+	tdb, err := dst.Open(ctx, "", 4) // the state's connection, the keeper's checksums
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
 	defer tdb.Close()
-	st, err := readState(ctx, tdb)
+	st, err := readState(ctx, tdb, o.Load.EnableBinlog)
 	if err != nil {
 		return nil, err
 	}
+	defer st.Close()
 	switch {
 	case o.Resume && !st.running:
 		return nil, errors.New("--resume: the target records no interrupted copy: run the copy without --resume")

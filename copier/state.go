@@ -10,46 +10,73 @@ import (
 	"github.com/sluicedb/sluice/internal/checksum"
 )
 
-// The copy's state on the target, beside the loader's progress table: one row for the copy
+// The copy's state on the target, in a database of its own (the loader drops its progress
+// table's database once a load is done, while a copy still needs its state): one row for the copy
 // itself (db and tbl empty) while it runs, which marks the target incomplete, and one row per
 // table whose data, indexes and foreign keys are in. A successful copy deletes every row; a
 // copy killed or failed mid-way leaves them, and `sluice copy --resume` reads them.
 const (
-	stateDB    = "_sluice_load"
-	stateTable = "`_sluice_load`.`copy_state`"
+	stateDB    = "_sluice_copy"
+	stateTable = "`_sluice_copy`.`state`"
 )
 
 // state is the copy state of one target.
 type state struct {
-	db      *sql.DB
+	db      *sql.DB   // for the keeper's checksums
+	w       *sql.Conn // the state's writes, kept out of the target's binary log (see readState)
 	running bool            // an earlier copy's row is there: it did not complete
 	started string          // when that copy started (RFC 3339), for messages
 	done    map[string]bool // target "db.table" recorded complete
-	mu      sync.Mutex      // serialises recordDone's writes
+	mu      sync.Mutex      // serialises the writes on w
 	errs    int             // recordDone failures (the table is then reloaded by a resume)
 }
 
-// readState creates the state table if missing and reads it.
-func readState(ctx context.Context, db *sql.DB) (*state, error) {
-	s := &state{db: db, done: map[string]bool{}}
+// readState creates the state table if missing and reads it. Its writes are kept out of the
+// target's binary log (sql_log_bin = 0) unless binlog, as the load's are: a replica the copy
+// provisions must have no transaction of its own. Close releases its connection.
+func readState(ctx context.Context, db *sql.DB, binlog bool) (*state, error) {
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("target: %w", err)
+	}
+	s := &state{db: db, w: c, done: map[string]bool{}}
+	if !binlog {
+		if _, err := c.ExecContext(ctx, "SET SESSION sql_log_bin = 0"); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("target: SET SESSION sql_log_bin = 0: %w: the target user needs SUPER (or BINLOG ADMIN), or give --enable-binlog", err)
+		}
+	}
+	if err := s.read(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close releases the state's connection.
+func (s *state) Close() { s.w.Close() }
+
+// read creates the state table if missing and reads it.
+func (s *state) read(ctx context.Context) error {
+	db := s.w
 	for _, q := range []string{
 		"CREATE DATABASE IF NOT EXISTS `" + stateDB + "`",
 		"CREATE TABLE IF NOT EXISTS " + stateTable + " (db VARCHAR(64) NOT NULL, tbl VARCHAR(64) NOT NULL," +
 			" info VARCHAR(255) NOT NULL, PRIMARY KEY (db, tbl)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("copy state table %s on the target: %w: the target user needs CREATE on it", stateTable, err)
+			return fmt.Errorf("copy state table %s on the target: %w: the target user needs CREATE on it", stateTable, err)
 		}
 	}
 	rows, err := db.QueryContext(ctx, "SELECT db, tbl, info FROM "+stateTable)
 	if err != nil {
-		return nil, fmt.Errorf("copy state table %s: %w", stateTable, err)
+		return fmt.Errorf("copy state table %s: %w", stateTable, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var d, t, info string
 		if err := rows.Scan(&d, &t, &info); err != nil {
-			return nil, err
+			return err
 		}
 		if d == "" && t == "" {
 			s.running, s.started = true, info
@@ -57,19 +84,21 @@ func readState(ctx context.Context, db *sql.DB) (*state, error) {
 			s.done[d+"."+t] = true
 		}
 	}
-	return s, rows.Err()
+	return rows.Err()
 }
 
 // begin marks the target incomplete: a new copy starts (every earlier row is removed unless
 // resume, which keeps the tables recorded complete).
 func (s *state) begin(ctx context.Context, resume bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if !resume {
-		if _, err := s.db.ExecContext(ctx, "DELETE FROM "+stateTable); err != nil {
+		if _, err := s.w.ExecContext(ctx, "DELETE FROM "+stateTable); err != nil {
 			return fmt.Errorf("copy state table %s: %w", stateTable, err)
 		}
 		s.done = map[string]bool{}
 	}
-	_, err := s.db.ExecContext(ctx, "REPLACE INTO "+stateTable+" VALUES ('', '', ?)", time.Now().UTC().Format(time.RFC3339))
+	_, err := s.w.ExecContext(ctx, "REPLACE INTO "+stateTable+" VALUES ('', '', ?)", time.Now().UTC().Format(time.RFC3339))
 	if err != nil {
 		return fmt.Errorf("copy state table %s: %w", stateTable, err)
 	}
@@ -81,15 +110,17 @@ func (s *state) begin(ctx context.Context, resume bool) error {
 func (s *state) recordDone(ctx context.Context, db, table string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.db.ExecContext(ctx, "REPLACE INTO "+stateTable+" VALUES (?, ?, 'done')", db, table); err != nil {
+	if _, err := s.w.ExecContext(ctx, "REPLACE INTO "+stateTable+" VALUES (?, ?, 'done')", db, table); err != nil {
 		s.errs++
 	}
 }
 
-// end removes the state: the copy is complete.
+// end removes the state, and its database: the copy is complete.
 func (s *state) end(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, "DELETE FROM "+stateTable); err != nil {
-		return fmt.Errorf("the copy is complete, but its state in %s on the target could not be removed (a later copy would take it for an interrupted one): %w; delete its rows", stateTable, err)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.w.ExecContext(ctx, "DROP DATABASE IF EXISTS `"+stateDB+"`"); err != nil {
+		return fmt.Errorf("the copy is complete, but its state %s on the target could not be removed (a later copy would take it for an interrupted one): %w; drop the database %s", stateTable, err, stateDB)
 	}
 	return nil
 }

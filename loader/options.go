@@ -84,8 +84,8 @@ type Options struct {
 	// that already exist are left too).
 	TableDone func(db, table string)
 
-	Progress   Progress // receives progress snapshots; nil for none
-	Log        *slog.Logger
+	Progress Progress // receives progress snapshots; nil for none
+	Log      *slog.Logger
 
 	warn *warning.Counter // the restore's warnings; set by Run
 }

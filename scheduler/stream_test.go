@@ -40,7 +40,7 @@ func TestLoadStreamFilesArrive(t *testing.T) {
 	arrivals <- Arrival{Table: 1, Last: true}
 	arrivals <- Arrival{Table: 0, File: 3}
 	arrivals <- Arrival{Table: 7, File: 0} // no such table: ignored
-	close(arrivals)                       // ends table 0
+	close(arrivals)                        // ends table 0
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,8 @@ type copyOptions struct {
 	regex    string // -x
 	deferIdx string // --defer-indexes
 	checksum string // --checksum
+	repl     *replicationFlags
+	replSelf bool // --replicate: --replicate-from the source itself
 }
 
 func (o *copyOptions) addFlags(fs *flagSet) {
@@ -73,6 +75,10 @@ func (o *copyOptions) addFlags(fs *flagSet) {
 		fs.BoolVar(&l.EnableBinlog, "enable-binlog", false, "write the copy to the target's binary log")
 		fs.StringVar(&o.checksum, "checksum", string(loader.ChecksumFail), "after loading, recompute each chunk's checksum on the target: fail (exit 3 on a difference), warn or skip")
 	})
+	fs.group("replication", func(fs *pflag.FlagSet) {
+		fs.BoolVar(&o.replSelf, "replicate", false, "after the copy, make the target a replica of the source (-h/-P) from the snapshot's position, and wait until it has caught up")
+		o.repl = addReplicationFlags(fs, true)
+	})
 }
 
 func (o *copyOptions) check(fs *flagSet) error {
@@ -93,6 +99,19 @@ func (o *copyOptions) check(fs *flagSet) error {
 		return usageError{err}
 	}
 	if o.conn, err = o.conn.Resolve(fs.Changed); err != nil {
+		return err
+	}
+	if o.replSelf {
+		if o.repl.from != "" {
+			return usageError{errString("--replicate and --replicate-from: give one (--replicate replicates from the source, -h/-P)")}
+		}
+		network, addr := o.conn.Address()
+		if network != "tcp" {
+			return usageError{errString("--replicate: the source is reached through a Unix socket, which a replica cannot use: give -h HOST (and -P), or --replicate-from HOST[:PORT]")}
+		}
+		o.repl.from = addr
+	}
+	if l.Replicate, err = o.repl.options(); err != nil {
 		return err
 	}
 	if o.tcfg, err = o.target.config(); err != nil {

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/sluicedb/sluice/copier"
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/testserver"
 	"github.com/sluicedb/sluice/loader"
+	"github.com/sluicedb/sluice/replication"
 )
 
 // TestCopyRoundTrip copies hard values, key shapes and Sakila (views, routines, triggers,
@@ -138,7 +140,7 @@ func TestCopyResume(t *testing.T) {
 	}
 	dst := Open(t, b, "")
 	var marked int
-	if err := dst.QueryRow("SELECT COUNT(*) FROM _sluice_load.copy_state WHERE db = '' AND tbl = ''").Scan(&marked); err != nil || marked != 1 {
+	if err := dst.QueryRow("SELECT COUNT(*) FROM _sluice_copy.state WHERE db = '' AND tbl = ''").Scan(&marked); err != nil || marked != 1 {
 		t.Fatalf("target not marked incomplete after the interrupted copy: %d rows (%v)", marked, err)
 	}
 	if _, err := copier.Run(context.Background(), Config(a), Config(b), opts()); err == nil {
@@ -162,7 +164,50 @@ func TestCopyResume(t *testing.T) {
 	if !slices.Contains(res.Kept, done[1]) {
 		t.Errorf("%s was complete and unchanged but not kept: kept %v", done[1], res.Kept)
 	}
-	if err := dst.QueryRow("SELECT COUNT(*) FROM _sluice_load.copy_state").Scan(&marked); err != nil || marked != 0 {
-		t.Fatalf("copy state left after the resumed copy: %d rows (%v)", marked, err)
+	if err := dst.QueryRow("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '_sluice_copy'").Scan(&marked); err != nil || marked != 0 {
+		t.Fatalf("copy state left after the resumed copy (%v)", err)
 	}
+}
+
+// TestCopyReplicateUnderLoad copies the workload's database while a bounded write load runs
+// on the source, with Replicate: the target is attached at the snapshot's GTID position and
+// caught up when the copy returns; once the load stops and the replica has caught up again,
+// it equals the source and the accounts' total is unchanged.
+func TestCopyReplicateUnderLoad(t *testing.T) {
+	a := testserver.ForTest(t, testserver.Options{})
+	b := testserver.ForTest(t, testserver.Options{})
+	seedWorkload(t, Open(t, a, ""))
+	createReplUser(t, a, ", BINLOG MONITOR")
+	dbSource := Open(t, a, "")
+	w := startWorkload(dbSource, 2, 20_000, 60*time.Second)
+	for deadline := time.Now().Add(30 * time.Second); w.rows.Load() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			w.stop()
+			t.Fatal("the workload wrote nothing in 30 s")
+		}
+	}
+	before := w.rows.Load()
+	res, err := copier.Run(context.Background(), Config(a), Config(b), copier.Options{
+		Dump: dumper.Options{Databases: []string{wlDB}, Threads: 2},
+		Load: loader.Options{Threads: 2, Replicate: &loader.ReplicateOptions{SourceHost: a.Host, SourcePort: a.Port,
+			User: "repl", Password: replPassword, Wait: 3 * time.Minute}},
+	})
+	during := w.rows.Load() - before
+	if _, werr := w.stop(); werr != nil {
+		t.Fatalf("workload: %v", werr)
+	}
+	if err != nil {
+		t.Fatalf("copy --replicate: %v", err)
+	}
+	if during == 0 {
+		t.Fatal("the workload wrote nothing during the copy: the test proves nothing")
+	}
+	if err := replication.WaitCaughtUp(context.Background(), Open(t, b, ""), dbSource, replication.MariaDB, "", 3*time.Minute, nil); err != nil {
+		t.Fatalf("replica did not catch up: %v", err)
+	}
+	Equal(t, a, wlDB, b, wlDB)
+	if got := totalBalance(t, Open(t, b, "")); got != wlTotalAmount {
+		t.Fatalf("accounts total on the replica is %d, want %d", got, wlTotalAmount)
+	}
+	t.Logf("%d rows written during the copy; snapshot at %+v", during, res.Dump.Coordinates)
 }
