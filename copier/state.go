@@ -22,8 +22,8 @@ const (
 
 // state is the copy state of one target.
 type state struct {
-	db      *sql.DB   // for the keeper's checksums
-	w       *sql.Conn // the state's writes, kept out of the target's binary log (see readState)
+	db      *sql.DB         // for the keeper's checksums
+	w       *sql.Conn       // the state's writes, kept out of the target's binary log (see readState)
 	running bool            // an earlier copy's row is there: it did not complete
 	started string          // when that copy started (RFC 3339), for messages
 	done    map[string]bool // target "db.table" recorded complete

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"sync"
-
-	"gocloud.dev/blob/memblob"
 )
 
 // Pipe is a dump location held in memory that a load follows while the dump is written
@@ -43,11 +41,12 @@ type PipeEvent struct {
 // NewPipe returns an empty pipe whose FileDone blocks while queue events wait to be read
 // (queue at least 1).
 func NewPipe(queue int) *Pipe {
-	d := &Dir{loc: "memory", store: "memory", bucket: memblob.OpenBucket(nil)}
+	d := &Dir{loc: "memory", store: "memory", bucket: openMemBucket()}
 	return &Pipe{dir: d, schemas: make(chan *Metadata, 1), events: make(chan PipeEvent, max(queue, 1)), closed: make(chan struct{})}
 }
 
-// Dir is where the dump's files are: an in-memory object store. Pipe.Remove frees a file.
+// Dir is where the dump's files are: an in-memory object store (memstore.go). Pipe.Remove
+// frees a file.
 func (p *Pipe) Dir() *Dir { return p.dir }
 
 // PublishSchemas gives the loader the dump's metadata as far as it is known once every schema
