@@ -65,8 +65,10 @@ func pages(s *session) []page {
 			}},
 		{name: "copy", intro: "Copies databases from a live server to another: the consistent snapshot of a dump, loaded " +
 			"into the target as a load does it (primary keys first, deferred indexes, then views, triggers, routines and " +
-			"events), with -t threads reading and --target-threads loading. The data passes through a staging directory " +
-			"(--stage-dir) removed when the copy ends.",
+			"events), with -t threads reading and --target-threads loading. No file is written: chunks go from the dump " +
+			"workers to the load workers through a bounded in-memory queue, so dump and load overlap. A copy killed " +
+			"mid-way leaves the target marked incomplete (database _sluice_copy) and --resume finishes it; --replicate " +
+			"attaches the target to the source at the snapshot's position.",
 			steps: func() []step {
 				return []step{
 					s.twoServerStep("Copy shop into another database of the target", "",
