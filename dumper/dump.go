@@ -311,10 +311,7 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *
 	}
 	run := func(outs []*tableOutput) error {
 		var split ranges
-		g, ctx := errgroup.WithContext(ctx)
-		jobs := make(chan chunk)
-		g.Go(func() error {
-			defer close(jobs)
+		return scheduler.RunDrain(ctx, o.Threads, func(ctx context.Context, jobs chan<- chunk) error {
 			ts := make([]*table, len(outs))
 			for i, out := range outs {
 				ts[i] = out.t
@@ -340,31 +337,24 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *
 				}
 			}
 			return nil
+		}, func(ctx context.Context, w int, c chunk) error {
+			if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, c, o); err != nil {
+				return err
+			}
+			return c.out.end(ctx)
+		}, func(ctx context.Context, w int) error {
+			// Nothing left to hand out: split the largest range still being read (split
+			// counts the new range in its table's chunks still to read).
+			for r := split.steal(); r != nil && ctx.Err() == nil; r = split.steal() {
+				if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, chunk{out: r.out, index: -1, rng: r}, o); err != nil {
+					return err
+				}
+				if err := r.out.end(ctx); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
-		for w := 0; w < o.Threads; w++ {
-			g.Go(func() error {
-				for c := range jobs {
-					if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, c, o); err != nil {
-						return err
-					}
-					if err := c.out.end(ctx); err != nil {
-						return err
-					}
-				}
-				// Nothing left to hand out: split the largest range still being read (split
-				// counts the new range in its table's chunks still to read).
-				for r := split.steal(); r != nil && ctx.Err() == nil; r = split.steal() {
-					if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, chunk{out: r.out, index: -1, rng: r}, o); err != nil {
-						return err
-					}
-					if err := r.out.end(ctx); err != nil {
-						return err
-					}
-				}
-				return ctx.Err()
-			})
-		}
-		return g.Wait()
 	}
 	if len(locked) > 0 {
 		o.Log.Info("dumping non-transactional tables under the lock", "tables", len(locked))

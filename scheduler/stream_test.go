@@ -78,3 +78,37 @@ func TestLoadStreamStopsOnCancel(t *testing.T) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }
+
+// TestRunDrainAfterJobs: every worker drains once, after the last job was handed out and
+// finished by it, and a drain error is Run's error.
+func TestRunDrainAfterJobs(t *testing.T) {
+	var mu sync.Mutex
+	jobsDone, drained := 0, map[int]int{}
+	err := RunDrain(context.Background(), 3, Slice([]int{1, 2, 3, 4, 5, 6, 7}), func(ctx context.Context, w, j int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if drained[w] > 0 {
+			t.Errorf("worker %d got job %d after it drained", w, j)
+		}
+		jobsDone++
+		return nil
+	}, func(ctx context.Context, w int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		drained[w]++
+		return nil
+	})
+	if err != nil || jobsDone != 7 || len(drained) != 3 {
+		t.Fatalf("err %v, %d jobs done, drained %v: want nil, 7, each of 3 workers once", err, jobsDone, drained)
+	}
+	for w, n := range drained {
+		if n != 1 {
+			t.Errorf("worker %d drained %d times", w, n)
+		}
+	}
+	boom := fmt.Errorf("boom")
+	if err := RunDrain(context.Background(), 2, Slice([]int{1}), func(context.Context, int, int) error { return nil },
+		func(context.Context, int) error { return boom }); err != boom {
+		t.Fatalf("drain error: got %v, want boom", err)
+	}
+}
