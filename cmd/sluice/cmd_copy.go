@@ -23,6 +23,10 @@ func copyCommand() *command {
 				"sluice copy -h db1 -u backup -B sakila --target-host db2 --target-user loader -t 4 --target-threads 4",
 			"# copy shop into shop_test on the same server:\n" +
 				"sluice copy -B shop --target-database shop_test",
+			"# provision a replica of db1 (attached at the snapshot's GTID position, caught up):\n" +
+				"sluice copy -h db1 -u backup --target-host db2 --replicate --replication-user repl",
+			"# finish a copy that was killed or failed mid-way:\n" +
+				"sluice copy -h db1 -u backup -B sakila --target-host db2 --resume",
 		},
 		flags: func(fs *flagSet) options {
 			o := &copyOptions{}
