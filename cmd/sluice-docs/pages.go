@@ -71,7 +71,7 @@ func pages(s *session) []page {
 			"workers to the load workers through a bounded in-memory queue, so dump and load overlap. A copy killed " +
 			"mid-way leaves the target marked incomplete (database _sluice_copy) and --resume finishes it; --replicate " +
 			"attaches the target to the source at the snapshot's position." +
-			" Measured (bench, small-pool 256 MB target, indexed:4x500000, -t 2, one run each on the shared 2-core machine at load average 4-12, so ±30 %): copy 35.8 s against 30.6 s for the load alone of a tsv dump (1.17) and 34.1 s for dump + load; peak RSS of the copy 137 MiB at -t 4 (4x200k rows, in-process).",
+			" Measured (bench, small-pool 256 MB target, indexed:4x500000, -t 2, one run each on the shared 2-core machine at load average 4-12, so ±30 %): copy 35.8 s against 30.6 s for the load alone of a tsv dump (1.17) and 34.1 s for dump + load; peak RSS of the copy 98 MiB at -t 2 (bench), 137 MiB at -t 4 (4x200k rows, measured in-process).",
 			steps: func() []step {
 				return []step{
 					s.twoServerStep("Copy shop into another database of the target", "",
