@@ -118,6 +118,9 @@ func (o *copyOptions) check(fs *flagSet) error {
 	if l.Replicate, err = o.repl.options(); err != nil {
 		return err
 	}
+	if l.Replicate != nil && l.TargetDB != "" {
+		return usageError{errString("--replicate with --target-database: a replica applies the source's changes to the source's database names; copy without renaming")}
+	}
 	if o.tcfg, err = o.target.config(); err != nil {
 		return fmt.Errorf("target: %w", err)
 	}
