@@ -280,6 +280,9 @@ func (b *bed) dumps(ctx context.Context) {
 		b.measure(ctx, b.limitDump(t, t == top))
 	}
 	for _, f := range b.feat.dumpVariants() {
+		if b.o.SluiceOnly && f.name != "sql" {
+			continue
+		}
 		if f.s3 && b.minio == nil {
 			continue
 		}
@@ -287,12 +290,12 @@ func (b *bed) dumps(ctx context.Context) {
 			b.measure(ctx, b.sluiceDump(f, t, t == top))
 		}
 	}
-	if b.o.peerInstalled(ToolMydumper) {
+	if b.o.peerInstalled(ToolMydumper) && !b.o.SluiceOnly {
 		for _, t := range b.o.Threads {
 			b.measure(ctx, b.mydumper(t, t == top))
 		}
 	}
-	if b.o.peerInstalled(ToolMariadbDump) {
+	if b.o.peerInstalled(ToolMariadbDump) && !b.o.SluiceOnly {
 		b.measure(ctx, b.mariadbDump())
 	}
 }
@@ -306,7 +309,7 @@ func (b *bed) loads(ctx context.Context) {
 	}
 	variants := b.feat.dumpVariants()
 	if in, ok := b.inputs[ToolSluice+" "+variants[0].name]; ok {
-		for _, m := range b.feat.deferModes() {
+		for _, m := range b.feat.deferModes(b.o.DeferModes) {
 			for _, t := range b.o.Threads {
 				b.measure(ctx, b.sluiceLoad(in, variants[0].name, m, t))
 			}

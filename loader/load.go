@@ -16,6 +16,7 @@ import (
 	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/schema"
 )
 
 // Result summarises a finished restore.
@@ -86,19 +87,20 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	tables = withoutParts(tables, &o)
-	plans, err := planTables(ctx, dir, tables, meta, &o)
-	if err != nil {
-		return nil, err
-	}
-	id, err := restoreID(ctx, dir, &o)
-	if err != nil {
-		return nil, err
-	}
 	db, err := cfg.Open(ctx, "", o.Threads+2) // workers, the main connection, killQueries
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
+	o.pool = bufferPool(ctx, db)
+	plans, err := planTables(ctx, dir, tables, meta, &o)
+	if err != nil {
+		return nil, err
+	}
+	id, err := restoreID(ctx, dir, &o, plans)
+	if err != nil {
+		return nil, err
+	}
 	if o.NoSchemas {
 		if err := checkPresent(ctx, db, plans); err != nil {
 			return nil, err
@@ -177,8 +179,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 }
 
 // restoreID identifies a restore for the journal and the progress table: a SHA-256 of the dump's
-// metadata file and of the options that change what is restored where.
-func restoreID(ctx context.Context, dir *dumpdir.Dir, o *Options) (string, error) {
+// metadata file, of the options that change what is restored where, and of every table's index
+// strategy (with --defer-indexes auto it depends on the target's buffer pool and -t, which may
+// differ on --resume: a resume that would build a table's indexes another way than the
+// interrupted restore did is refused, so that no index is added twice or left out).
+func restoreID(ctx context.Context, dir *dumpdir.Dir, o *Options, plans []*tablePlan) (string, error) {
 	b, err := dir.ReadFile(ctx, dumpdir.MetadataName)
 	if err != nil {
 		return "", err
@@ -186,6 +191,11 @@ func restoreID(ctx context.Context, dir *dumpdir.Dir, o *Options) (string, error
 	h := sha256.New()
 	h.Write(b)
 	fmt.Fprintf(h, "\x00%q %q %q %s %d %v %v", o.TargetDB, o.SourceDB, o.Tables, o.DeferIndexes, o.DeferMinRows, o.NoSchemas, o.NoData)
+	if o.DeferIndexes == schema.DeferAuto {
+		for _, p := range plans {
+			fmt.Fprintf(h, "\x00%s %s", p.key, p.strat.mode)
+		}
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
