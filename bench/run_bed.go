@@ -228,12 +228,15 @@ func (b *bed) measure(ctx context.Context, c benchCase) Result {
 		r.RunSeconds = append(r.RunSeconds, st.seconds)
 		r.PeakRSS = max(r.PeakRSS, st.peakRSS)
 		r.ServerCPU = append(r.ServerCPU, serverCPU)
+		if st.clientCPU > 0 {
+			r.ClientCPU = append(r.ClientCPU, st.clientCPU)
+		}
 		if c.op == OpLoad {
 			if r.Verified, err = b.verify(ctx); err != nil {
 				return fail(err)
 			}
 		}
-		b.o.logf("   %s %s run %d: %.2f s, server CPU %.2f s", c.op, r.Label(), i+1, st.seconds, serverCPU)
+		b.o.logf("   %s %s run %d: %.2f s, server CPU %.2f s, client CPU %.2f s", c.op, r.Label(), i+1, st.seconds, serverCPU, st.clientCPU)
 	}
 	r.Seconds = median(r.RunSeconds)
 	r.Bytes = b.bytes

@@ -237,11 +237,14 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 		}
 	}
 	stopProgress := r.c.Go(r.o.Progress)
+	wt := newWorkerTime(r.o.Threads)
 	err := scheduler.Load(ctx, sched, r.o.Threads, r.o.IndexThreads, func(ctx context.Context, w int, job scheduler.Job) error {
 		p := plans[job.Table]
 		if _, err := r.conn(ctx, w); err != nil {
 			return err
 		}
+		start := time.Now()
+		defer func() { wt.add(w, job.Kind, time.Since(start)) }()
 		switch job.Kind {
 		case scheduler.DataJob:
 			return r.loadFile(ctx, w, p, p.t.DataFiles[job.File])
@@ -257,6 +260,9 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 		}
 	})
 	stopProgress()
+	if err == nil {
+		wt.log(r.o.Log)
+	}
 	return err
 }
 
