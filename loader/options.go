@@ -31,10 +31,10 @@ type Options struct {
 	// target: no database, table, view, trigger, routine or event is created, and the tables'
 	// own indexes stay as they are. Run fails before loading when a table is missing.
 	NoSchemas    bool
-	NoData       bool             // --no-data (myloader's): create the schemas and objects, load no rows
-	SkipTriggers bool             // --skip-triggers (myloader's): create no triggers
-	SkipPost     bool             // --skip-post (myloader's): create no routines or events
-	EnableBinlog bool             // --enable-binlog: write the restore to the target's binary log
+	NoData       bool // --no-data (myloader's): create the schemas and objects, load no rows
+	SkipTriggers bool // --skip-triggers (myloader's): create no triggers
+	SkipPost     bool // --skip-post (myloader's): create no routines or events
+	EnableBinlog bool // --enable-binlog: write the restore to the target's binary log
 	// DeferIndexes (--defer-indexes) says which secondary indexes are built after the data:
 	// DeferAuto chooses per table (chooseStrategy: inline or one ALTER, from the table's rows,
 	// index shape and the target's buffer pool; the command line's default), DeferAll,
