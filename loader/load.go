@@ -87,7 +87,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	tables = withoutParts(tables, &o)
-	db, err := cfg.Open(ctx, "", o.Threads+2) // workers, the main connection, killQueries
+	db, err := cfg.Open(ctx, "", o.Threads+3) // workers, the main connection, killQueries, the early checksums
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	// The load is complete: what the checksums find is reported, and a new load starts afresh.
 	var verr error
 	if o.Checksum != ChecksumSkip {
-		verr = r.verifyChecksums(ctx, r.plans, res)
+		verr = r.verifyChecksums(ctx, r.plans, res, r.early)
 	}
 	if err := dropProgress(ctx, r.main, id); err != nil {
 		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)

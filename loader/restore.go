@@ -33,6 +33,7 @@ type restore struct {
 	connIDs     []int64           // CONNECTION_ID() of each worker connection, for killQueries
 	current     []string          // database each worker connection uses
 	users       *accounts.Restore // the dump's accounts; nil when none are restored
+	early       *earlyChecks      // the tables checksummed during the data phase; nil for none
 }
 
 func newRestore(ctx context.Context, db *sql.DB, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options, id string, j *journal, plans []*tablePlan) (*restore, error) {
@@ -238,6 +239,13 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 	}
 	stopProgress := r.c.Go(r.o.Progress)
 	wt := newWorkerTime(r.o.Threads)
+	files := make([]int, len(sched))
+	for i, st := range sched {
+		files[i] = len(st.Files)
+	}
+	ectx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r.early = r.startEarlyChecks(ectx, plans, files)
 	err := scheduler.Load(ctx, sched, r.o.Threads, r.o.IndexThreads, func(ctx context.Context, w int, job scheduler.Job) error {
 		p := plans[job.Table]
 		if _, err := r.conn(ctx, w); err != nil {
@@ -247,7 +255,11 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 		defer func() { wt.add(w, job.Kind, time.Since(start)) }()
 		switch job.Kind {
 		case scheduler.DataJob:
-			return r.loadFile(ctx, w, p, p.t.DataFiles[job.File])
+			if err := r.loadFile(ctx, w, p, p.t.DataFiles[job.File]); err != nil {
+				return err
+			}
+			r.early.fileDone(job.Table, p)
+			return nil
 		case scheduler.IndexJob:
 			return r.addIndexes(ctx, w, p)
 		default:
@@ -260,6 +272,10 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 		}
 	})
 	stopProgress()
+	if err != nil {
+		cancel() // the check under way stops too
+	}
+	r.early.stop()
 	if err == nil {
 		wt.log(r.o.Log)
 	}

@@ -91,6 +91,11 @@ func TestLoadDeferAuto(t *testing.T) {
 	if n := strings.Count(log.String(), `msg="added deferred definitions" table=da.big what=indexes`); n != 1 {
 		t.Errorf("da.big: %d index builds after the data, want 1\n%s", n, log.String())
 	}
+	if i := strings.Index(log.String(), `msg="checksums compared"`); i < 0 || !strings.Contains(log.String()[i:], "tables_checked_early=") {
+		t.Errorf("log has no checksums compared line with tables_checked_early:\n%s", log.String())
+	} else {
+		t.Log(strings.SplitN(log.String()[i:], "\n", 2)[0])
+	}
 	if strings.Contains(log.String(), `msg="added deferred definitions" table=da.tiny what=indexes`) {
 		t.Errorf("da.tiny: an index build after the data, want none (inline)\n%s", log.String())
 	}
