@@ -12,14 +12,15 @@ import (
 // measured on MariaDB 10.11 (innodb_change_buffering=none, its default), 2 cores, small-pool
 // profile; bench/README.md "Index strategy" has the figures.
 const (
-	// inlineSecondsPerEntry is the extra cost of maintaining one secondary index entry row
-	// by row while the data loads, over building it once sorted, when the index fits in the
-	// buffer pool: sysbench 4×250k (one secondary index), --defer-indexes none 12.1 s
-	// against all 6.8 s at -t 2, 5.4 µs per row and index.
-	inlineSecondsPerEntry = 5.4e-6
-	// alterSeconds is the fixed cost of one ALTER TABLE … ADD KEY on a small table
-	// (dictionary change, commit, table rebuild of nothing); see bench/README.md.
-	alterSeconds = 0.005
+	// inlineMaxEntries is the most secondary index entries (rows × B-tree secondary indexes)
+	// a table keeps its indexes inline with, when they fit its share of the buffer pool. Below
+	// it, maintaining the indexes while the rows load is cheaper than building them after the
+	// data (one more scan of the table, a sort, a DDL step); above it, the sorted build wins,
+	// by more the more entries. Measured (bench/README.md "Index strategy", -t 2, small-pool):
+	// sysbench 4×100k (1 index, 100k entries a table) inline 2.16 s against deferred 2.61 s;
+	// sysbench 4×250k (250k) inline 12.2 s against 6.9 s; indexed 2×300k with 2 indexes
+	// (600k) even, with 3 (900k) inline 1.9× slower, with 7 (2.1M) 1.4× slower.
+	inlineMaxEntries = 150_000
 	// fillFactor is the page fill of a secondary index grown by inserts in random key order
 	// (about 2/3, half-split pages), which the pool must hold.
 	fillFactor = 0.66
@@ -52,10 +53,10 @@ type strategyInput struct {
 //     rows it keeps them inline (DeferNone). Otherwise the indexes are estimated
 //     (rows × IndexShape.EntryBytes ÷ fillFactor): when they exceed the table's share of the
 //     buffer pool (half the pool ÷ -t, the tables loading at once), inline maintenance would
-//     read index pages from disk for most rows, so they are deferred. When they fit, the
-//     cost of inline maintenance (rows × indexes × inlineSecondsPerEntry) is compared with
-//     the fixed cost of the ALTER (alterSeconds) and the cheaper is chosen: inline
-//     (DeferFulltext, FULLTEXT still deferred) or deferred (DeferAll, one ALTER).
+//     read index pages from disk for most rows, so they are deferred. When they fit, a table
+//     with at most inlineMaxEntries entries (rows × B-tree secondary indexes) keeps them
+//     inline (DeferFulltext: FULLTEXT still deferred), a larger one defers them (DeferAll,
+//     one ALTER): the crossover measured on the bench's datasets.
 //
 // Deferring in groups (several ALTERs per table) is not chosen: MariaDB runs the ALTERs of
 // one table one at a time (each holds the table's upgradable metadata lock), so groups only
@@ -87,15 +88,15 @@ func chooseStrategy(in strategyInput) strategy {
 			reason: fmt.Sprintf("%d secondary indexes ≈ %s exceed the table's share of the buffer pool (%s ÷ 2 ÷ -t %d = %s)",
 				btree, mib(est), mib(in.pool), max(1, in.threads), mib(share))}
 	}
-	inline := float64(in.rows) * float64(btree) * inlineSecondsPerEntry
-	if inline < alterSeconds {
+	entries := in.rows * int64(btree)
+	if entries <= inlineMaxEntries {
 		return strategy{mode: schema.DeferFulltext, name: "inline",
-			reason: fmt.Sprintf("%d rows × %d indexes: maintaining them (≈ %.1f ms) is cheaper than one ALTER (≈ %.0f ms)",
-				in.rows, btree, inline*1e3, alterSeconds*1e3)}
+			reason: fmt.Sprintf("%d rows × %d indexes = %d entries (≈ %s, within the pool's share %s), at most %d: maintained while loading, cheaper than a build after the data",
+				in.rows, btree, entries, mib(est), mib(share), inlineMaxEntries)}
 	}
 	return strategy{mode: schema.DeferAll, name: "deferred",
-		reason: fmt.Sprintf("%d rows × %d indexes (≈ %s, fits the pool's share %s): one sorted build is cheaper than maintaining them (≈ %.1f s)",
-			in.rows, btree, mib(est), mib(share), inline)}
+		reason: fmt.Sprintf("%d rows × %d indexes = %d entries, more than %d: one sorted build after the data is cheaper than maintaining them",
+			in.rows, btree, entries, inlineMaxEntries)}
 }
 
 // mib formats a byte count in MiB for reasons.

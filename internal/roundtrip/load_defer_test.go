@@ -51,7 +51,8 @@ func TestLoadDeferAuto(t *testing.T) {
 		"CREATE TABLE tiny (id INT PRIMARY KEY, v INT, KEY kv (v))",
 		"INSERT INTO tiny SELECT seq, seq % 7 FROM seq_1_to_50",
 		"CREATE TABLE big (id INT PRIMARY KEY, v INT, w VARCHAR(20), KEY kv (v), UNIQUE KEY uw (w))",
-		"INSERT INTO big SELECT seq, seq % 7, CONCAT('w', seq) FROM seq_1_to_3000")
+		// 80,000 rows × 2 indexes: more entries than auto keeps inline.
+		"INSERT INTO big SELECT seq, seq % 7, CONCAT('w', seq) FROM seq_1_to_80000")
 	dir := t.TempDir() + "/dump"
 	if _, err := dumper.Run(context.Background(), Config(a), dumper.Options{OutDir: dir, Databases: []string{"da"}, Threads: 2}); err != nil {
 		t.Fatalf("dump: %v", err)
