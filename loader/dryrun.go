@@ -89,7 +89,7 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 		return nil, err
 	}
 	defer db.Close()
-	o.pool = bufferPool(ctx, db)
+	o.pool, o.dryRun = bufferPool(ctx, db), true
 	plans, err := planTables(ctx, dir, tables, meta, &o)
 	if err != nil {
 		return nil, err

@@ -78,8 +78,9 @@ type Options struct {
 	Progress   Progress // receives progress snapshots; nil for none
 	Log        *slog.Logger
 
-	warn *warning.Counter // the restore's warnings; set by Run
-	pool int64            // the target's innodb_buffer_pool_size, bytes; set by Run and DryRun for DeferAuto
+	warn   *warning.Counter // the restore's warnings; set by Run
+	pool   int64            // the target's innodb_buffer_pool_size, bytes; set by Run and DryRun for DeferAuto
+	dryRun bool             // set by DryRun: the index strategies go to the plan, the log has them at debug
 }
 
 func (o *Options) setDefaults() {

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 
 	"fmt"
@@ -81,7 +82,7 @@ func planTables(ctx context.Context, dir *dumpdir.Dir, tables []*dumpdir.Table, 
 			}
 			for _, s := range stmts {
 				if t.Kind == dumpdir.KindTable && isCreateTable(s) {
-					sp, err := splitTable(p, s, o)
+					sp, err := splitTable(ctx, p, s, o)
 					if err != nil {
 						return nil, err
 					}
@@ -99,7 +100,7 @@ func planTables(ctx context.Context, dir *dumpdir.Dir, tables []*dumpdir.Table, 
 // splitTable cuts the CREATE TABLE s of p with the index strategy chooseStrategy picks from
 // the table's shape (read by a first DeferAll split), size and the target's buffer pool, and
 // logs the choice. Foreign keys are deferred whatever the strategy.
-func splitTable(p *tablePlan, s string, o *Options) (schema.Split, error) {
+func splitTable(ctx context.Context, p *tablePlan, s string, o *Options) (schema.Split, error) {
 	mode := o.DeferIndexes
 	if mode == schema.DeferAuto {
 		mode = schema.DeferAll
@@ -115,7 +116,11 @@ func splitTable(p *tablePlan, s string, o *Options) (schema.Split, error) {
 	p.strat = chooseStrategy(strategyInput{rows: p.t.Rows, shape: sp.Shape, pool: o.pool, threads: o.Threads,
 		minRows: o.DeferMinRows, forced: o.DeferIndexes})
 	if p.strat.name != "" {
-		o.Log.Info("index strategy", "table", p.String(), "strategy", p.strat.name, "reason", p.strat.reason)
+		level := slog.LevelInfo
+		if o.dryRun {
+			level = slog.LevelDebug // the plan shows it
+		}
+		o.Log.Log(ctx, level, "index strategy", "table", p.String(), "strategy", p.strat.name, "reason", p.strat.reason)
 	}
 	if p.strat.mode != mode {
 		if sp, err = schema.SplitCreateTable(p.target, p.t.Name, s, p.strat.mode); err != nil {
