@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/internal/conn"
+	"github.com/sluicedb/sluice/internal/progress"
+	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 // magic begins every binlog file.
@@ -36,8 +38,18 @@ type Options struct {
 	// StopNever keeps following the source after its current end, reconnecting with
 	// backoff (1 s doubling to 30 s); otherwise Archive returns at the source's end.
 	StopNever bool
-	// SyncEvery bounds how long written events stay unsynced while a file is open (1 s when 0).
+	// SyncEvery bounds how long written events stay unsynced while more arrive (1 s when 0);
+	// when the source falls silent they are synced at its first heartbeat (see Heartbeat).
 	SyncEvery time.Duration
+	// Progress receives the run's progress (internal/progress) every ProgressEvery (1 s when
+	// 0) and once at the end: TablesDone counts the binlog files begun, RowsDone the events
+	// and BytesDone the bytes archived by this run, Lag how far the archive is behind the
+	// source. Nil reports nowhere.
+	Progress      progress.Reporter
+	ProgressEvery time.Duration
+	// Heartbeat is how long the source may stay silent, with StopNever, before it sends a
+	// heartbeat saying it has nothing newer (which sets the lag to 0); 1 s when 0.
+	Heartbeat time.Duration
 	Log       *slog.Logger
 }
 
@@ -55,6 +67,12 @@ func Archive(ctx context.Context, o Options) error {
 	if o.SyncEvery == 0 {
 		o.SyncEvery = time.Second
 	}
+	if o.ProgressEvery == 0 {
+		o.ProgressEvery = time.Second
+	}
+	if o.Heartbeat == 0 {
+		o.Heartbeat = time.Second
+	}
 	if o.ServerID == 0 {
 		return errors.New("binlog archive: a non-zero server id is required")
 	}
@@ -66,15 +84,31 @@ func Archive(ctx context.Context, o Options) error {
 		return err
 	}
 	a := &archiver{o: o, ix: ix}
+	rctx, stopReport := context.WithCancel(context.WithoutCancel(ctx))
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		a.prog.Report(rctx, o.Progress, o.ProgressEvery)
+	}()
+	defer func() { stopReport(); <-reported }() // the last snapshot after the last sync
 	if ix == nil {
 		a.ix = &Index{DumpFile: o.DumpFile, DumpPos: o.DumpPos, DumpGTID: o.DumpGTID}
 		if o.StartGTID == "" && o.StartFile == "" {
 			return errors.New("binlog archive: a new archive needs a start (--dump, --start-gtid or --start-file)")
 		}
+		if o.StartFile != "" && o.StartPos > 4 {
+			if err := checkEventStart(ctx, o.Source, o.StartFile, o.StartPos); err != nil {
+				return err
+			}
+		}
 	}
 	backoff := time.Second
 	for {
+		a.events = 0
 		err := a.session(ctx)
+		if a.events > 0 {
+			backoff = time.Second // the connection worked: a new loss starts the backoff again
+		}
 		if ctx.Err() != nil {
 			return a.closeFile()
 		}
@@ -117,6 +151,8 @@ type archiver struct {
 	cur      *IndexFile
 	lastSync time.Time
 	next     string // the file a real Rotate event named, opened at the next event
+	prog     progress.Counters
+	events   int64 // events received by the current session
 }
 
 // resumePoint is where the next session starts: after the last durable event of the last
@@ -155,6 +191,11 @@ func (a *archiver) session(ctx context.Context) error {
 			return err
 		}
 	}
+	if a.o.StopNever {
+		if err := c.exec(fmt.Sprintf("SET @master_heartbeat_period = %d", a.o.Heartbeat.Nanoseconds())); err != nil {
+			return err
+		}
+	}
 	if gtid != "" {
 		if err := c.exec("SET @slave_connect_state = '" + strings.ReplaceAll(gtid, "'", "") + "'"); err != nil {
 			return err
@@ -173,9 +214,13 @@ func (a *archiver) session(ctx context.Context) error {
 	}
 	for {
 		ev, err := c.readEvent()
+		if errors.Is(err, errEOF) {
+			a.prog.Behind(time.Time{}) // at the source's end
+		}
 		if err != nil {
 			return err
 		}
+		a.events++
 		if err := a.event(ev); err != nil {
 			return err
 		}
@@ -189,7 +234,8 @@ func (a *archiver) event(ev []byte) error {
 		return err
 	}
 	if h.Type == eventHeartbeat {
-		return nil
+		a.prog.Behind(time.Time{}) // the source has nothing newer
+		return a.sync()            // what arrived since the last sync is durable within a heartbeat
 	}
 	if h.Type == eventRotate && (h.Flags&flagArtificial != 0 || h.LogPos == 0) {
 		name, pos, err := parseRotate(ev)
@@ -198,6 +244,12 @@ func (a *archiver) event(ev []byte) error {
 		}
 		if a.cur != nil && a.cur.Name == name {
 			return nil
+		}
+		if a.cur != nil {
+			// The source read past the open file's end and went on to the next: the file
+			// ended without a Rotate event (a restart ends it with a Stop event, a crash
+			// with nothing), and is whole.
+			a.cur.Complete, a.cur.Next = true, name
 		}
 		if err := a.closeFile(); err != nil {
 			return err
@@ -230,6 +282,10 @@ func (a *archiver) event(ev []byte) error {
 		return fmt.Errorf("write %s: %w", a.f.Name(), err)
 	}
 	a.cur.Size += int64(len(ev))
+	a.prog.Add(1, int64(len(ev)))
+	if h.Timestamp != 0 {
+		a.prog.Behind(h.time())
+	}
 	if h.LogPos != 0 {
 		a.cur.EndPos = uint64(h.LogPos)
 	}
@@ -244,6 +300,17 @@ func (a *archiver) event(ev []byte) error {
 		if err != nil {
 			return err
 		}
+		if a.cur.FirstGTID == "" {
+			a.cur.FirstGTID = g
+		}
+		a.cur.LastGTID = g
+	}
+	if h.Type == eventMySQLGTID {
+		uuid, gno, err := parseMySQLGTID(ev)
+		if err != nil {
+			return err
+		}
+		g := fmt.Sprintf("%s:%d", uuid, gno)
 		if a.cur.FirstGTID == "" {
 			a.cur.FirstGTID = g
 		}
@@ -316,6 +383,8 @@ func (a *archiver) openFile(name string, pos uint64) error {
 		return err
 	}
 	a.cur.Size = int64(len(magic))
+	a.prog.Add(0, int64(len(magic)))
+	a.prog.TableDone()
 	a.next = ""
 	return a.sync()
 }
@@ -357,4 +426,24 @@ func (a *archiver) closeFile() error {
 	}
 	a.f, a.w, a.cur = nil, nil, nil
 	return err
+}
+
+// checkEventStart checks that pos is where an event of the source's binlog file begins (the
+// source would otherwise send bytes from the middle of an event, or fail with an obscure
+// error), by asking for the event there with SHOW BINLOG EVENTS.
+func checkEventStart(ctx context.Context, cfg conn.Config, file string, pos uint64) error {
+	db, err := cfg.Open(ctx, "", 1)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("SHOW BINLOG EVENTS IN %s FROM %d LIMIT 1", sqltext.QuoteString(file), pos))
+	if err == nil {
+		err = rows.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("binlog archive: --start-position %d is not where an event of %s on %s begins (%w): give a Pos or End_log_pos that SHOW BINLOG EVENTS IN '%s' lists",
+			pos, file, cfg, err, file)
+	}
+	return nil
 }

@@ -25,6 +25,17 @@ func exec1(t *testing.T, db *sql.DB, stmts ...string) {
 	}
 }
 
+// masterPos returns the server's current binlog file and position (SHOW MASTER STATUS).
+func masterPos(t *testing.T, db *sql.DB) (string, uint64) {
+	t.Helper()
+	var file, a, b string
+	var pos uint64
+	if err := db.QueryRow("SHOW MASTER STATUS").Scan(&file, &pos, &a, &b); err != nil {
+		t.Fatal(err)
+	}
+	return file, pos
+}
+
 func masterFile(t *testing.T, db *sql.DB) string {
 	t.Helper()
 	var file, pos, a, b string

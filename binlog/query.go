@@ -35,6 +35,11 @@ const (
 	statusInvoker            = 11
 	statusUpdatedDBNames     = 12
 	statusMicroseconds       = 13
+	statusMySQLExplicitTS    = 16 // MySQL 8: explicit_defaults_for_timestamp, 1 byte
+	statusMySQLDDLXID        = 17 // MySQL 8: the DDL's XID, 8 bytes
+	statusMySQLUTF8MB4Coll   = 18 // MySQL 8: default_collation_for_utf8mb4, 2 bytes
+	statusMySQLRequirePK     = 19 // MySQL 8: sql_require_primary_key, 1 byte
+	statusMySQLTableEncrypt  = 20 // MySQL 8: default_table_encryption, 1 byte
 	statusMariaHRNow         = 128
 	statusMariaXID           = 129
 	statusMariaGTIDFlags3    = 130
@@ -169,6 +174,25 @@ func parseQuery(ev []byte, h header) (queryEvent, error) {
 			}
 			usec = int(vars[0]) | int(vars[1])<<8 | int(vars[2])<<16
 			vars = vars[3:]
+		case statusMySQLExplicitTS, statusMySQLRequirePK, statusMySQLTableEncrypt:
+			if !need(1) {
+				return q, short
+			}
+			name := map[byte]string{statusMySQLExplicitTS: "explicit_defaults_for_timestamp", statusMySQLRequirePK: "sql_require_primary_key",
+				statusMySQLTableEncrypt: "default_table_encryption"}[code]
+			q.Context = append(q.Context, fmt.Sprintf("SET @@session.%s=%d", name, vars[0]))
+			vars = vars[1:]
+		case statusMySQLDDLXID:
+			if !need(8) {
+				return q, short
+			}
+			vars = vars[8:]
+		case statusMySQLUTF8MB4Coll:
+			if !need(2) {
+				return q, short
+			}
+			q.Context = append(q.Context, fmt.Sprintf("SET @@session.default_collation_for_utf8mb4=%d", binary.LittleEndian.Uint16(vars)))
+			vars = vars[2:]
 		case statusMariaXID:
 			if !need(8) {
 				return q, short

@@ -52,12 +52,7 @@ func TestReplayPointInTime(t *testing.T) {
 	defer cancel()
 
 	exec1(t, sdb, initialState...)
-	var dumpFile string
-	var dumpPos uint64
-	var x, y string
-	if err := sdb.QueryRow("SHOW MASTER STATUS").Scan(&dumpFile, &dumpPos, &x, &y); err != nil {
-		t.Fatal(err)
-	}
+	dumpFile, dumpPos := masterPos(t, sdb)
 	archive := t.TempDir()
 	o := Options{Source: src.ConnConfig(), Dir: archive, StartFile: dumpFile, DumpFile: dumpFile, DumpPos: dumpPos, ServerID: 5151}
 	exec1(t, sdb, "INSERT INTO pitr.t VALUES (3, 'three', NOW(3))", "UPDATE pitr.t SET v = 'ONE' WHERE id = 1",

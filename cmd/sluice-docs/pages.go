@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"github.com/sluicedb/sluice/internal/testserver"
 )
 
 // page is one docs/COMMAND.md.
@@ -101,6 +103,34 @@ func pages(s *session) []page {
 						"--replication-mode", "binlog", "--target-flavor", "mysql", "--target-version", "8.4.2"),
 				}
 			}},
+		{name: "binlog-archive", intro: "Archives a server's binary logs for point-in-time recovery: connects as a replica " +
+			"(--server-id), reads from the binlog file holding a dump's coordinates (--dump), a GTID position (--start-gtid) or " +
+			"a file and position (--start-file, --start-position), and writes the events byte for byte as binlog files of " +
+			"the source's names (readable by mariadb-binlog) with an index (index.json: each file's positions, first and last " +
+			"event time and GTID, SHA-256) rewritten after each fsync. Run again, it resumes after the last durable event; " +
+			"with --stop-never it follows the source until SIGTERM, reconnecting with backoff, and reports its lag. A source " +
+			"that purged logs the archive needs is refused (a gap). `sluice load --binlogs ARCHIVE` replays the archive " +
+			"after loading the dump, to its end, --until-gtid or --until-time; an interrupted replay is finished with --resume.",
+			steps: func() []step {
+				binlogs := filepath.Join(s.work, "binlogs")
+				steps := []step{
+					s.step(s.src, "Archive from last night's dump to the source's current end", "",
+						"binlog-archive", "--dump", nightly, "-o", binlogs),
+				}
+				steps = append(steps, s.sqlStep(s.src, "UPDATE shop.orders SET note = 'changed after the dump' WHERE id <= 100"))
+				gtid := s.gtid(s.src)
+				steps = append(steps, s.sqlStep(s.src, "DELETE FROM shop.audit"),
+					s.step(s.src, "After more writes, the same command resumes the archive", "",
+						"binlog-archive", "--dump", nightly, "-o", binlogs),
+					s.sqlStep(s.dst, "DROP DATABASE shop"),
+					s.step(s.dst, "What a point-in-time restore would apply (--dry-run)", "The last transaction it would apply: "+
+						"its GTID, time and statement (or tables and row events).",
+						"load", "-d", nightly, "--binlogs", binlogs, "--dry-run"),
+					s.step(s.dst, "Restore to the moment before the DELETE", "The dump is loaded, then the archive replayed "+
+						"up to and including the UPDATE's transaction ("+s.placeholders(gtid)+").",
+						"load", "-d", nightly, "--binlogs", binlogs, "--until-gtid", gtid, "-t", "4"))
+				return steps
+			}},
 	}
 }
 
@@ -114,3 +144,33 @@ func readFile(path string) string {
 }
 
 var timestampRE = regexp.MustCompile(`(sluice_last_run_timestamp_seconds\{[^}]*\} )\S+`)
+
+// sqlStep runs SQL statements on sv (db1 or db2) and shows them as a step.
+func (s *session) sqlStep(sv *testserver.Server, stmt string) step {
+	host := "db1"
+	if sv == s.dst {
+		host = "db2"
+	}
+	st := step{title: "On " + host + ": " + stmt, cmdline: "mariadb -h " + host + " -e \"" + stmt + "\""}
+	db, err := sv.DB("")
+	if err == nil {
+		_, err = db.Exec(stmt)
+		db.Close()
+	}
+	if err != nil {
+		st.output, st.code = err.Error()+"\n", 1
+	}
+	return st
+}
+
+// gtid returns sv's @@gtid_binlog_pos ("" on an error).
+func (s *session) gtid(sv *testserver.Server) string {
+	db, err := sv.DB("")
+	if err != nil {
+		return ""
+	}
+	defer db.Close()
+	var g string
+	_ = db.QueryRow("SELECT @@gtid_binlog_pos").Scan(&g)
+	return g
+}

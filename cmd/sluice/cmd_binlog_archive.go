@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -15,7 +16,7 @@ import (
 
 func binlogArchiveCommand() *command {
 	return &command{
-		name:     "binlog-archive",
+		name:     archiveCommand,
 		summary:  "archive a server's binary logs from a dump's position, for point-in-time recovery",
 		synopsis: "sluice binlog-archive -o ARCHIVE (--dump DIR | --start-gtid GTID | --start-file FILE [--start-position N]) [--stop-never] [flags]",
 		examples: []string{
@@ -59,6 +60,9 @@ func (o *binlogArchiveOptions) check(fs *flagSet) error {
 	if o.a.Dir == "" {
 		return usageError{errString("-o ARCHIVE is required")}
 	}
+	if strings.Contains(o.a.Dir, "://") {
+		return usageError{fmt.Errorf("-o %s: a binlog archive is a local directory for now (not object storage): archive to a local directory and copy it with your object store's tool", o.a.Dir)}
+	}
 	n := 0
 	for _, s := range []string{o.dump, o.a.StartGTID, o.a.StartFile} {
 		if s != "" {
@@ -96,7 +100,11 @@ func (o *binlogArchiveOptions) run(ctx context.Context, u *ui) (*summary, error)
 		a.DumpFile, a.DumpPos, a.DumpGTID = c.File, c.Position, c.GTIDSet
 	}
 	s := &summary{target: o.cfg.String(), dir: a.Dir}
+	p := newPrinter(u, archiveCommand)
+	a.Progress = p
 	err := binlog.Archive(ctx, a)
+	last := p.snapshot()
+	u.log.Info("binlog archive: done", "files", last.TablesDone, "events", last.RowsDone, "bytes", last.BytesDone, "lag_seconds", int64(last.Lag.Seconds()))
 	if ix, _ := binlog.ReadIndex(a.Dir); ix != nil {
 		for _, f := range ix.Files {
 			s.bytes += f.Size

@@ -74,7 +74,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE, whatever --defer-indexes says (0: let --defer-indexes decide)")
 		fs.IntVarP(&l.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
 		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
-		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal")
+		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal (with --binlogs: or an interrupted replay, after its last applied transaction)")
 		fs.StringVar(&l.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+"; for s3:// in the working directory)")
 		fs.StringVar(&o.checksum, "checksum", string(loader.ChecksumFail), "after loading, recompute each chunk's checksum on the target: fail (exit 3 on a difference), warn or skip (--checksum alone: fail)")
 		fs.Lookup("checksum").NoOptDefVal = string(loader.ChecksumFail)
@@ -140,7 +140,19 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 		if err := dryRunLoad(ctx, o.conn, l, u, s); err != nil {
 			return s, err
 		}
-		return s, o.pitr.replay(ctx, o.conn, dumpCoordinates(l.Dir, l.Identities), l.EnableBinlog, true, u)
+		return s, o.pitr.replay(ctx, o.conn, dumpCoordinates(l.Dir, l.Identities), l.EnableBinlog, true, false, u)
+	}
+	if l.Resume && o.pitr.binlogs != "" {
+		coords := dumpCoordinates(l.Dir, l.Identities)
+		begun, err := o.pitr.replayBegun(ctx, o.conn, coords)
+		if err != nil {
+			return s, err
+		}
+		if begun { // the load completed before the replay started: only the replay is left
+			u.log.Info("load --resume: the dump is loaded and its binlog replay was interrupted: resuming the replay")
+			s.coords = coords
+			return s, o.pitr.replay(ctx, o.conn, coords, l.EnableBinlog, false, true, u)
+		}
 	}
 	p := newPrinter(u, "load")
 	l.Progress = p
@@ -154,7 +166,7 @@ func runLoad(ctx context.Context, o *loadOptions, u *ui) (*summary, error) {
 	if u := res.Accounts; u != (accounts.Summary{}) {
 		s.accounts = &u
 	}
-	return s, o.pitr.replay(ctx, o.conn, s.coords, l.EnableBinlog, false, u)
+	return s, o.pitr.replay(ctx, o.conn, s.coords, l.EnableBinlog, false, l.Resume, u)
 }
 
 // dumpCoordinates returns the dumped server's binlog coordinates and GTID set as the dump's

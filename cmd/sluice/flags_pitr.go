@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -26,7 +27,7 @@ func addPITRFlags(fs *pflag.FlagSet) *pitrFlags {
 	p := &pitrFlags{}
 	fs.StringVar(&p.binlogs, "binlogs", "", "after loading, replay this binlog archive (sluice binlog-archive) from the dump's coordinates")
 	fs.StringVar(&p.untilTime, "until-time", "", "with --binlogs: stop before the first transaction after this time (RFC 3339, or YYYY-MM-DD HH:MM:SS local time)")
-	fs.StringVar(&p.untilGTID, "until-gtid", "", "with --binlogs: stop after this MariaDB GTID position is applied, e.g. 0-1-4711")
+	fs.StringVar(&p.untilGTID, "until-gtid", "", "with --binlogs: stop after this GTID position (MariaDB, e.g. 0-1-4711) or set (MySQL, e.g. UUID:1-4711) is applied")
 	fs.BoolVar(&p.allowStatement, "allow-statement-binlogs", false, "with --binlogs: replay statement-format DML too (exact only for deterministic statements)")
 	return p
 }
@@ -38,6 +39,9 @@ func (p *pitrFlags) check(replicate bool) error {
 			return usageError{errString("--until-time, --until-gtid and --allow-statement-binlogs need --binlogs ARCHIVE")}
 		}
 		return nil
+	}
+	if strings.Contains(p.binlogs, "://") {
+		return usageError{fmt.Errorf("--binlogs %s: a binlog archive is a local directory for now (not object storage): copy it to a local directory first", p.binlogs)}
 	}
 	if p.untilTime != "" && p.untilGTID != "" {
 		return usageError{errString("give --until-time or --until-gtid, not both")}
@@ -58,9 +62,30 @@ func (p *pitrFlags) check(replicate bool) error {
 	return nil
 }
 
+// replayBegun says whether the target records a replay of the dump at coords begun and not
+// finished (binlog.ReplayPosition): load --resume then resumes the replay alone.
+func (p *pitrFlags) replayBegun(ctx context.Context, cfg conn.Config, coords *replication.Coordinates) (bool, error) {
+	if coords == nil || coords.File == "" {
+		return false, nil
+	}
+	db, err := cfg.Open(ctx, "", 1)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("connect to %s: %w", cfg, err)
+	}
+	defer c.Close()
+	_, ok, err := binlog.ReplayPosition(ctx, c, fmt.Sprintf("%s:%d", coords.File, coords.Position))
+	return ok, err
+}
+
 // replay applies the archive to the target after the dump at coords was loaded (or, with
-// dryRun, only reads it) and logs the last transaction it applied or would apply.
-func (p *pitrFlags) replay(ctx context.Context, cfg conn.Config, coords *replication.Coordinates, enableBinlog, dryRun bool, u *ui) error {
+// dryRun, only reads it) and logs the last transaction it applied or would apply; resume
+// continues after the position an interrupted replay recorded on the target.
+func (p *pitrFlags) replay(ctx context.Context, cfg conn.Config, coords *replication.Coordinates, enableBinlog, dryRun, resume bool, u *ui) error {
 	if p.binlogs == "" {
 		return nil
 	}
@@ -68,7 +93,7 @@ func (p *pitrFlags) replay(ctx context.Context, cfg conn.Config, coords *replica
 		return fmt.Errorf("--binlogs: the dump records no binlog coordinates (binary logging was off on its server): there is no position to replay from")
 	}
 	o := p.opts
-	o.DumpFile, o.DumpPos, o.DryRun, o.Log = coords.File, coords.Position, dryRun, u.log
+	o.DumpFile, o.DumpPos, o.DryRun, o.Resume, o.Log = coords.File, coords.Position, dryRun, resume, u.log
 	var res binlog.ReplayResult
 	var err error
 	if dryRun {

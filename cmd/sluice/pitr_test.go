@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -119,6 +120,9 @@ func TestPointInTimeRecovery(t *testing.T) {
 	if err := ddb.QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'pitr'").Scan(&n); err != nil || n != 0 {
 		t.Errorf("full replay: %d tables left in pitr (%v), want 0: the DROP TABLE was not applied", n, err)
 	}
+	if err := ddb.QueryRow("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '_sluice_load'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("after a complete replay the target keeps the replay position database _sluice_load (%d, %v)", n, err)
+	}
 	// --dry-run shows the last transaction it would apply and changes nothing.
 	pitrExec(t, ddb, "DROP DATABASE IF EXISTS pitr")
 	t.Setenv("MYSQL_PWD", dst.Password)
@@ -129,5 +133,25 @@ func TestPointInTimeRecovery(t *testing.T) {
 	}
 	if want := "GTID " + s1GTID; !strings.Contains(out.String(), want) {
 		t.Errorf("load --dry-run --binlogs printed %q, want it to name %q", out.String(), want)
+	}
+}
+
+// TestPITRRefusesObjectStorage: binlog-archive -o and load --binlogs take a local directory;
+// an s3:// location is one clear usage error (exit 2), not a local directory named "s3:".
+func TestPITRRefusesObjectStorage(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, args := range [][]string{
+		{"binlog-archive", "-o", "s3://bucket/binlogs", "--start-file", "binlog.000001"},
+		{"load", "-d", dir, "--binlogs", "s3://bucket/binlogs"},
+	} {
+		var stderr bytes.Buffer
+		code := run(args, &bytes.Buffer{}, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), "a binlog archive is a local directory") {
+			t.Errorf("sluice %v: exit %d, %q; want exit 2 saying the archive is a local directory", args, code, stderr.String())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "s3:")); err == nil {
+		t.Error("binlog-archive -o s3://... created a local directory s3:")
 	}
 }

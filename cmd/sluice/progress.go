@@ -15,6 +15,9 @@ import (
 // --log-format json).
 const progressLogEvery = 10 * time.Second
 
+// archiveCommand is binlog-archive's name, whose progress is files, events and lag.
+const archiveCommand = "binlog-archive"
+
 // printer prints a run's progress snapshots (it implements progress.Reporter, which dumper and
 // loader report to): a bar on a terminal (bytes against the estimate, never past 100 %, with
 // rows/s, MB/s and an ETA from bytes), otherwise a "progress" log record every
@@ -94,6 +97,9 @@ func (p *printer) draw(s progress.Snapshot, done bool) {
 
 // describe is the text before the bar: tables, rows and their rate, index builds.
 func describe(command string, s progress.Snapshot) string {
+	if command == archiveCommand {
+		return fmt.Sprintf("%s: %d files, %d events (%.0f events/s), lag %s", command, s.TablesDone, s.RowsDone, perSecond(s.RowsDone, s.Elapsed), s.Lag.Round(time.Second))
+	}
 	d := fmt.Sprintf("%s: %d rows (%.0f rows/s)", command, s.RowsDone, perSecond(s.RowsDone, s.Elapsed))
 	if s.Tables > 0 {
 		d = fmt.Sprintf("%s: tables %d/%d, %d rows (%.0f rows/s)", command, s.TablesDone, s.Tables, s.RowsDone, perSecond(s.RowsDone, s.Elapsed))
@@ -107,6 +113,10 @@ func describe(command string, s progress.Snapshot) string {
 // progressAttrs are a progress log record's attributes.
 func progressAttrs(command string, s progress.Snapshot) []any {
 	a := []any{"command", command}
+	if command == archiveCommand {
+		return append(a, "files", s.TablesDone, "events", s.RowsDone, "bytes", s.BytesDone,
+			"events_per_second", int64(perSecond(s.RowsDone, s.Elapsed)), "lag_seconds", int64(s.Lag.Seconds()))
+	}
 	if s.Tables > 0 {
 		a = append(a, "tables_done", s.TablesDone, "tables", s.Tables)
 	}

@@ -63,3 +63,29 @@ func TestProgressLogLine(t *testing.T) {
 		t.Errorf("the printer did not keep the snapshot for the summary")
 	}
 }
+
+// TestArchiveProgressLogLine: binlog-archive's progress record says files, events, bytes and
+// the lag in seconds, and its bar's description the same.
+func TestArchiveProgressLogLine(t *testing.T) {
+	var out bytes.Buffer
+	u := &ui{stderr: &termWriter{w: &out}, json: true}
+	u.log = slog.New(slog.NewJSONHandler(u.stderr, nil))
+	p := newPrinter(u, archiveCommand)
+	p.every = 0
+	snap := progress.Snapshot{TablesDone: 3, RowsDone: 500, BytesDone: 1 << 20, Lag: 90*time.Second + 400*time.Millisecond, Elapsed: 2 * time.Second}
+	p.Report(snap)
+	var m map[string]any
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+		t.Fatalf("%v: %q", err, out.String())
+	}
+	want := map[string]any{"msg": "progress", "command": "binlog-archive", "files": 3.0, "events": 500.0, "bytes": float64(1 << 20),
+		"events_per_second": 250.0, "lag_seconds": 90.0}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("%s = %v, want %v (record %v)", k, m[k], v, m)
+		}
+	}
+	if d := describe(archiveCommand, snap); d != "binlog-archive: 3 files, 500 events (250 events/s), lag 1m30s" {
+		t.Errorf("bar description %q", d)
+	}
+}

@@ -13,7 +13,11 @@ type Snapshot struct {
 	Rows, RowsDone     int64 // rows expected, and rows done
 	Bytes, BytesDone   int64 // bytes expected (a dump: DATA_LENGTH; a load: data files on disk), and done
 	Running            int64 // jobs besides data running now (a load's index and foreign-key builds)
-	Elapsed            time.Duration
+	// Lag is how far a follower (binlog-archive) is behind its source: the time since the
+	// timestamp of the last event it took, 0 when the source said it has nothing newer. Always
+	// 0 for dump and load.
+	Lag     time.Duration
+	Elapsed time.Duration
 }
 
 // Reporter receives snapshots: Report about once a second while a run works and Done once at
@@ -39,6 +43,17 @@ type Counters struct {
 	tables, rows, bytes        atomic.Int64
 	tablesDone, rowsDone, done atomic.Int64
 	running                    atomic.Int64
+	behind                     atomic.Int64 // UnixNano of the last event followed, 0 when caught up
+}
+
+// Behind records that a follower's last event is from t; the zero t says it is caught up
+// with its source. Snapshot.Lag is the time since t.
+func (c *Counters) Behind(t time.Time) {
+	if t.IsZero() {
+		c.behind.Store(0)
+		return
+	}
+	c.behind.Store(t.UnixNano())
 }
 
 // Start starts the clock that Snapshot.Elapsed reads, if it has not started.
@@ -69,6 +84,9 @@ func (c *Counters) Snapshot() Snapshot {
 		Bytes: c.bytes.Load(), BytesDone: c.done.Load(), Running: c.running.Load()}
 	if t := c.start.Load(); t != 0 {
 		s.Elapsed = time.Since(time.Unix(0, t))
+	}
+	if t := c.behind.Load(); t != 0 {
+		s.Lag = max(0, time.Since(time.Unix(0, t)))
 	}
 	return s
 }

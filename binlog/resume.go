@@ -1,0 +1,104 @@
+package binlog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/sluicedb/sluice/internal/sqltext"
+)
+
+// Why a table on the target: each replayed transaction also writes, before its COMMIT and so
+// in the same transaction, the archive position just after it. After an interruption at any
+// point (a cancel, a lost connection, a crash of the target) the target has either both the
+// transaction and the position or neither, so a resumed replay starts exactly after the last
+// committed transaction: none applied twice, none skipped. A journal file written after the
+// COMMIT could not say that (loader/progress_table.go makes the same choice for data files).
+// Statements that commit on their own (DDL, non-transactional tables) record the position
+// right after they complete: an interruption between the two leaves that one statement to be
+// applied again on resume, which then fails loudly (the table exists) rather than silently.
+const (
+	replayDB    = "_sluice_load"
+	replayTable = "`_sluice_load`.`binlog_replay`"
+)
+
+// Position is a point of a binlog archive: the source's file and the position just after the
+// last event of a transaction, and that transaction's GTID ("" when it had none).
+type Position struct {
+	File string
+	Pos  uint64
+	GTID string
+}
+
+// ReplayPosition returns the position recorded on the target for the replay id (see
+// ReplayOptions.ID) by an interrupted Replay, and false when none is recorded (no replay ran,
+// or the last one completed). Errors are the target's, naming the table.
+func ReplayPosition(ctx context.Context, c *sql.Conn, id string) (Position, bool, error) {
+	var p Position
+	var n int
+	if err := c.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'binlog_replay'", replayDB).Scan(&n); err != nil {
+		return p, false, fmt.Errorf("replay position %s: %w", replayTable, err)
+	}
+	if n == 0 {
+		return p, false, nil
+	}
+	err := c.QueryRowContext(ctx, "SELECT file, pos, gtid FROM "+replayTable+" WHERE replay_id = ?", id).Scan(&p.File, &p.Pos, &p.GTID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, fmt.Errorf("replay position %s: %w", replayTable, err)
+	}
+	return p, true, nil
+}
+
+// createReplayTable creates the position table if missing and records start, the dump's
+// coordinates, as the replay id's position, unless resuming finds one recorded: the row then
+// says that the dump is loaded and its replay begun.
+func createReplayTable(ctx context.Context, c *sql.Conn, id string, resume bool, start Position) error {
+	stmts := []string{
+		"CREATE DATABASE IF NOT EXISTS " + sqltext.QuoteIdent(replayDB),
+		"CREATE TABLE IF NOT EXISTS " + replayTable + " (replay_id VARCHAR(255) NOT NULL PRIMARY KEY, file VARCHAR(255) NOT NULL," +
+			" pos BIGINT UNSIGNED NOT NULL, gtid VARCHAR(255) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+	}
+	if !resume {
+		stmts = append(stmts, "DELETE FROM "+replayTable+" WHERE replay_id = "+sqltext.QuoteString(id))
+	}
+	stmts = append(stmts, "INSERT IGNORE INTO "+replayTable+" (replay_id, file, pos, gtid) VALUES ("+sqltext.QuoteString(id)+", "+
+		sqltext.QuoteString(start.File)+", "+strconv.FormatUint(start.Pos, 10)+", '')")
+	for _, q := range stmts {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("replay position table %s: %w: the user needs CREATE, INSERT and DELETE on it", replayTable, err)
+		}
+	}
+	return nil
+}
+
+// positionSQL records p as the replay id's position.
+func positionSQL(id string, p Position) string {
+	return "INSERT INTO " + replayTable + " (replay_id, file, pos, gtid) VALUES (" + sqltext.QuoteString(id) + ", " +
+		sqltext.QuoteString(p.File) + ", " + strconv.FormatUint(p.Pos, 10) + ", " + sqltext.QuoteString(p.GTID) +
+		") ON DUPLICATE KEY UPDATE file = VALUES(file), pos = VALUES(pos), gtid = VALUES(gtid)"
+}
+
+// dropReplayPosition removes the replay id's row after a complete replay, then the table and
+// the database when nothing else is left in them (the loader's progress table shares it).
+func dropReplayPosition(ctx context.Context, c *sql.Conn, id string) error {
+	if _, err := c.ExecContext(ctx, "DELETE FROM "+replayTable+" WHERE replay_id = ?", id); err != nil {
+		return err
+	}
+	var n int
+	if err := c.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+replayTable).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	if _, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+replayTable); err != nil {
+		return err
+	}
+	if err := c.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?", replayDB).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	_, err := c.ExecContext(ctx, "DROP DATABASE IF EXISTS "+sqltext.QuoteIdent(replayDB))
+	return err
+}
