@@ -93,8 +93,12 @@ func (f sluiceFeatures) dumpVariants() []dumpVariant {
 	return v
 }
 
-// deferModes returns the --defer-indexes values to compare, or one "" (flag absent).
-func (f sluiceFeatures) deferModes() []string {
+// deferModes returns the --defer-indexes values to compare: want when given, else all and
+// none; one "" (flag absent) when the binary has no --defer-indexes.
+func (f sluiceFeatures) deferModes(want []string) []string {
+	if f.deferIndexes && len(want) > 0 {
+		return want
+	}
 	if f.deferIndexes {
 		return []string{"all", "none"}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/schema"
 )
 
 // Result summarises a finished restore.
@@ -78,19 +79,20 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	tables = withoutParts(tables, &o)
-	plans, err := planTables(ctx, dir, tables, meta, &o)
-	if err != nil {
-		return nil, err
-	}
-	id, err := restoreID(ctx, dir, meta, &o)
-	if err != nil {
-		return nil, err
-	}
-	db, err := cfg.Open(ctx, "", o.Threads+2) // workers, the main connection, killQueries
+	db, err := cfg.Open(ctx, "", o.Threads+3) // workers, the main connection, killQueries, the early checksums
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
+	o.pool = bufferPool(ctx, db)
+	plans, err := planTables(ctx, dir, tables, meta, &o)
+	if err != nil {
+		return nil, err
+	}
+	id, err := restoreID(ctx, dir, meta, &o, plans)
+	if err != nil {
+		return nil, err
+	}
 	if o.NoSchemas {
 		if err := checkPresent(ctx, db, plans); err != nil {
 			return nil, err
@@ -149,7 +151,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	// The load is complete: what the checksums find is reported, and a new load starts afresh.
 	var verr error
 	if o.Checksum != ChecksumSkip {
-		verr = r.verifyChecksums(ctx, r.plans, res)
+		verr = r.verifyChecksums(ctx, r.plans, res, r.early)
 	}
 	if err := dropProgress(ctx, r.main, id); err != nil {
 		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
@@ -207,9 +209,12 @@ func openDump(ctx context.Context, o *Options) (*dumpdir.Dir, *dumpdir.Metadata,
 }
 
 // restoreID identifies a restore for the journal and the progress table: a SHA-256 of the dump's
-// metadata file (with a pipe, of the snapshot's start time and coordinates) and of the options
-// that change what is restored where.
-func restoreID(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options) (string, error) {
+// metadata file (with a pipe, of the snapshot's start time and coordinates), of the options
+// that change what is restored where, and of every table's index strategy (with
+// --defer-indexes auto it depends on the target's buffer pool and -t, which may differ on
+// --resume: a resume that would build a table's indexes another way than the interrupted
+// restore did is refused, so that no index is added twice or left out).
+func restoreID(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options, plans []*tablePlan) (string, error) {
 	h := sha256.New()
 	if o.Pipe != nil {
 		fmt.Fprintf(h, "pipe %d %v", meta.Started.UnixNano(), meta.Source)
@@ -221,6 +226,11 @@ func restoreID(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, o 
 		h.Write(b)
 	}
 	fmt.Fprintf(h, "\x00%q %q %q %s %d %v %v", o.TargetDB, o.SourceDB, o.Tables, o.DeferIndexes, o.DeferMinRows, o.NoSchemas, o.NoData)
+	if o.DeferIndexes == schema.DeferAuto {
+		for _, p := range plans {
+			fmt.Fprintf(h, "\x00%s %s", p.key, p.strat.mode)
+		}
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

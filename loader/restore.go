@@ -34,6 +34,8 @@ type restore struct {
 	connIDs     []int64           // CONNECTION_ID() of each worker connection, for killQueries
 	current     []string          // database each worker connection uses
 	users       *accounts.Restore // the dump's accounts; nil when none are restored
+	early       *earlyChecks      // the tables checksummed during the data phase; nil for none
+	wt          *workerTime       // each worker's data, index and idle seconds in the data phase
 
 	// mu guards, while a pipe is followed (follow.go), the data files arriving: meta.Files,
 	// the plans' DataFiles and piped.
@@ -243,6 +245,16 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 		}
 	}
 	stopProgress := r.c.Go(r.o.Progress)
+	r.wt = newWorkerTime(r.o.Threads)
+	ectx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if r.o.Pipe == nil { // a piped table's files are not known before they arrive
+		files := make([]int, len(sched))
+		for i, st := range sched {
+			files[i] = len(st.Files)
+		}
+		r.early = r.startEarlyChecks(ectx, plans, files)
+	}
 	load := func(ctx context.Context, arrivals <-chan scheduler.Arrival) error {
 		return scheduler.LoadStream(ctx, sched, arrivals, r.o.Threads, r.o.IndexThreads, r.job(plans), r.observe(plans))
 	}
@@ -253,6 +265,13 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 		err = load(ctx, nil)
 	}
 	stopProgress()
+	if err != nil {
+		cancel() // the check under way stops too
+	}
+	r.early.stop()
+	if err == nil {
+		r.wt.log(r.o.Log)
+	}
 	return err
 }
 
@@ -263,9 +282,15 @@ func (r *restore) job(plans []*tablePlan) func(ctx context.Context, w int, job s
 		if _, err := r.conn(ctx, w); err != nil {
 			return err
 		}
+		start := time.Now()
+		defer func() { r.wt.add(w, job.Kind, time.Since(start)) }()
 		switch job.Kind {
 		case scheduler.DataJob:
-			return r.loadFile(ctx, w, p, r.dataFile(p, job.File))
+			if err := r.loadFile(ctx, w, p, r.dataFile(p, job.File)); err != nil {
+				return err
+			}
+			r.early.fileDone(job.Table, p)
+			return nil
 		case scheduler.IndexJob:
 			return r.addIndexes(ctx, w, p)
 		default:
