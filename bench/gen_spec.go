@@ -34,6 +34,10 @@ type Dataset struct {
 	Seed int64
 	// Database is the target database, created (utf8mb4) if missing.
 	Database string
+	// Layout is KindIndexed's secondary index layout "A-B-C": A one-column, B two-column and
+	// C three-column indexes, at most 2-3-2 (the default, ""), taken in order from the 2-3-2
+	// set (see indexedTables). The seed's deferred-index study compares 2-2-0 … 2-3-2.
+	Layout string
 }
 
 // String returns the spec of d in the form [ParseDataset] reads, for example
@@ -43,7 +47,11 @@ func (d Dataset) String() string {
 	if d.Kind != KindMixed {
 		size = strconv.Itoa(d.Tables) + "x" + size
 	}
-	return fmt.Sprintf("%s:%s,seed=%d,db=%s", d.Kind, size, d.Seed, d.Database)
+	spec := fmt.Sprintf("%s:%s,seed=%d,db=%s", d.Kind, size, d.Seed, d.Database)
+	if d.Layout != "" {
+		spec += ",layout=" + d.Layout
+	}
+	return spec
 }
 
 // Validate reports the first problem that would make [Generate] fail before touching the server:
@@ -61,6 +69,14 @@ func (d Dataset) Validate() error {
 	if d.Rows < 1 {
 		return fmt.Errorf("dataset %s: rows = %d: need at least 1 row", d.Kind, d.Rows)
 	}
+	if d.Layout != "" {
+		if d.Kind != KindIndexed {
+			return fmt.Errorf("dataset %s: layout=%s: only the indexed kind has a layout", d.Kind, d.Layout)
+		}
+		if _, err := parseLayout(d.Layout); err != nil {
+			return fmt.Errorf("dataset %s: %w", d.Kind, err)
+		}
+	}
 	if d.Database == "" || len(d.Database) > 64 {
 		return fmt.Errorf("dataset %s: database name %q: must be 1 to 64 characters", d.Kind, d.Database)
 	}
@@ -72,6 +88,7 @@ func (d Dataset) Validate() error {
 //	indexed:TABLESxROWS[,seed=N][,db=NAME]     e.g. "indexed:4x1000000"
 //	sysbench:TABLESxROWS[,seed=N][,db=NAME]    e.g. "sysbench:4x1000000,seed=7"
 //	mixed:ROWS[,seed=N][,db=NAME]              e.g. "mixed:200000,db=shop"
+//	indexed:…,layout=A-B-C                     e.g. "indexed:2x300k,layout=2-1-0" (see Dataset.Layout)
 //
 // ROWS may end in k (×1,000) or M (×1,000,000): "4x1.25M" is not accepted, "4x1250k" is.
 // Seed defaults to 1 and the database to [DefaultDatabase]. Errors quote the spec and the part at fault.
@@ -118,8 +135,10 @@ func ParseDataset(spec string) (Dataset, error) {
 			d.Seed = s
 		case "db":
 			d.Database = val
+		case "layout":
+			d.Layout = val
 		default:
-			return bad("unknown option " + strconv.Quote(opt) + " (known: seed=N, db=NAME)")
+			return bad("unknown option " + strconv.Quote(opt) + " (known: seed=N, db=NAME, layout=A-B-C)")
 		}
 	}
 	if err := d.Validate(); err != nil {
@@ -127,6 +146,30 @@ func ParseDataset(spec string) (Dataset, error) {
 	}
 	return d, nil
 }
+
+// parseLayout reads a Dataset.Layout "A-B-C" into its three counts, each within 2-3-2, at
+// least one index in all.
+func parseLayout(s string) ([3]int, error) {
+	var n [3]int
+	parts := strings.Split(s, "-")
+	if len(parts) != 3 {
+		return n, fmt.Errorf("layout=%s: want A-B-C, e.g. 2-1-0", s)
+	}
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v < 0 || v > maxLayout[i] {
+			return n, fmt.Errorf("layout=%s: %q: want 0 to %d %d-column indexes", s, p, maxLayout[i], i+1)
+		}
+		n[i] = v
+	}
+	if n == [3]int{} {
+		return n, fmt.Errorf("layout=%s: no index", s)
+	}
+	return n, nil
+}
+
+// maxLayout is the full 2-3-2 layout of the indexed dataset.
+var maxLayout = [3]int{2, 3, 2}
 
 // parseCount reads a row count with an optional k (1e3) or M (1e6) suffix.
 func parseCount(s string) (int64, error) {

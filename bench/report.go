@@ -60,6 +60,10 @@ type Result struct {
 	// case works against (the source for dumps, the target for loads) used during each run,
 	// in order; divided by the machine's cores it is the CPU-bound ideal wall time.
 	ServerCPU []float64 `json:"server_cpu_seconds,omitempty"`
+	// ClientCPU is the CPU seconds (user plus system, from wait4's rusage) the tool's own
+	// process used in each run, in order; absent for the limit, which runs in the server.
+	// Server plus client CPU ÷ cores is the CPU-bound ideal when both share the machine.
+	ClientCPU []float64 `json:"client_cpu_seconds,omitempty"`
 	// VsLimit is Seconds divided by the limit's Seconds for the same op and threads (1.0 =
 	// as fast as the server alone, 2.0 = twice as slow); 0 when there is no limit result.
 	VsLimit float64 `json:"vs_limit"`
@@ -208,8 +212,8 @@ func (rep *Report) Markdown() string {
 	}
 	for _, g := range groups {
 		fmt.Fprintf(&b, "\n### %s, %s\n\n", g.profile, g.dataset)
-		b.WriteString("| op | tool | -t | seconds | rows/s | MB/s | peak RSS MiB | server CPU s | ÷ limit | ÷ mydumper/myloader | ÷ mariadb-dump/mariadb | verified |\n")
-		b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+		b.WriteString("| op | tool | -t | seconds | rows/s | MB/s | peak RSS MiB | server CPU s | client CPU s | ÷ limit | ÷ mydumper/myloader | ÷ mariadb-dump/mariadb | verified |\n")
+		b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 		for _, r := range rep.Results {
 			if r.Profile != g.profile || r.Dataset != g.dataset {
 				continue
@@ -219,7 +223,7 @@ func (rep *Report) Markdown() string {
 				tool += " " + r.Variant
 			}
 			if r.Error != "" {
-				fmt.Fprintf(&b, "| %s | %s | %d | FAILED | | | | | | | | %s |\n", r.Op, tool, r.Threads, oneLine(r.Error, 120))
+				fmt.Fprintf(&b, "| %s | %s | %d | FAILED | | | | | | | | | %s |\n", r.Op, tool, r.Threads, oneLine(r.Error, 120))
 				continue
 			}
 			p := peersOf(r.Op)
@@ -231,18 +235,24 @@ func (rep *Report) Markdown() string {
 			if len(r.ServerCPU) > 0 {
 				cpu = fmt.Sprintf("%.1f", median(r.ServerCPU))
 			}
+			ccpu := "—"
+			if len(r.ClientCPU) > 0 {
+				ccpu = fmt.Sprintf("%.1f", median(r.ClientCPU))
+			}
 			verified := r.Verified
 			if verified == "" {
 				verified = "—"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %d | %.2f | %.0f | %.1f | %s | %s | %s | %s | %s | %s |\n",
-				r.Op, tool, r.Threads, r.Seconds, r.RowsPerSec, r.MBPerSec, rss, cpu, ratio(r.VsLimit),
+			fmt.Fprintf(&b, "| %s | %s | %d | %.2f | %.0f | %.1f | %s | %s | %s | %s | %s | %s | %s |\n",
+				r.Op, tool, r.Threads, r.Seconds, r.RowsPerSec, r.MBPerSec, rss, cpu, ccpu, ratio(r.VsLimit),
 				ratio(r.VsPeers[p[0]]), ratio(r.VsPeers[p[1]]), verified)
 		}
 	}
 	b.WriteString("\nRatios are seconds ÷ seconds: below 1 is faster than the column's tool. MB/s use the size of the\n" +
 		"data as tab-separated text (the limit's INTO OUTFILE files) for every tool. Server CPU is the\n" +
-		"median CPU seconds the server itself used per run; ÷ cores it is the CPU-bound ideal wall time.\n")
+		"median CPU seconds the server itself used per run; ÷ cores it is the CPU-bound ideal wall time.\n" +
+		"Client CPU is the tool process's own CPU seconds per run (median); server + client ÷ cores is the\n" +
+		"ideal when both share the machine's cores.\n")
 	return b.String()
 }
 

@@ -58,6 +58,12 @@ type Options struct {
 	// of those on PATH (e.g. a newer build from source); the report's peer versions come
 	// from it too.
 	PeerBin string
+	// SluiceOnly measures the limit and sluice's sql dump and loads only: no peers, no
+	// zstd, tsv or s3 variants. For studies of sluice's own load strategies (issue 19).
+	SluiceOnly bool
+	// DeferModes, when set, are the --defer-indexes values the sql loads compare (e.g.
+	// auto, all, none), instead of all and none.
+	DeferModes []string
 	// Log receives one line per step; nil discards them.
 	Log io.Writer
 	// AfterTarget, when set, is called with the report so far after each target, so a
@@ -185,7 +191,7 @@ func runTarget(ctx context.Context, o Options, feat sluiceFeatures, t Target, wo
 	defer os.RemoveAll(dir)
 
 	b := &bed{o: o, feat: feat, target: t, src: src, dst: dst, dir: dir}
-	if feat.s3 && !o.NoS3 {
+	if feat.s3 && !o.NoS3 && !o.SluiceOnly {
 		if b.minio, err = startMinIO(ctx); err != nil {
 			o.logf("no MinIO server, s3 variants not measured: %v", err)
 		} else {

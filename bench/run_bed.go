@@ -228,12 +228,15 @@ func (b *bed) measure(ctx context.Context, c benchCase) Result {
 		r.RunSeconds = append(r.RunSeconds, st.seconds)
 		r.PeakRSS = max(r.PeakRSS, st.peakRSS)
 		r.ServerCPU = append(r.ServerCPU, serverCPU)
+		if st.clientCPU > 0 {
+			r.ClientCPU = append(r.ClientCPU, st.clientCPU)
+		}
 		if c.op == OpLoad {
 			if r.Verified, err = b.verify(ctx); err != nil {
 				return fail(err)
 			}
 		}
-		b.o.logf("   %s %s run %d: %.2f s, server CPU %.2f s", c.op, r.Label(), i+1, st.seconds, serverCPU)
+		b.o.logf("   %s %s run %d: %.2f s, server CPU %.2f s, client CPU %.2f s", c.op, r.Label(), i+1, st.seconds, serverCPU, st.clientCPU)
 	}
 	r.Seconds = median(r.RunSeconds)
 	r.Bytes = b.bytes
@@ -280,6 +283,9 @@ func (b *bed) dumps(ctx context.Context) {
 		b.measure(ctx, b.limitDump(t, t == top))
 	}
 	for _, f := range b.feat.dumpVariants() {
+		if b.o.SluiceOnly && f.name != "sql" {
+			continue
+		}
 		if f.s3 && b.minio == nil {
 			continue
 		}
@@ -287,12 +293,12 @@ func (b *bed) dumps(ctx context.Context) {
 			b.measure(ctx, b.sluiceDump(f, t, t == top))
 		}
 	}
-	if b.o.peerInstalled(ToolMydumper) {
+	if b.o.peerInstalled(ToolMydumper) && !b.o.SluiceOnly {
 		for _, t := range b.o.Threads {
 			b.measure(ctx, b.mydumper(t, t == top))
 		}
 	}
-	if b.o.peerInstalled(ToolMariadbDump) {
+	if b.o.peerInstalled(ToolMariadbDump) && !b.o.SluiceOnly {
 		b.measure(ctx, b.mariadbDump())
 	}
 }
@@ -306,10 +312,15 @@ func (b *bed) loads(ctx context.Context) {
 	}
 	variants := b.feat.dumpVariants()
 	if in, ok := b.inputs[ToolSluice+" "+variants[0].name]; ok {
-		for _, m := range b.feat.deferModes() {
+		for _, m := range b.feat.deferModes(b.o.DeferModes) {
 			for _, t := range b.o.Threads {
 				b.measure(ctx, b.sluiceLoad(in, variants[0].name, m, t))
 			}
+		}
+	}
+	if b.feat.copy {
+		for _, t := range b.o.Threads {
+			b.measure(ctx, b.sluiceCopy(t))
 		}
 	}
 	top := slices.Max(b.o.Threads)

@@ -47,6 +47,9 @@ func (c command) String() string {
 type runStats struct {
 	seconds float64 // wall-clock seconds
 	peakRSS int64   // peak resident set size of the tool process, bytes (0: not a process of ours)
+	// clientCPU is the tool process's CPU seconds (user plus system, with the children it
+	// waited for, from wait4's rusage); 0 when the case is not a process of ours (the limit).
+	clientCPU float64
 }
 
 // run starts c, waits for it and returns its wall time and peak RSS: the process's VmHWM
@@ -84,8 +87,11 @@ func (c command) run(ctx context.Context) (runStats, error) {
 	st := runStats{seconds: time.Since(start).Seconds()}
 	close(stop)
 	st.peakRSS = <-peak
-	if st.peakRSS == 0 && cmd.ProcessState != nil {
-		st.peakRSS = maxRSS(cmd.ProcessState)
+	if cmd.ProcessState != nil {
+		if st.peakRSS == 0 {
+			st.peakRSS = maxRSS(cmd.ProcessState)
+		}
+		st.clientCPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 	}
 	if err != nil {
 		msg := strings.TrimSpace(stderr.String())

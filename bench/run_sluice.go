@@ -17,6 +17,7 @@ type sluiceFeatures struct {
 	deferIndexes bool // load --defer-indexes all|none
 	noSync       bool // dump --no-sync
 	s3           bool // dump -o and load -d take s3://BUCKET/PREFIX
+	copy         bool // sluice copy streams (no --stage-dir): measured as a load
 }
 
 // probeSluice reads the help of the sluice binary at path.
@@ -36,7 +37,9 @@ func probeSluice(ctx context.Context, path string) (sluiceFeatures, error) {
 	if err != nil {
 		return sluiceFeatures{}, err
 	}
+	cp, _ := help("copy") // older binaries have no copy, or one through a staging directory
 	return sluiceFeatures{
+		copy:         cp != "" && !strings.Contains(cp, "--stage-dir"),
 		compressZstd: strings.Contains(dump, "--compress") && strings.Contains(dump, "zstd"),
 		formatTSV:    strings.Contains(dump, "--format") && strings.Contains(dump, "tsv"),
 		deferIndexes: strings.Contains(load, "--defer-indexes"),
@@ -90,8 +93,12 @@ func (f sluiceFeatures) dumpVariants() []dumpVariant {
 	return v
 }
 
-// deferModes returns the --defer-indexes values to compare, or one "" (flag absent).
-func (f sluiceFeatures) deferModes() []string {
+// deferModes returns the --defer-indexes values to compare: want when given, else all and
+// none; one "" (flag absent) when the binary has no --defer-indexes.
+func (f sluiceFeatures) deferModes(want []string) []string {
+	if f.deferIndexes && len(want) > 0 {
+		return want
+	}
 	if f.deferIndexes {
 		return []string{"all", "none"}
 	}
@@ -125,6 +132,17 @@ func (b *bed) sluiceDump(v dumpVariant, t int, keep bool) benchCase {
 		c.keep = ToolSluice + " " + v.name
 	}
 	return c
+}
+
+// sluiceCopy is `sluice copy` from the source to the target with t threads a side: measured as
+// a load (the target dropped before, verified after), beside the load of a dump.
+func (b *bed) sluiceCopy(t int) benchCase {
+	args := append([]string{"copy"}, connArgs(b.src.Host, b.src.Port, b.src.User)...)
+	args = append(args, "--target-host", b.dst.Host, "--target-port", strconv.Itoa(b.dst.Port), "--target-user", b.dst.User,
+		"-B", b.db(), "-t", strconv.Itoa(t), "--target-threads", strconv.Itoa(t))
+	env := []string{"MYSQL_PWD=" + b.src.Password, "SLUICE_TARGET_PASSWORD=" + b.dst.Password}
+	cmd := command{path: b.o.Sluice, args: args, env: env}
+	return benchCase{op: OpLoad, tool: ToolSluice, variant: "copy", threads: t, command: cmd.String(), run: cmd.run}
 }
 
 // sluiceLoad is the case `sluice load` of the dump in dir (variant format) at t threads with

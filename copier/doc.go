@@ -1,9 +1,15 @@
-// Package copier copies databases from one live server to another (`sluice copy`): the dumper
-// takes its consistent snapshot of the source and the loader restores it into the target, with
-// the options of both (filters, threads per side, deferred indexes, overwrite, renaming).
+// Package copier copies databases from one live server to another (`sluice copy`): dumper.Run
+// and loader.Run run at once, joined by a dumpdir.Pipe, so copy is dump and load joined, not a
+// third engine. The dumper takes its consistent snapshot and writes its files into the pipe's
+// in-memory Dir (data as tsv rows, FileSize each); the loader follows the pipe: it creates the
+// tables once the schemas are published, loads each data file as soon as it is whole
+// (scheduler.LoadStream, largest table first as the dump reads them), builds a table's
+// deferred indexes once the dumper says the table has no more chunks, and finishes (views,
+// triggers, routines, events, checksums, replica attachment) from the dump's final metadata.
+// The pipe's bounded queue makes a dump faster than the load wait, so memory is a few files
+// per thread.
 //
-// Today the dump goes through a private staging directory (0700, removed when the copy ends,
-// data in the tsv row form the loader streams into LOAD DATA LOCAL, not fsynced): the load
-// starts when the dump is complete. Streaming chunks through a bounded in-memory queue, so that
-// dump and load overlap and no disk is used, is issue 17's remaining work.
+// state.go keeps the copy's state on the target (incomplete mark, tables complete) and the
+// dumper.Keeper of --resume, which keeps a complete table when its checksum in the new
+// snapshot equals the target's.
 package copier

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -42,14 +44,19 @@ type Result struct {
 func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	o.setDefaults()
 	start := time.Now()
-	if o.OutDir == "" {
-		return nil, errors.New("no output directory: give -o DIR or -o s3://BUCKET/PREFIX")
+	var dir *dumpdir.Dir
+	if o.Pipe != nil {
+		dir = o.Pipe.Dir()
+	} else {
+		if o.OutDir == "" {
+			return nil, errors.New("no output directory: give -o DIR or -o s3://BUCKET/PREFIX")
+		}
+		var err error
+		if dir, err = dumpdir.OpenDir(ctx, o.OutDir); err != nil {
+			return nil, fmt.Errorf("-o %w", err)
+		}
+		defer dir.Close()
 	}
-	dir, err := dumpdir.OpenDir(ctx, o.OutDir)
-	if err != nil {
-		return nil, fmt.Errorf("-o %w", err)
-	}
-	defer dir.Close()
 	if err := dir.Prepare(ctx); err != nil {
 		return nil, err
 	}
@@ -123,8 +130,8 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 	addUsers(meta, users)
 	outputs := make([]*tableOutput, 0, len(tables))
 	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
-	for _, t := range tables {
-		out := &tableOutput{t: t, namer: names}
+	for i, t := range tables {
+		out := &tableOutput{t: t, namer: names, idx: i, pipe: o.Pipe}
 		outputs = append(outputs, out)
 		if t.Kind == dumpdir.KindTable && !o.NoData {
 			if transactional(t.Engine) || o.TrxTables {
@@ -136,28 +143,42 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
+	keepDone := make(chan struct{}) // closed once dumpData has asked Options.Keep
 	sw := &schemaWriter{dir: dir, files: meta.Files, names: names}
 	schemaDone := make(chan struct{})
 	g.Go(func() error {
 		defer close(schemaDone)
-		return dumpSchemas(gctx, db, sw, dbs, outputs, meta, &o)
+		if err := dumpSchemas(gctx, db, sw, dbs, outputs, meta, &o); err != nil {
+			return err
+		}
+		select { // the tables Options.Keep keeps are known
+		case <-keepDone:
+		case <-gctx.Done():
+			return gctx.Err()
+		}
+		return publishSchemas(gctx, meta, outputs, &o)
 	})
-	queue := 2 * o.Threads
-	if dir.LocalPath() == "" {
-		// Every file waiting holds its upload's part buffers (dumpdir.partSize): keep few.
-		queue = max(1, o.Threads/2)
+	var sy *syncer // nil with a pipe: its files are in memory, closed where they are written
+	if o.Pipe == nil {
+		queue := 2 * o.Threads
+		if dir.LocalPath() == "" {
+			// Every file waiting holds its upload's part buffers (dumpdir.partSize): keep few.
+			queue = max(1, o.Threads/2)
+		}
+		sy = newSyncer(queue)
+		g.Go(sy.run)
 	}
-	sy := newSyncer(queue)
-	g.Go(sy.run)
 	g.Go(func() error {
 		defer sy.close()
 		if o.driverRows {
 			ws = nil
 		}
-		return dumpData(gctx, db, ws, dir, sy, snap, locked, unlocked, &o)
+		return dumpData(gctx, db, ws, dir, sy, snap, locked, unlocked, keepDone, &o)
 	})
 	if err := g.Wait(); err != nil {
-		sy.abortQueued()
+		if sy != nil {
+			sy.abortQueued()
+		}
 		return nil, explainLost(err)
 	}
 	<-schemaDone
@@ -168,22 +189,13 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		t := out.t
 		mt := &meta.Tables[i]
 		mt.DataFiles = out.names()
-		mt.Rows = out.rows
+		mt.Rows, mt.Bytes = out.rows, 0
 		for _, f := range out.files {
 			meta.Files[f.Name] = f
 			mt.Bytes += f.Size
 		}
-		if t.Kind == dumpdir.KindTable {
-			mt.Format, mt.Compression, mt.CharacterSet = o.Format, o.Compression, "binary"
-			for _, c := range t.Columns {
-				mt.Columns = append(mt.Columns, c.Name)
-			}
-			if o.Format == FormatTSV {
-				mt.LoadClause = tsvLoadClause(t.Columns)
-			}
-			if !o.NoData {
-				mt.Checksum, mt.Chunks = checksum.Algorithm, out.chunks
-			}
+		if t.Kind == dumpdir.KindTable && !o.NoData {
+			mt.Checksum, mt.Chunks = checksum.Algorithm, out.chunks
 		}
 		res.Tables++
 		res.Rows += out.rows
@@ -194,6 +206,9 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 	meta.Finished = time.Now()
 	if err := writeMetadata(ctx, dir, meta, &o); err != nil {
 		return nil, err
+	}
+	if o.Pipe != nil {
+		o.Pipe.Close()
 	}
 	res.Elapsed = time.Since(start)
 	res.Warnings = o.warn.Count()
@@ -208,7 +223,7 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 // or short file by the metadata's sizes and CRC-32C).
 func writeMetadata(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options) error {
 	// An object store has no directory to sync: an object is durable once its upload completes.
-	local := dir.LocalPath() != "" && !o.NoSync
+	local := dir.LocalPath() != "" && !o.NoSync && o.Pipe == nil
 	if local {
 		if err := o.syncDir(dir.LocalPath()); err != nil {
 			return fmt.Errorf("before writing the metadata: %w", err)
@@ -254,6 +269,7 @@ func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string
 	for _, out := range outputs {
 		t := out.t
 		mt := dumpdir.Table{Database: t.DB, Name: t.Name, Kind: t.Kind}
+		describeTable(&mt, t, o)
 		skip := o.NoSchemas || (t.Kind == dumpdir.KindView && o.NoViews)
 		if !skip {
 			if mt.SchemaFile, err = sw.table(ctx, t); err != nil {
@@ -273,8 +289,16 @@ func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string
 // dumpData dumps the tables' chunks with one worker per snapshot connection: first the
 // non-transactional tables (locked) while the lock is still held, then it releases the lock and
 // dumps the rest, cutting each table into chunks on a planner connection of its own as the
-// workers go (planTable).
-func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, o *Options) error {
+// workers go (planTable). Once the lock is released, the tables Options.Keep keeps are taken
+// out of unlocked (keepOutputs) and keepDone is closed (on every return).
+func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, keepDone chan struct{}, o *Options) error {
+	defer func() {
+		select {
+		case <-keepDone:
+		default:
+			close(keepDone)
+		}
+	}()
 	planner, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("chunk planner: connect: %w", err)
@@ -287,10 +311,7 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *
 	}
 	run := func(outs []*tableOutput) error {
 		var split ranges
-		g, ctx := errgroup.WithContext(ctx)
-		jobs := make(chan chunk)
-		g.Go(func() error {
-			defer close(jobs)
+		return scheduler.RunDrain(ctx, o.Threads, func(ctx context.Context, jobs chan<- chunk) error {
 			ts := make([]*table, len(outs))
 			for i, out := range outs {
 				ts[i] = out.t
@@ -305,31 +326,35 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *
 					if c.rng != nil {
 						split.add(c.rng)
 					}
+					c.out.begin()
 					return scheduler.Send(ctx, jobs, c)
 				})
 				if err != nil {
 					return err
 				}
+				if err := out.planned(ctx); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, func(ctx context.Context, w int, c chunk) error {
+			if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, c, o); err != nil {
+				return err
+			}
+			return c.out.end(ctx)
+		}, func(ctx context.Context, w int) error {
+			// Nothing left to hand out: split the largest range still being read (split
+			// counts the new range in its table's chunks still to read).
+			for r := split.steal(); r != nil && ctx.Err() == nil; r = split.steal() {
+				if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, chunk{out: r.out, index: -1, rng: r}, o); err != nil {
+					return err
+				}
+				if err := r.out.end(ctx); err != nil {
+					return err
+				}
 			}
 			return nil
 		})
-		for w := 0; w < o.Threads; w++ {
-			g.Go(func() error {
-				for c := range jobs {
-					if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, c, o); err != nil {
-						return err
-					}
-				}
-				// Nothing left to hand out: split the largest range still being read.
-				for r := split.steal(); r != nil && ctx.Err() == nil; r = split.steal() {
-					if err := dumpChunk(ctx, snap.conns[w], ws, dir, sy, chunk{out: r.out, index: -1, rng: r}, o); err != nil {
-						return err
-					}
-				}
-				return ctx.Err()
-			})
-		}
-		return g.Wait()
 	}
 	if len(locked) > 0 {
 		o.Log.Info("dumping non-transactional tables under the lock", "tables", len(locked))
@@ -341,5 +366,52 @@ func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *
 		return fmt.Errorf("releasing the lock: %w", err)
 	}
 	o.Log.Info("lock released", "lock_seconds", snap.lock.Seconds())
+	unlocked, err = keepOutputs(ctx, snap, unlocked, o)
+	if err != nil {
+		return err
+	}
+	close(keepDone)
 	return run(unlocked)
+}
+
+// describeTable fills what the metadata says of t's data that is known before it is read:
+// format, compression, character set, columns and load clause.
+func describeTable(mt *dumpdir.Table, t *table, o *Options) {
+	if t.Kind != dumpdir.KindTable {
+		return
+	}
+	mt.Format, mt.Compression, mt.CharacterSet = o.Format, o.Compression, "binary"
+	for _, c := range t.Columns {
+		mt.Columns = append(mt.Columns, c.Name)
+	}
+	if o.Format == FormatTSV {
+		mt.LoadClause = tsvLoadClause(t.Columns)
+	}
+}
+
+// publishSchemas gives o.Pipe, if any, the metadata as it stands once every schema file is
+// written, with each table's rows and bytes estimated from the catalog and no data file; then
+// it ends the tables whose data is not dumped (views, sequences, --no-data, kept), so that a load
+// following the pipe knows every other table's data is still to come.
+func publishSchemas(ctx context.Context, meta *dumpdir.Metadata, outputs []*tableOutput, o *Options) error {
+	if o.Pipe == nil {
+		return nil
+	}
+	m := *meta
+	m.Producer, m.Statements, m.FormatVersion = dumpdir.ProducerSluice, dumpdir.StatementsEncoded, dumpdir.FormatVersion
+	m.Databases = slices.Clone(meta.Databases)
+	m.Tables = slices.Clone(meta.Tables)
+	m.Files = maps.Clone(meta.Files)
+	for i, out := range outputs {
+		m.Tables[i].Rows, m.Tables[i].Bytes, m.Tables[i].Kept = out.t.EstRows, out.t.DataLength, out.kept
+	}
+	o.Pipe.PublishSchemas(&m)
+	for i, out := range outputs {
+		if out.t.Kind != dumpdir.KindTable || o.NoData || out.kept {
+			if err := o.Pipe.TableDone(ctx, i); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,12 @@ var workerSession = []string{
 	"SET NAMES binary",
 	"SET SESSION time_zone = '+00:00'",
 }
+
+// pipeSession is run on the worker connections of a dump into a dumpdir.Pipe: a worker
+// waiting for the load to take its file leaves the server blocked sending the rest of the
+// result set, which it would abort after net_write_timeout (60 s by default) while the
+// target builds indexes. mydumper sets the same for the same reason.
+const pipeSession = "SET SESSION net_write_timeout = 2147483"
 
 // unlock releases the lock (once) and restarts the replica SQL thread if it was stopped.
 func (s *snapshot) unlock(ctx context.Context) error {
@@ -155,7 +162,11 @@ func takeSnapshot(ctx context.Context, db *sql.DB, tables []*table, o *Options) 
 			return s, fmt.Errorf("worker connection %d: %w: try fewer --threads or raise max_connections", i, err)
 		}
 		s.conns = append(s.conns, c)
-		for _, q := range workerSession {
+		session := workerSession
+		if o.Pipe != nil {
+			session = append(slices.Clip(session), pipeSession)
+		}
+		for _, q := range session {
 			if _, err := c.ExecContext(ctx, q); err != nil {
 				return s, fmt.Errorf("worker %d: %s: %w", i, q, err)
 			}

@@ -94,6 +94,16 @@ type Options struct {
 	// minute; see dumpdir.Status).
 	Heartbeat time.Duration
 
+	// Pipe, when set, is where the dump goes instead of OutDir (sluice copy): its in-memory
+	// Dir, and the events a load follows (dumpdir.Pipe). Data files are then neither synced
+	// nor queued to a syncer, each is announced as it is whole (blocking while the pipe's
+	// queue is full), each table's end once all its chunks are read, and the pipe is closed
+	// once the metadata file is written.
+	Pipe *dumpdir.Pipe
+	// Keep, when set, leaves out the data of the tables it keeps (see Keeper): their
+	// checksum in the snapshot is recorded as their one chunk, with no data file.
+	Keep Keeper
+
 	Progress Progress // receives progress snapshots; nil for none
 	Log      *slog.Logger
 

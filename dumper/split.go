@@ -79,6 +79,9 @@ func (r *intRange) split() *intRange {
 	mid := r.cur + (r.hi-r.cur)/2
 	n := &intRange{out: r.out, col: r.col, sub: r.sub, cur: mid, hi: r.hi, openHi: r.openHi}
 	r.hi, r.openHi = mid, false
+	// Counted while r is held: r's reader cannot end its chunk, and with it perhaps the
+	// table, before the new range is counted in.
+	r.out.begin()
 	return n
 }
 

@@ -76,8 +76,12 @@ func (s *syncer) refuse(f *dumpdir.File) error {
 }
 
 // close ends the queue: run returns once the files queued so far are finished. Safe to call
-// more than once.
-func (s *syncer) close() { s.once.Do(func() { close(s.files) }) }
+// more than once, and on nil (no syncer).
+func (s *syncer) close() {
+	if s != nil {
+		s.once.Do(func() { close(s.files) })
+	}
+}
 
 // abortQueued removes the partial files still queued after run stopped on an error. Call it
 // after close, once run has returned.

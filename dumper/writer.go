@@ -24,6 +24,45 @@ type tableOutput struct {
 	files  []dumpdir.FileInfo
 	rows   int64
 	chunks []dumpdir.Chunk // each chunk read, with its checksum and key range
+
+	idx     int           // position in the metadata's tables, for pipe events
+	pipe    *dumpdir.Pipe // Options.Pipe: told of each file and of the table's end; nil for none
+	pending int           // chunks handed out (or split off) and not yet read
+	plan    bool          // every chunk of the table is handed out (planned)
+	kept    bool          // Options.Keep kept the table: its data is not dumped
+}
+
+// begin counts one more chunk of the table to read (handed out or split off a range).
+func (o *tableOutput) begin() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.pending++
+}
+
+// end counts a chunk read; once every chunk is read and none is left to hand out, the pipe is
+// told that the table is done.
+func (o *tableOutput) end(ctx context.Context) error {
+	o.mu.Lock()
+	o.pending--
+	last := o.pending == 0 && o.plan
+	o.mu.Unlock()
+	return o.done(ctx, last)
+}
+
+// planned records that every chunk of the table is handed out.
+func (o *tableOutput) planned(ctx context.Context) error {
+	o.mu.Lock()
+	o.plan = true
+	last := o.pending == 0
+	o.mu.Unlock()
+	return o.done(ctx, last)
+}
+
+func (o *tableOutput) done(ctx context.Context, last bool) error {
+	if !last || o.pipe == nil {
+		return nil
+	}
+	return o.pipe.TableDone(ctx, o.idx)
 }
 
 // addChunk records a chunk read with checksum sum, whose rows are those matching where.
@@ -76,9 +115,10 @@ type chunkWriter struct {
 	fileSize int64
 	maxRows  int64 // rows per file; 0 for no limit
 	progress *progress.Counters
-	noSync   bool    // Options.NoSync
-	sync     *syncer // finishes files in the background; nil to finish them here
-	prefix   []byte  // INSERT INTO `t` (`a`,`b`) VALUES
+	announce func(fi dumpdir.FileInfo, rows int64) error // tells Options.Pipe of a whole file; nil for none
+	noSync   bool                                        // Options.NoSync
+	sync     *syncer                                     // finishes files in the background; nil to finish them here
+	prefix   []byte                                      // INSERT INTO `t` (`a`,`b`) VALUES
 
 	sum      checksum.Sum // of the rows written so far
 	scratch  []byte       // a row re-encoded for sum, when read through the driver
@@ -105,6 +145,9 @@ func newChunkWriter(ctx context.Context, dir *dumpdir.Dir, out *tableOutput, max
 	}
 	w := &chunkWriter{out: out, create: create, comp: o.Compression, stmtSize: o.StatementSize, maxRows: maxRows,
 		fileSize: o.FileSize, noSync: o.NoSync, reprints: reprinted(out.t), sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.counters}
+	if o.Pipe != nil {
+		w.announce = func(fi dumpdir.FileInfo, rows int64) error { return o.Pipe.FileDone(ctx, out.idx, fi, rows) }
+	}
 	if o.Format == FormatTSV {
 		w.tsv = true
 		for _, c := range out.t.Columns {
@@ -229,6 +272,9 @@ func (w *chunkWriter) closeFile() error {
 		return fmt.Errorf("%s: %w", w.out.t, err)
 	}
 	out.add(fi, rows)
+	if w.announce != nil {
+		return w.announce(fi, rows)
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -58,16 +59,66 @@ type chunkCheck struct {
 	cols []checksum.Column
 }
 
+// checkTally gathers what chunk checks found: rows per table and the differences. Safe for
+// concurrent use.
+type checkTally struct {
+	mu    sync.Mutex
+	rows  map[*tablePlan]int64 // rows found on the target, over all of a table's chunks
+	diffs []string
+}
+
+// checkChunk recomputes chunk c's checksum on conn (checksum.Session already set) and adds
+// what it found to tally.
+func (r *restore) checkChunk(ctx context.Context, conn *sql.Conn, c chunkCheck, tally *checkTally) error {
+	ch := c.p.t.Chunks[c.n]
+	want, err := checksum.ParseSum(ch.Sum)
+	if err != nil {
+		return fmt.Errorf("--checksum: %s chunk %d: %w: the metadata file is corrupt", c.p, c.n, err)
+	}
+	got, err := checksum.Run(ctx, conn, c.p.target, c.p.t.Name, c.cols, ch.Where)
+	if err != nil {
+		return fmt.Errorf("--checksum: %s chunk %d: %w", c.p, c.n, err)
+	}
+	r.o.Log.Debug("chunk checksum", "table", c.p.String(), "chunk", c.n, "rows", got.Rows)
+	tally.mu.Lock()
+	defer tally.mu.Unlock()
+	tally.rows[c.p] += got.Rows
+	if got != want {
+		tally.diffs = append(tally.diffs, fmt.Sprintf("%s chunk %d (%s): the dump has %d rows (checksum %d), the target %d (checksum %d)",
+			c.p, c.n, rangeText(ch.Where), want.Rows, want.CRC, got.Rows, got.CRC))
+	}
+	return nil
+}
+
+// chunkChecks returns the chunk checks of p, reading its columns on q.
+func chunkChecks(ctx context.Context, q checksum.Querier, p *tablePlan) ([]chunkCheck, error) {
+	cols, err := checksum.Columns(ctx, q, p.target, p.t.Name, p.t.Columns)
+	if err != nil {
+		return nil, fmt.Errorf("--checksum: %w", err)
+	}
+	checks := make([]chunkCheck, len(p.t.Chunks))
+	for i := range p.t.Chunks {
+		checks[i] = chunkCheck{p: p, n: i, cols: cols}
+	}
+	return checks, nil
+}
+
 // verifyChecksums recomputes on the target, o.Threads chunks at a time, the checksum of every
 // chunk of every loaded table whose dump recorded checksums (checksum.Run over the chunk's key
 // range), and compares each with the dump's; a table dumped without checksums has its row
-// count compared instead. Differences fail the load (ChecksumFail) or are logged and counted
-// in res.Warnings (ChecksumWarn).
-func (r *restore) verifyChecksums(ctx context.Context, plans []*tablePlan, res *Result) error {
+// count compared instead. Tables early already checked while the others loaded (see
+// earlyChecks; nil for none) are not checked again, their findings are counted here.
+// Differences fail the load (ChecksumFail) or are logged and counted in res.Warnings
+// (ChecksumWarn).
+func (r *restore) verifyChecksums(ctx context.Context, plans []*tablePlan, res *Result, early *earlyChecks) error {
 	var checks []chunkCheck
+	tally := &checkTally{rows: map[*tablePlan]int64{}}
 	var diffs []string
 	for _, p := range plans {
 		if p.t.Kind != dumpdir.KindTable || len(p.t.DataFiles) == 0 && p.t.Rows == 0 {
+			continue
+		}
+		if early.checked(p) {
 			continue
 		}
 		if p.t.Checksum != checksum.Algorithm {
@@ -78,21 +129,18 @@ func (r *restore) verifyChecksums(ctx context.Context, plans []*tablePlan, res *
 			diffs = append(diffs, d...)
 			continue
 		}
-		cols, err := checksum.Columns(ctx, r.main, p.target, p.t.Name, p.t.Columns)
+		cs, err := chunkChecks(ctx, r.main, p)
 		if err != nil {
-			return fmt.Errorf("--checksum: %w", err)
+			return err
 		}
-		for i := range p.t.Chunks {
-			checks = append(checks, chunkCheck{p: p, n: i, cols: cols})
-		}
+		checks = append(checks, cs...)
 	}
 	start := time.Now()
 	defer func() {
-		r.o.Log.Info("checksums compared", "chunks", len(checks), "seconds", time.Since(start).Seconds())
+		r.o.Log.Info("checksums compared", "chunks", len(checks), "seconds", time.Since(start).Seconds(),
+			"tables_checked_early", early.count())
 	}()
 	ready := make([]bool, r.o.Threads) // worker w's connection has checksum.Session set
-	var mu sync.Mutex
-	rows := map[*tablePlan]int64{} // rows found on the target, over all of a table's chunks
 	err := scheduler.Run(ctx, r.o.Threads, scheduler.Slice(checks), func(ctx context.Context, w int, c chunkCheck) error {
 		conn, err := r.conn(ctx, w)
 		if err != nil {
@@ -106,35 +154,18 @@ func (r *restore) verifyChecksums(ctx context.Context, plans []*tablePlan, res *
 			}
 			ready[w] = true
 		}
-		ch := c.p.t.Chunks[c.n]
-		want, err := checksum.ParseSum(ch.Sum)
-		if err != nil {
-			return fmt.Errorf("--checksum: %s chunk %d: %w: the metadata file is corrupt", c.p, c.n, err)
-		}
-		got, err := checksum.Run(ctx, conn, c.p.target, c.p.t.Name, c.cols, ch.Where)
-		if err != nil {
-			return fmt.Errorf("--checksum: %s chunk %d: %w", c.p, c.n, err)
-		}
-		r.o.Log.Debug("chunk checksum", "table", c.p.String(), "chunk", c.n, "rows", got.Rows)
-		mu.Lock()
-		rows[c.p] += got.Rows
-		mu.Unlock()
-		if got != want {
-			mu.Lock()
-			diffs = append(diffs, fmt.Sprintf("%s chunk %d (%s): the dump has %d rows (checksum %d), the target %d (checksum %d)",
-				c.p, c.n, rangeText(ch.Where), want.Rows, want.CRC, got.Rows, got.CRC))
-			mu.Unlock()
-		}
-		return nil
+		return r.checkChunk(ctx, conn, c, tally)
 	})
 	if err != nil {
 		return err
 	}
+	early.addTo(tally)
 	for _, p := range plans {
-		if n, ok := rows[p]; ok && n != p.t.Rows {
-			diffs = append(diffs, fmt.Sprintf("%s has %d rows, the dump %d", p, n, p.t.Rows))
+		if n, ok := tally.rows[p]; ok && n != p.t.Rows {
+			tally.diffs = append(tally.diffs, fmt.Sprintf("%s has %d rows, the dump %d", p, n, p.t.Rows))
 		}
 	}
+	diffs = append(diffs, tally.diffs...)
 	if len(diffs) == 0 {
 		return nil
 	}

@@ -42,6 +42,13 @@ type PlannedTable struct {
 	Indexes     []string // ALTER TABLE statements adding the deferred indexes after the data
 	ForeignKeys []string // ALTER TABLE statements adding the foreign keys once referenced tables are indexed
 	Kept        string   // why the indexes stay in the CREATE TABLE ("" when deferred)
+	// Strategy is how the secondary indexes are built: "inline" (in the CREATE TABLE,
+	// maintained as rows load), "deferred" (ALTER TABLE after the data), or "" for a table
+	// without secondary indexes or whose CREATE TABLE could not be split (see Kept).
+	Strategy string
+	// StrategyReason says why Strategy was chosen (--defer-indexes auto) or forced, with the
+	// figures the choice was made from.
+	StrategyReason string
 }
 
 // Problem is something a dry run found that Run would fail on (Fatal) or warn about.
@@ -77,6 +84,12 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	db, err := cfg.Open(ctx, "", 2)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	o.pool, o.dryRun = bufferPool(ctx, db), true
 	plans, err := planTables(ctx, dir, tables, meta, &o)
 	if err != nil {
 		return nil, err
@@ -88,11 +101,6 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 	warn := func(format string, args ...any) {
 		p.Problems = append(p.Problems, Problem{Message: fmt.Sprintf(format, args...)})
 	}
-	db, err := cfg.Open(ctx, "", 2)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
 	c, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -143,7 +151,8 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 	localInfile := true
 	for _, tp := range data {
 		pt := PlannedTable{Name: tp.String(), Rows: tp.t.Rows, Bytes: tp.t.Bytes, DataFiles: len(tp.t.DataFiles),
-			Indexes: tp.split.Indexes, ForeignKeys: tp.split.ForeignKeys, Kept: tp.split.Warning}
+			Indexes: tp.split.Indexes, ForeignKeys: tp.split.ForeignKeys, Kept: tp.split.Warning,
+			Strategy: tp.strat.name, StrategyReason: tp.strat.reason}
 		for _, s := range tp.create {
 			if isCreateTable(s) {
 				pt.Create = s

@@ -74,7 +74,7 @@ func openJournal(path, id string, resume bool) (*journal, error) {
 	}
 	lines := strings.Split(string(b), "\n")
 	if lines[0] != journalMagic+" "+id {
-		return nil, fmt.Errorf("--resume: %s was written for another dump or other options (-B, --source-db, -T, --defer-indexes): resume with the original ones", path)
+		return nil, fmt.Errorf("--resume: %s was written for another dump or other options (-B, --source-db, -T, --defer-indexes, --defer-min-rows; with --defer-indexes auto, also -t and the target's buffer pool, which choose each table's index strategy): resume with the original ones", path)
 	}
 	for _, l := range lines[1:] {
 		if l != "" {

@@ -16,6 +16,7 @@ import (
 	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/schema"
 )
 
 // Result summarises a finished restore.
@@ -54,22 +55,14 @@ type Result struct {
 func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	o.setDefaults()
 	start := time.Now()
-	dir, err := dumpdir.OpenDir(ctx, o.Dir)
-	if err != nil {
-		return nil, fmt.Errorf("-d %w", err)
-	}
-	defer dir.Close()
-	dir.Decrypt(o.Identities)
-	if o.WaitDump > 0 {
-		if err := waitForDump(ctx, dir, o.WaitDump, &o); err != nil {
-			return nil, err
-		}
-	}
-	meta, err := dir.ReadMetadata(ctx)
+	dir, meta, err := openDump(ctx, &o)
 	if err != nil {
 		return nil, err
 	}
-	if !meta.Checksums {
+	if o.Pipe == nil {
+		defer dir.Close()
+	}
+	if !meta.Checksums && o.Pipe == nil {
 		o.Log.Warn("the dump records no file checksums (a mydumper dump): its files are loaded without verification", "dir", o.Dir)
 	}
 	if o.NoSchemas && o.NoData {
@@ -86,19 +79,20 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	tables = withoutParts(tables, &o)
-	plans, err := planTables(ctx, dir, tables, meta, &o)
-	if err != nil {
-		return nil, err
-	}
-	id, err := restoreID(ctx, dir, &o)
-	if err != nil {
-		return nil, err
-	}
-	db, err := cfg.Open(ctx, "", o.Threads+2) // workers, the main connection, killQueries
+	db, err := cfg.Open(ctx, "", o.Threads+3) // workers, the main connection, killQueries, the early checksums
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
+	o.pool = bufferPool(ctx, db)
+	plans, err := planTables(ctx, dir, tables, meta, &o)
+	if err != nil {
+		return nil, err
+	}
+	id, err := restoreID(ctx, dir, meta, &o, plans)
+	if err != nil {
+		return nil, err
+	}
 	if o.NoSchemas {
 		if err := checkPresent(ctx, db, plans); err != nil {
 			return nil, err
@@ -117,11 +111,13 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 	j.keyed(journalKey)
 	defer j.close()
-	if err := verifyFiles(ctx, dir, &o, meta, dbs, plans, j); err != nil {
-		if !o.Resume {
-			j.remove() // nothing was changed: the same command runs afresh once the file is fixed
+	if o.Pipe == nil { // a pipe's files are in memory, just written
+		if err := verifyFiles(ctx, dir, &o, meta, dbs, plans, j); err != nil {
+			if !o.Resume {
+				j.remove() // nothing was changed: the same command runs afresh once the file is fixed
+			}
+			return nil, err
 		}
-		return nil, err
 	}
 	users, warnings, err := prepareUsers(ctx, db, dir, meta, dbs, plans, &o, j)
 	if err != nil {
@@ -134,6 +130,9 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	resumable := func(err error) error {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w: restore interrupted", ctx.Err())
+		}
+		if o.Pipe != nil {
+			return err // the pipe's dump is gone with its process: no --resume
 		}
 		return fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
 	}
@@ -148,10 +147,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		r.killQueries()
 		return nil, resumable(err)
 	}
+	meta = r.meta // with a pipe, the dump's final metadata
 	// The load is complete: what the checksums find is reported, and a new load starts afresh.
 	var verr error
 	if o.Checksum != ChecksumSkip {
-		verr = r.verifyChecksums(ctx, r.plans, res)
+		verr = r.verifyChecksums(ctx, r.plans, res, r.early)
 	}
 	if err := dropProgress(ctx, r.main, id); err != nil {
 		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
@@ -176,16 +176,61 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	return res, nil
 }
 
-// restoreID identifies a restore for the journal and the progress table: a SHA-256 of the dump's
-// metadata file and of the options that change what is restored where.
-func restoreID(ctx context.Context, dir *dumpdir.Dir, o *Options) (string, error) {
-	b, err := dir.ReadFile(ctx, dumpdir.MetadataName)
-	if err != nil {
-		return "", err
+// openDump opens the dump o names and reads its metadata: o.Dir (after waiting for it with
+// o.WaitDump), or o.Pipe's, as far as it is published (then Checksums is false: the files
+// are in memory, not checked). Close the Dir after, unless it is the pipe's (which its dumper owns).
+func openDump(ctx context.Context, o *Options) (*dumpdir.Dir, *dumpdir.Metadata, error) {
+	if o.Pipe != nil {
+		m, err := o.Pipe.Schemas(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		meta := *m
+		meta.Checksums = false
+		return o.Pipe.Dir(), &meta, nil
 	}
+	dir, err := dumpdir.OpenDir(ctx, o.Dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-d %w", err)
+	}
+	dir.Decrypt(o.Identities)
+	if o.WaitDump > 0 {
+		if err := waitForDump(ctx, dir, o.WaitDump, o); err != nil {
+			dir.Close()
+			return nil, nil, err
+		}
+	}
+	meta, err := dir.ReadMetadata(ctx)
+	if err != nil {
+		dir.Close()
+		return nil, nil, err
+	}
+	return dir, meta, nil
+}
+
+// restoreID identifies a restore for the journal and the progress table: a SHA-256 of the dump's
+// metadata file (with a pipe, of the snapshot's start time and coordinates), of the options
+// that change what is restored where, and of every table's index strategy (with
+// --defer-indexes auto it depends on the target's buffer pool and -t, which may differ on
+// --resume: a resume that would build a table's indexes another way than the interrupted
+// restore did is refused, so that no index is added twice or left out).
+func restoreID(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options, plans []*tablePlan) (string, error) {
 	h := sha256.New()
-	h.Write(b)
+	if o.Pipe != nil {
+		fmt.Fprintf(h, "pipe %d %v", meta.Started.UnixNano(), meta.Source)
+	} else {
+		b, err := dir.ReadFile(ctx, dumpdir.MetadataName)
+		if err != nil {
+			return "", err
+		}
+		h.Write(b)
+	}
 	fmt.Fprintf(h, "\x00%q %q %q %s %d %v %v", o.TargetDB, o.SourceDB, o.Tables, o.DeferIndexes, o.DeferMinRows, o.NoSchemas, o.NoData)
+	if o.DeferIndexes == schema.DeferAuto {
+		for _, p := range plans {
+			fmt.Fprintf(h, "\x00%s %s", p.key, p.strat.mode)
+		}
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

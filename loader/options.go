@@ -31,16 +31,21 @@ type Options struct {
 	// target: no database, table, view, trigger, routine or event is created, and the tables'
 	// own indexes stay as they are. Run fails before loading when a table is missing.
 	NoSchemas    bool
-	NoData       bool             // --no-data (myloader's): create the schemas and objects, load no rows
-	SkipTriggers bool             // --skip-triggers (myloader's): create no triggers
-	SkipPost     bool             // --skip-post (myloader's): create no routines or events
-	EnableBinlog bool             // --enable-binlog: write the restore to the target's binary log
-	DeferIndexes schema.DeferMode // --defer-indexes: which secondary indexes are built after the data (default all)
+	NoData       bool // --no-data (myloader's): create the schemas and objects, load no rows
+	SkipTriggers bool // --skip-triggers (myloader's): create no triggers
+	SkipPost     bool // --skip-post (myloader's): create no routines or events
+	EnableBinlog bool // --enable-binlog: write the restore to the target's binary log
+	// DeferIndexes (--defer-indexes) says which secondary indexes are built after the data:
+	// DeferAuto chooses per table (chooseStrategy: inline or one ALTER, from the table's rows,
+	// index shape and the target's buffer pool; the command line's default), DeferAll,
+	// DeferFulltext and DeferNone force one mode on every table. The zero value is DeferAll.
+	DeferIndexes schema.DeferMode
 	// DeferMinRows (--defer-min-rows) keeps the indexes of tables with fewer rows than this,
-	// by the dump's metadata, in their CREATE TABLE: an ALTER TABLE costs a few milliseconds
-	// whatever the table's size, more than maintaining the indexes of a small table while it
-	// loads (1,000 tables of 3 rows: 6.1 s with every index deferred, myloader 2.9 s). 0 defers
-	// in every table; the command line's default is 10,000.
+	// by the dump's metadata, in their CREATE TABLE, in every mode: an ALTER TABLE costs a few
+	// milliseconds whatever the table's size, more than maintaining the indexes of a small
+	// table while it loads (1,000 tables of 3 rows: 6.1 s with every index deferred, myloader
+	// 2.9 s). 0 leaves the choice to the mode (auto's cost model alone; all: defer in every
+	// table); the command line's default is 10,000.
 	DeferMinRows int64
 	QueriesPerTx int // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
 	// MaxTxBytes (--max-transaction-bytes) bounds every data transaction: the bytes of its
@@ -70,10 +75,26 @@ type Options struct {
 	// encrypted dump without them, or with none that opens its metadata file, is refused
 	// before the target is touched. Ignored for a clear-text dump.
 	Identities []age.Identity
-	Progress   Progress // receives progress snapshots; nil for none
-	Log        *slog.Logger
+	// Pipe, when set, is the dump to load instead of Dir: one being written by the dumper in
+	// the same process (sluice copy; see dumpdir.Pipe). The load begins once its schemas are
+	// published, loads each data file as soon as it is whole and removes it after, ends a
+	// table's data (and builds its deferred indexes) when the dumper says it has no more, and
+	// finishes (post-data objects, checksums) once the dump's metadata is written. Its files
+	// are in memory, just written: they are not checked against CRC-32Cs. Journal must be set.
+	Pipe *dumpdir.Pipe
+	// TableDone, when set, is called (from one goroutine) each time a table has its data,
+	// indexes and foreign keys in, with its target database and name: sluice copy records it
+	// so that --resume may keep the table. Tables the pipe marks Kept are left as they are on
+	// the target (not dropped, created or loaded; their triggers and the post-data objects
+	// that already exist are left too).
+	TableDone func(db, table string)
 
-	warn *warning.Counter // the restore's warnings; set by Run
+	Progress Progress // receives progress snapshots; nil for none
+	Log      *slog.Logger
+
+	warn   *warning.Counter // the restore's warnings; set by Run
+	pool   int64            // the target's innodb_buffer_pool_size, bytes; set by Run and DryRun for DeferAuto
+	dryRun bool             // set by DryRun: the index strategies go to the plan, the log has them at debug
 }
 
 func (o *Options) setDefaults() {

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 
 	"fmt"
@@ -22,6 +23,7 @@ type tablePlan struct {
 	key    string   // journal key: file-name-escaped target.table, unique per table
 	create []string // the schema file's statements, the CREATE TABLE replaced by the PK-only one
 	split  schema.Split
+	strat  strategy // the index strategy chosen for the table (chooseStrategy)
 
 	encOnce sync.Once             // tsvEncodings fills enc once
 	enc     []sqltext.TSVEncoding // the dumped columns' TSV encodings on the target; nil: load SQL files as statements
@@ -80,16 +82,9 @@ func planTables(ctx context.Context, dir *dumpdir.Dir, tables []*dumpdir.Table, 
 			}
 			for _, s := range stmts {
 				if t.Kind == dumpdir.KindTable && isCreateTable(s) {
-					mode := o.DeferIndexes
-					if t.Rows < o.DeferMinRows {
-						mode = schema.DeferNone // foreign keys are still deferred
-					}
-					sp, err := schema.SplitCreateTable(p.target, t.Name, s, mode)
+					sp, err := splitTable(ctx, p, s, o)
 					if err != nil {
-						return nil, fmt.Errorf("%s: %w", p, err)
-					}
-					if sp.Warning != "" {
-						o.Log.Warn("loading with the indexes in the CREATE TABLE", "table", p.String(), "reason", sp.Warning)
+						return nil, err
 					}
 					p.split = sp
 					s = sp.Create
@@ -100,6 +95,39 @@ func planTables(ctx context.Context, dir *dumpdir.Dir, tables []*dumpdir.Table, 
 		plans = append(plans, p)
 	}
 	return plans, nil
+}
+
+// splitTable cuts the CREATE TABLE s of p with the index strategy chooseStrategy picks from
+// the table's shape (read by a first DeferAll split), size and the target's buffer pool, and
+// logs the choice. Foreign keys are deferred whatever the strategy.
+func splitTable(ctx context.Context, p *tablePlan, s string, o *Options) (schema.Split, error) {
+	mode := o.DeferIndexes
+	if mode == schema.DeferAuto {
+		mode = schema.DeferAll
+	}
+	sp, err := schema.SplitCreateTable(p.target, p.t.Name, s, mode)
+	if err != nil {
+		return sp, fmt.Errorf("%s: %w", p, err)
+	}
+	if sp.Warning != "" {
+		o.Log.Warn("loading with the indexes in the CREATE TABLE", "table", p.String(), "reason", sp.Warning)
+		return sp, nil
+	}
+	p.strat = chooseStrategy(strategyInput{rows: p.t.Rows, shape: sp.Shape, pool: o.pool, threads: o.Threads,
+		minRows: o.DeferMinRows, forced: o.DeferIndexes})
+	if p.strat.name != "" {
+		level := slog.LevelInfo
+		if o.dryRun {
+			level = slog.LevelDebug // the plan shows it
+		}
+		o.Log.Log(ctx, level, "index strategy", "table", p.String(), "strategy", p.strat.name, "reason", p.strat.reason)
+	}
+	if p.strat.mode != mode {
+		if sp, err = schema.SplitCreateTable(p.target, p.t.Name, s, p.strat.mode); err != nil {
+			return sp, fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	return sp, nil
 }
 
 func isCreateTable(s string) bool {
@@ -117,6 +145,10 @@ func schedule(plans []*tablePlan, j *journal) []scheduler.Table {
 	out := make([]scheduler.Table, len(plans))
 	for i, p := range plans {
 		st := scheduler.Table{Bytes: p.t.Bytes, Rows: p.t.Rows}
+		if p.t.Kept {
+			out[i] = st // as it is on the target: nothing to load or build
+			continue
+		}
 		for f, name := range p.t.DataFiles {
 			if !j.has("file " + name) {
 				st.Files = append(st.Files, f)

@@ -77,9 +77,20 @@ func (r *restore) runPostFile(ctx context.Context, db, name string) error {
 	for i, s := range stmts {
 		s, _, _ = r.o.Definers.Rewrite(s)
 		_, err := r.main.ExecContext(ctx, s)
-		if err != nil && !(r.o.Resume && errIs(err, alreadyDone...)) {
+		if err != nil && !((r.o.Resume || r.kept()) && errIs(err, alreadyDone...)) {
 			return fmt.Errorf("%s statement %d: %w", name, i+1, err)
 		}
 	}
 	return r.j.add("post " + name)
+}
+
+// kept reports whether some table of the restore is one a pipe marked Kept (sluice copy
+// --resume): the objects an interrupted copy created may exist already.
+func (r *restore) kept() bool {
+	for _, p := range r.plans {
+		if p.t.Kept {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sluicedb/sluice/accounts"
@@ -33,6 +34,13 @@ type restore struct {
 	connIDs     []int64           // CONNECTION_ID() of each worker connection, for killQueries
 	current     []string          // database each worker connection uses
 	users       *accounts.Restore // the dump's accounts; nil when none are restored
+	early       *earlyChecks      // the tables checksummed during the data phase; nil for none
+	wt          *workerTime       // each worker's data, index and idle seconds in the data phase
+
+	// mu guards, while a pipe is followed (follow.go), the data files arriving: meta.Files,
+	// the plans' DataFiles and piped.
+	mu    sync.Mutex
+	piped map[string]int64 // rows of each data file that came through the pipe
 }
 
 func newRestore(ctx context.Context, db *sql.DB, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options, id string, j *journal, plans []*tablePlan) (*restore, error) {
@@ -197,7 +205,7 @@ func (r *restore) createDatabases(ctx context.Context, dbs []dumpdir.Database) e
 // leaves it empty: data loading starts only once every table is recorded).
 func (r *restore) createTables(ctx context.Context, plans []*tablePlan) error {
 	return scheduler.Run(ctx, r.o.Threads, scheduler.Slice(plans), func(ctx context.Context, w int, p *tablePlan) error {
-		if p.t.SchemaFile == "" || r.j.has("created "+p.key) {
+		if p.t.SchemaFile == "" || p.t.Kept || r.j.has("created "+p.key) {
 			return nil
 		}
 		c, err := r.conn(ctx, w)
@@ -237,35 +245,98 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 		}
 	}
 	stopProgress := r.c.Go(r.o.Progress)
-	err := scheduler.Load(ctx, sched, r.o.Threads, r.o.IndexThreads, func(ctx context.Context, w int, job scheduler.Job) error {
+	r.wt = newWorkerTime(r.o.Threads)
+	ectx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if r.o.Pipe == nil { // a piped table's files are not known before they arrive
+		files := make([]int, len(sched))
+		for i, st := range sched {
+			files[i] = len(st.Files)
+		}
+		r.early = r.startEarlyChecks(ectx, plans, files)
+	}
+	load := func(ctx context.Context, arrivals <-chan scheduler.Arrival) error {
+		return scheduler.LoadStream(ctx, sched, arrivals, r.o.Threads, r.o.IndexThreads, r.job(plans), r.observe(plans))
+	}
+	var err error
+	if r.o.Pipe != nil {
+		err = r.follow(ctx, plans, sched, res, load)
+	} else {
+		err = load(ctx, nil)
+	}
+	stopProgress()
+	if err != nil {
+		cancel() // the check under way stops too
+	}
+	r.early.stop()
+	if err == nil {
+		r.wt.log(r.o.Log)
+	}
+	return err
+}
+
+// job runs one job of the load's scheduler on worker w.
+func (r *restore) job(plans []*tablePlan) func(ctx context.Context, w int, job scheduler.Job) error {
+	return func(ctx context.Context, w int, job scheduler.Job) error {
 		p := plans[job.Table]
 		if _, err := r.conn(ctx, w); err != nil {
 			return err
 		}
+		start := time.Now()
+		defer func() { r.wt.add(w, job.Kind, time.Since(start)) }()
 		switch job.Kind {
 		case scheduler.DataJob:
-			return r.loadFile(ctx, w, p, p.t.DataFiles[job.File])
+			if err := r.loadFile(ctx, w, p, r.dataFile(p, job.File)); err != nil {
+				return err
+			}
+			r.early.fileDone(job.Table, p)
+			return nil
 		case scheduler.IndexJob:
 			return r.addIndexes(ctx, w, p)
 		default:
 			return r.addForeignKeys(ctx, w, p)
 		}
-	}, func(t int, s scheduler.Stage) {
+	}
+}
+
+// observe logs each table's stages and counts the tables done.
+func (r *restore) observe(plans []*tablePlan) func(t int, s scheduler.Stage) {
+	return func(t int, s scheduler.Stage) {
 		r.o.Log.Debug("table", "table", plans[t].String(), "stage", s.String())
 		if s == scheduler.Done {
 			r.c.TableDone()
+			if r.o.TableDone != nil {
+				r.o.TableDone(plans[t].target, plans[t].t.Name)
+			}
 		}
-	})
-	stopProgress()
-	return err
+	}
 }
 
 // fileRows estimates a data file's rows from its share of the table's bytes.
 func (r *restore) fileRows(p *tablePlan, name string) int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n, ok := r.piped[name]; ok {
+		return n
+	}
 	if p.t.Bytes <= 0 {
 		return 0
 	}
 	return p.t.Rows * r.meta.Files[name].Size / p.t.Bytes
+}
+
+// fileInfo is what the metadata records of the data file name.
+func (r *restore) fileInfo(name string) dumpdir.FileInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.meta.Files[name]
+}
+
+// dataFile is the name of p's data file i.
+func (r *restore) dataFile(p *tablePlan, i int) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return p.t.DataFiles[i]
 }
 
 // loadFile loads one data file on worker w (unless the progress table has it done), then
@@ -279,7 +350,13 @@ func (r *restore) loadFile(ctx context.Context, w int, p *tablePlan, name string
 		if err := r.loadWithRetry(ctx, w, p, name, pr.statements); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		r.c.Add(r.fileRows(p, name), r.meta.Files[name].Size)
+		r.c.Add(r.fileRows(p, name), r.fileInfo(name).Size)
 	}
-	return r.j.add("file " + name)
+	if err := r.j.add("file " + name); err != nil {
+		return err
+	}
+	if r.o.Pipe != nil {
+		return r.o.Pipe.Remove(ctx, r.fileInfo(name))
+	}
+	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
 )
 
 // checkLocalInfile reads the server's local_infile (MariaDB manual, "LOAD DATA INFILE": LOCAL
@@ -13,7 +15,8 @@ import (
 // without it, both are loaded as INSERT statements, which is slower, and a log line says so.
 func (r *restore) checkLocalInfile(ctx context.Context) error {
 	for _, p := range r.plans {
-		if len(p.t.DataFiles) > 0 {
+		// A pipe's tables have no data file yet: theirs arrive while the load runs.
+		if len(p.t.DataFiles) > 0 || r.o.Pipe != nil && p.t.Kind == dumpdir.KindTable && !p.t.Kept {
 			if err := r.main.QueryRowContext(ctx, "SELECT @@GLOBAL.local_infile").Scan(&r.localInfile); err != nil {
 				return fmt.Errorf("reading local_infile: %w", err)
 			}

@@ -31,16 +31,43 @@ func Load(ctx context.Context, tables []Table, workers, indexWorkers int,
 			}
 		}
 	}
+	return LoadStream(ctx, tables, nil, workers, indexWorkers, work, observe)
+}
+
+// Arrival is a data file of Table that has become ready while a LoadStream runs (File, by the
+// caller's numbering), or with Last the end of that table's files (File unused).
+type Arrival struct {
+	Table, File int
+	Last        bool
+}
+
+// LoadStream is Load for tables whose data files arrive while it runs (sluice copy: the dump
+// writes them as the load goes): tables with Open set take their files from arrivals, in the
+// order they come, and reach DataDone only after their Arrival with Last (or once arrivals is
+// closed, which ends every open table). At most workers arrived files wait to be handed out:
+// beyond that LoadStream stops reading arrivals, so a producer faster than the load waits.
+// While arrivals is open, index builds keep within indexWorkers even when no data job waits,
+// since more may come. arrivals nil is Load.
+func LoadStream(ctx context.Context, tables []Table, arrivals <-chan Arrival, workers, indexWorkers int,
+	work func(ctx context.Context, worker int, j Job) error, observe func(table int, s Stage)) error {
+	for i, t := range tables {
+		for _, r := range t.Refs {
+			if r < 0 || r >= len(tables) {
+				return fmt.Errorf("scheduler: table %d references table %d of %d", i, r, len(tables))
+			}
+		}
+	}
 	m := newMonitor(tables, max(indexWorkers, 1), observe)
-	events := make(chan Job, m.total)
+	m.arrivals, m.maxQueued = arrivals, max(workers, 1)
+	events := make(chan Job, max(m.total, workers))
 	return Run(ctx, workers, func(ctx context.Context, jobs chan<- Job) error {
 		return m.run(ctx, jobs, events)
 	}, func(ctx context.Context, w int, j Job) error {
 		if err := work(ctx, w, j); err != nil {
 			return err
 		}
-		events <- j // never blocks: the buffer holds every job
-		return nil
+		// The monitor reads events until every table is done, which needs this job's event.
+		return Send(ctx, events, j)
 	})
 }
 
@@ -58,6 +85,9 @@ type monitor struct {
 	indexRunning int
 	indexMax     int
 	observe      func(int, Stage)
+	open         []bool         // the table's files still arrive (Table.Open, until its Last)
+	arrivals     <-chan Arrival // nil once closed, or for Load
+	maxQueued    int            // arrivals are read while fewer data jobs than this wait
 }
 
 func newMonitor(tables []Table, indexMax int, observe func(int, Stage)) *monitor {
@@ -65,7 +95,7 @@ func newMonitor(tables []Table, indexMax int, observe func(int, Stage)) *monitor
 		observe = func(int, Stage) {}
 	}
 	m := &monitor{tables: tables, stage: make([]Stage, len(tables)), queued: make([]bool, len(tables)), filesLeft: make([]int, len(tables)),
-		notDone: len(tables), indexMax: indexMax, observe: observe}
+		notDone: len(tables), indexMax: indexMax, observe: observe, open: make([]bool, len(tables))}
 	for _, i := range Order(tables) {
 		for _, f := range tables[i].Files {
 			m.data = append(m.data, Job{Kind: DataJob, Table: i, File: f})
@@ -90,8 +120,9 @@ func newMonitor(tables []Table, indexMax int, observe func(int, Stage)) *monitor
 		}
 		observe(i, Created)
 	}
-	for i := range tables {
-		if m.filesLeft[i] == 0 {
+	for i, t := range tables {
+		m.open[i] = t.Open
+		if m.filesLeft[i] == 0 && !t.Open {
 			m.dataDone(i)
 		}
 	}
@@ -150,7 +181,7 @@ func (m *monitor) refsIndexed(t int) bool {
 // next data job. The index-build bound holds only while data jobs remain.
 func (m *monitor) next() (Job, bool) {
 	for _, j := range m.ready {
-		if j.Kind != IndexJob || m.indexRunning < m.indexMax || len(m.data) == 0 {
+		if j.Kind != IndexJob || m.indexRunning < m.indexMax || len(m.data) == 0 && m.arrivals == nil {
 			return j, true
 		}
 	}
@@ -180,7 +211,7 @@ func (m *monitor) handedOut(j Job) {
 func (m *monitor) finished(j Job) {
 	switch j.Kind {
 	case DataJob:
-		if m.filesLeft[j.Table]--; m.filesLeft[j.Table] == 0 {
+		if m.filesLeft[j.Table]--; m.filesLeft[j.Table] == 0 && !m.open[j.Table] {
 			m.dataDone(j.Table)
 		}
 	case IndexJob:
@@ -188,6 +219,37 @@ func (m *monitor) finished(j Job) {
 		m.indexed(j.Table)
 	case ConstraintJob:
 		m.set(j.Table, Done)
+	}
+}
+
+// arrived takes an Arrival (ok false: arrivals closed, which ends every open table).
+func (m *monitor) arrived(a Arrival, ok bool) {
+	if !ok {
+		m.arrivals = nil
+		for t, open := range m.open {
+			if open {
+				m.close(t)
+			}
+		}
+		return
+	}
+	if a.Table < 0 || a.Table >= len(m.tables) || !m.open[a.Table] {
+		return // not a table of this load, or already ended
+	}
+	if a.Last {
+		m.close(a.Table)
+		return
+	}
+	m.data = append(m.data, Job{Kind: DataJob, Table: a.Table, File: a.File})
+	m.filesLeft[a.Table]++
+	m.total++
+}
+
+// close ends an open table's arrivals: its data is done once its files are in.
+func (m *monitor) close(t int) {
+	m.open[t] = false
+	if m.filesLeft[t] == 0 {
+		m.dataDone(t)
 	}
 }
 
@@ -200,11 +262,17 @@ func (m *monitor) run(ctx context.Context, jobs chan<- Job, events <-chan Job) e
 		if !ok {
 			out = nil // nothing to offer: wait for a finished job
 		}
+		in := m.arrivals
+		if len(m.data) >= m.maxQueued {
+			in = nil // enough waiting: the producer waits for the load
+		}
 		select {
 		case out <- j:
 			m.handedOut(j)
 		case f := <-events:
 			m.finished(f)
+		case a, ok := <-in:
+			m.arrived(a, ok)
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -12,6 +12,14 @@ import (
 // produce must stop sending when ctx is done; Run closes the channel when produce returns.
 func Run[T any](ctx context.Context, workers int, produce func(ctx context.Context, jobs chan<- T) error,
 	work func(ctx context.Context, worker int, job T) error) error {
+	return RunDrain(ctx, workers, produce, work, nil)
+}
+
+// RunDrain is Run where each worker, once the channel is closed and empty, calls drain (if not
+// nil) with its index before it returns: the dumper's workers then split the ranges others are
+// still reading (work stealing) instead of idling. drain's error ends the run as work's does.
+func RunDrain[T any](ctx context.Context, workers int, produce func(ctx context.Context, jobs chan<- T) error,
+	work func(ctx context.Context, worker int, job T) error, drain func(ctx context.Context, worker int) error) error {
 	if workers < 1 {
 		workers = 1
 	}
@@ -25,6 +33,11 @@ func Run[T any](ctx context.Context, workers int, produce func(ctx context.Conte
 		g.Go(func() error {
 			for job := range jobs {
 				if err := work(ctx, i, job); err != nil {
+					return err
+				}
+			}
+			if drain != nil && ctx.Err() == nil {
+				if err := drain(ctx, i); err != nil {
 					return err
 				}
 			}

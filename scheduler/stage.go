@@ -74,6 +74,9 @@ type Table struct {
 	Index       bool  // an index job is still to run
 	Constraint  bool  // a constraint job is still to run
 	Refs        []int // tables (positions) the foreign keys reference; each must be Indexed first
+	// Open says that more data files of the table will arrive while the load runs (LoadStream):
+	// its data is not done until an Arrival with Last says so.
+	Open bool
 }
 
 // Order returns the positions of tables, largest first: by Bytes, then Rows, then position

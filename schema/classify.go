@@ -33,9 +33,11 @@ type def struct {
 	name    string // column name (unquoted)
 	notNull bool
 	autoInc bool
+	width   int // estimated stored bytes (columnWidth); 0 when the parser does not know the type
 
 	// indexes: the lower-case column of each key part, "" for an expression part
 	cols []string
+	lens []int // the prefix length of each key part, 0 for the whole column
 
 	// foreign keys: the referenced table; refDB is "" when unqualified
 	refDB, refTable string
@@ -68,6 +70,7 @@ func classify(p *parser.Parser, line string) (def, error) {
 			if col.Name.Name.O != name {
 				return d, fmt.Errorf("column line %q parsed as column %q", line, col.Name.Name.O)
 			}
+			d.width = columnWidth(col)
 			for _, o := range col.Options {
 				switch o.Tp {
 				case ast.ColumnOptionNotNull, ast.ColumnOptionPrimaryKey:
@@ -117,6 +120,7 @@ func classify(p *parser.Parser, line string) (def, error) {
 			col = k.Column.Name.L
 		}
 		d.cols = append(d.cols, col)
+		d.lens = append(d.lens, k.Length)
 	}
 	d.name = c.Name
 	switch c.Tp {

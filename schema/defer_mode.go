@@ -18,9 +18,14 @@ const (
 	DeferFulltext
 	// DeferNone keeps every index in the CREATE TABLE; foreign keys are still deferred.
 	DeferNone
+	// DeferAuto lets the loader choose per table between DeferAll and keeping the indexes
+	// inline (DeferFulltext, or DeferNone for small tables) from the table's size, its
+	// IndexShape and the target's buffer pool (loader's chooseStrategy). It is the command
+	// line's default. SplitCreateTable does not take it: the loader passes the mode it chose.
+	DeferAuto
 )
 
-// String returns the flag value for m: "all", "fulltext" or "none".
+// String returns the flag value for m: "all", "fulltext", "none" or "auto".
 func (m DeferMode) String() string {
 	switch m {
 	case DeferAll:
@@ -29,11 +34,13 @@ func (m DeferMode) String() string {
 		return "fulltext"
 	case DeferNone:
 		return "none"
+	case DeferAuto:
+		return "auto"
 	}
 	return fmt.Sprintf("DeferMode(%d)", int(m))
 }
 
-// ParseDeferMode parses a --defer-indexes value: "all", "fulltext" or "none" (exact,
+// ParseDeferMode parses a --defer-indexes value: "auto", "all", "fulltext" or "none" (exact,
 // lower case). Any other value returns an error naming the flag and the accepted values.
 func ParseDeferMode(s string) (DeferMode, error) {
 	switch s {
@@ -43,6 +50,8 @@ func ParseDeferMode(s string) (DeferMode, error) {
 		return DeferFulltext, nil
 	case "none":
 		return DeferNone, nil
+	case "auto":
+		return DeferAuto, nil
 	}
-	return 0, fmt.Errorf("--defer-indexes %q: want all, fulltext or none", s)
+	return 0, fmt.Errorf("--defer-indexes %q: want auto, all, fulltext or none", s)
 }

@@ -40,6 +40,9 @@ type Split struct {
 	// MariaDB 11.7 VECTOR keys). It names db.table and the reason; Create is then the
 	// original statement and Indexes, ForeignKeys and References are empty.
 	Warning string
+	// Shape describes the table's secondary indexes, deferred or not (zero when Warning is
+	// set); the loader's --defer-indexes auto chooses the table's strategy from it.
+	Shape IndexShape
 }
 
 // TableRef names a table by database and table name, both unquoted and exact (names may
@@ -95,7 +98,7 @@ func (r TableRef) QuotedName() string { return sqltext.QualifiedName(r.DB, r.Tab
 func SplitCreateTable(db, table, createSQL string, mode DeferMode) (Split, error) {
 	name := TableRef{DB: db, Table: table}
 	if mode < DeferAll || mode > DeferNone {
-		return Split{}, fmt.Errorf("%s: invalid defer mode %d: use ParseDeferMode", name, int(mode))
+		return Split{}, fmt.Errorf("%s: invalid defer mode %s: give all, fulltext or none (auto is chosen per table by the loader)", name, mode)
 	}
 	stmt := strings.TrimRight(createSQL, " \t\r\n;")
 	upper := strings.ToUpper(stmt)
@@ -170,6 +173,7 @@ func split(name TableRef, stmt string, mode DeferMode) (Split, error) {
 		s.ForeignKeys = []string{alter + strings.Join(fks, ", ")}
 	}
 	s.Create = l.assemble(kept)
+	s.Shape = shapeOf(defs)
 	return s, nil
 }
 

@@ -33,6 +33,8 @@ func run() int {
 	dumpsOnly := flag.Bool("dumps-only", false, "measure the dumps only (no loads, so dumps are not verified by loading them)")
 	noS3 := flag.Bool("no-s3", false, "skip the s3 variants (dump to and load from a MinIO server)")
 	peerBin := flag.String("peer-bin", "", "directory holding the mydumper and myloader to measure instead of those on PATH")
+	sluiceOnly := flag.Bool("sluice-only", false, "measure the limit and sluice's sql dump and loads only (no peers, no zstd/tsv/s3 variants)")
+	deferModes := flag.String("defer", "", "comma-separated --defer-indexes values the sluice sql loads compare (default: all,none)")
 	flag.Parse()
 
 	o := bench.FullOptions(*sluice)
@@ -48,6 +50,10 @@ func run() int {
 	o.CaseTimeout = *caseTimeout
 	o.DumpsOnly = *dumpsOnly
 	o.NoS3 = *noS3
+	o.SluiceOnly = *sluiceOnly
+	if *deferModes != "" {
+		o.DeferModes = strings.Split(*deferModes, ",")
+	}
 	if *peerBin != "" {
 		for _, tool := range []string{bench.ToolMydumper, bench.ToolMyloader} {
 			if st, err := os.Stat(filepath.Join(*peerBin, tool)); err != nil || st.IsDir() {

@@ -23,6 +23,10 @@ func copyCommand() *command {
 				"sluice copy -h db1 -u backup -B sakila --target-host db2 --target-user loader -t 4 --target-threads 4",
 			"# copy shop into shop_test on the same server:\n" +
 				"sluice copy -B shop --target-database shop_test",
+			"# provision a replica of db1 (attached at the snapshot's GTID position, caught up):\n" +
+				"sluice copy -h db1 -u backup --target-host db2 --replicate --replication-user repl",
+			"# finish a copy that was killed or failed mid-way:\n" +
+				"sluice copy -h db1 -u backup -B sakila --target-host db2 --resume",
 		},
 		flags: func(fs *flagSet) options {
 			o := &copyOptions{}
@@ -42,6 +46,8 @@ type copyOptions struct {
 	regex    string // -x
 	deferIdx string // --defer-indexes
 	checksum string // --checksum
+	repl     *replicationFlags
+	replSelf bool // --replicate: --replicate-from the source itself
 }
 
 func (o *copyOptions) addFlags(fs *flagSet) {
@@ -66,12 +72,16 @@ func (o *copyOptions) addFlags(fs *flagSet) {
 		fs.IntVar(&l.Threads, "target-threads", 4, "target connections loading (data files and index builds)")
 		fs.Int64VarP(&d.Rows, "rows", "r", 0, "rows per chunk (0: about 64 MiB of data per chunk)")
 		fs.StringVar(&d.LockMode, "lock-mode", "auto", "auto, ftwrl, backup-stage, lock-tables or none")
-		fs.StringVar(&o.deferIdx, "defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
-		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE (0: defer in every table)")
-		fs.BoolVar(&l.OverwriteTables, "overwrite-tables", false, "drop tables that already exist on the target before creating them")
+		fs.StringVar(&o.deferIdx, "defer-indexes", "auto", "secondary indexes built after the data: auto (chosen per table from its size, indexes and the target's buffer pool; --dry-run shows the choice), all, fulltext or none")
+		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE, whatever --defer-indexes says (0: let --defer-indexes decide)")
+		fs.BoolVar(&l.OverwriteTables, "overwrite-tables", false, "drop tables that already exist on the target before creating them (and start over after an interrupted copy)")
+		fs.BoolVar(&o.copy.Resume, "resume", false, "finish a copy that was interrupted: new snapshot; tables it completed are kept if their checksum equals the source's, the others reloaded")
 		fs.BoolVar(&l.EnableBinlog, "enable-binlog", false, "write the copy to the target's binary log")
 		fs.StringVar(&o.checksum, "checksum", string(loader.ChecksumFail), "after loading, recompute each chunk's checksum on the target: fail (exit 3 on a difference), warn or skip")
-		fs.StringVar(&o.copy.StageDir, "stage-dir", "", "directory holding the copy's staging files while it runs, removed after (default $TMPDIR or /tmp; needs room for the data)")
+	})
+	fs.group("replication", func(fs *pflag.FlagSet) {
+		fs.BoolVar(&o.replSelf, "replicate", false, "after the copy, make the target a replica of the source (-h/-P) from the snapshot's position, and wait until it has caught up")
+		o.repl = addReplicationFlags(fs, true)
 	})
 }
 
@@ -94,6 +104,22 @@ func (o *copyOptions) check(fs *flagSet) error {
 	}
 	if o.conn, err = o.conn.Resolve(fs.Changed); err != nil {
 		return err
+	}
+	if o.replSelf {
+		if o.repl.from != "" {
+			return usageError{errString("--replicate and --replicate-from: give one (--replicate replicates from the source, -h/-P)")}
+		}
+		network, addr := o.conn.Address()
+		if network != "tcp" {
+			return usageError{errString("--replicate: the source is reached through a Unix socket, which a replica cannot use: give -h HOST (and -P), or --replicate-from HOST[:PORT]")}
+		}
+		o.repl.from = addr
+	}
+	if l.Replicate, err = o.repl.options(); err != nil {
+		return err
+	}
+	if l.Replicate != nil && l.TargetDB != "" {
+		return usageError{errString("--replicate with --target-database: a replica applies the source's changes to the source's database names; copy without renaming")}
 	}
 	if o.tcfg, err = o.target.config(); err != nil {
 		return fmt.Errorf("target: %w", err)

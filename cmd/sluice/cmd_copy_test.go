@@ -14,7 +14,7 @@ import (
 // TestCopyCommand runs `sluice copy` from one server to another, the passwords from MYSQL_PWD
 // and SLUICE_TARGET_PASSWORD: exit 0 and the rows on the target; a second copy onto the same
 // tables fails (1) unless --overwrite-tables; copying a server onto itself without
-// --target-database and a bad --defer-indexes are usage errors (2).
+// --target-database, a bad --defer-indexes and --replicate with renaming are usage errors (2).
 func TestCopyCommand(t *testing.T) {
 	a := testserver.ForTest(t, testserver.Options{})
 	b := testserver.ForTest(t, testserver.Options{NoBinlog: true})
@@ -34,7 +34,7 @@ func TestCopyCommand(t *testing.T) {
 	args := func(extra ...string) []string {
 		return append([]string{"copy", "-h", a.Host, "-P", strconv.Itoa(a.Port), "-u", a.User,
 			"--target-host", b.Host, "--target-port", strconv.Itoa(b.Port), "--target-user", b.User,
-			"-B", "c", "-t", "2", "--target-threads", "2", "--stage-dir", t.TempDir()}, extra...)
+			"-B", "c", "-t", "2", "--target-threads", "2"}, extra...)
 	}
 	if code := run(args(), io.Discard, io.Discard); code != 0 {
 		t.Fatalf("copy: exit %d, want 0", code)
@@ -61,5 +61,8 @@ func TestCopyCommand(t *testing.T) {
 	}
 	if code := run(args("--defer-indexes", "some"), io.Discard, io.Discard); code != 2 {
 		t.Fatalf("bad --defer-indexes: exit %d, want 2", code)
+	}
+	if code := run(args("--replicate", "--target-database", "c2"), io.Discard, io.Discard); code != 2 {
+		t.Fatalf("--replicate with --target-database: exit %d, want 2", code)
 	}
 }

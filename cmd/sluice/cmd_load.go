@@ -70,8 +70,8 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 	fs.group("loading", func(fs *pflag.FlagSet) {
 		fs.IntVarP(&l.Threads, "threads", "t", 4, "connections loading at once (data files and index builds)")
 		fs.IntVar(&l.IndexThreads, "index-threads", 0, "index builds running at once, within --threads (default max(1, threads/2))")
-		fs.StringVar(&o.deferIdx, "defer-indexes", "all", "secondary indexes built after the data: all, fulltext or none")
-		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE (0: defer in every table)")
+		fs.StringVar(&o.deferIdx, "defer-indexes", "auto", "secondary indexes built after the data: auto (chosen per table from its size, indexes and the target's buffer pool; --dry-run shows the choice), all, fulltext or none")
+		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE, whatever --defer-indexes says (0: let --defer-indexes decide)")
 		fs.IntVarP(&l.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
 		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
 		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal (with --binlogs: or an interrupted replay, after its last applied transaction)")

@@ -24,13 +24,17 @@ func dryRunLoad(ctx context.Context, cfg conn.Config, o loader.Options, u *ui, s
 	fmt.Fprintf(w, "dump       %s\n", o.Dir)
 	fmt.Fprintf(w, "databases  %s (created first, then every table with its PRIMARY KEY only)\n\n", join(p.Databases))
 	t := newTable(w)
-	fmt.Fprintf(t, "#\tTABLE\tROWS\tBYTES\tDATA FILES\tDEFERRED INDEX STATEMENTS\tFOREIGN KEY STATEMENTS\n")
+	fmt.Fprintf(t, "#\tTABLE\tROWS\tBYTES\tDATA FILES\tINDEXES\tDEFERRED INDEX STATEMENTS\tFOREIGN KEY STATEMENTS\n")
 	for i, pt := range p.Tables {
 		idx := fmt.Sprint(len(pt.Indexes))
 		if pt.Kept != "" {
 			idx = "0: kept in the CREATE TABLE (" + pt.Kept + ")"
 		}
-		fmt.Fprintf(t, "%d\t%s\t%d\t%s\t%d\t%s\t%d\n", i+1, pt.Name, pt.Rows, humanBytes(pt.Bytes), pt.DataFiles, idx, len(pt.ForeignKeys))
+		strat := pt.Strategy
+		if strat == "" {
+			strat = "-"
+		}
+		fmt.Fprintf(t, "%d\t%s\t%d\t%s\t%d\t%s\t%s\t%d\n", i+1, pt.Name, pt.Rows, humanBytes(pt.Bytes), pt.DataFiles, strat, idx, len(pt.ForeignKeys))
 		s.tables++
 		s.rows += pt.Rows
 		s.bytes += pt.Bytes
@@ -38,7 +42,11 @@ func dryRunLoad(ctx context.Context, cfg conn.Config, o loader.Options, u *ui, s
 	t.Flush()
 	fmt.Fprintf(w, "\nstatements, in the order of the data (a table's indexes once its data is in, its foreign keys once the tables they reference are indexed):\n")
 	for _, pt := range p.Tables {
-		fmt.Fprintf(w, "\n-- %s\n%s;\n", pt.Name, pt.Create)
+		fmt.Fprintf(w, "\n-- %s\n", pt.Name)
+		if pt.Strategy != "" {
+			fmt.Fprintf(w, "-- indexes %s: %s\n", pt.Strategy, pt.StrategyReason)
+		}
+		fmt.Fprintf(w, "%s;\n", pt.Create)
 		for _, q := range pt.Indexes {
 			fmt.Fprintf(w, "%s;\n", q)
 		}

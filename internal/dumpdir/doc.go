@@ -19,6 +19,12 @@
 //     path-style addressing when AWS_ENDPOINT_URL points at an S3-compatible server such as
 //     MinIO.
 //
+// A third Dir lives in memory, behind a Pipe (pipe.go, memstore.go): sluice copy's dumper
+// writes into it and its loader reads each data file as soon as the pipe announces it whole,
+// then removes it. Its store is a gocloud.dev/blob driver of its own holding objects in pooled
+// fixed-size blocks, so a file's bytes are copied once and memory is that of the files in
+// flight.
+//
 // gocloud.dev/blob was chosen over aws-sdk-go-v2/service/s3 used directly because its Writer is
 // the contract a dump file needs (streamed, invisible until whole, aborted on cancel) without
 // hand-written multipart bookkeeping, its errors have portable codes, and the same Bucket has

@@ -109,6 +109,10 @@ type Table struct {
 	CharacterSet   string   // character set of the data files' text
 	Checksum       string   // algorithm of Chunks' checksums (package checksum's Algorithm); "" when not checksummed
 	Chunks         []Chunk  // with Checksum: every chunk the dumper read, together all the table's rows
+	// Kept says, in the metadata a Pipe publishes only (never in a metadata file), that the
+	// table's data was left out because the target already holds it, equal in the snapshot
+	// (sluice copy --resume; dumper.Keeper): the load leaves the table as it is.
+	Kept bool
 }
 
 // FormatLoadData is the Format of a table whose data files are mydumper's .sql files holding a

@@ -17,6 +17,7 @@ import (
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/testserver"
 	"github.com/sluicedb/sluice/loader"
+	"github.com/sluicedb/sluice/schema"
 )
 
 // TestLoadResumeAfterInterruptAndKill stops `sluice load` twice mid-restore, once with Ctrl-C
@@ -96,7 +97,8 @@ func TestLoadResumeAfterInterruptAndKill(t *testing.T) {
 	}
 
 	var logs strings.Builder
-	if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 2, Resume: true, Checksum: loader.ChecksumFail, Log: testLogger(&logs)}); err != nil {
+	if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 2, Resume: true, Checksum: loader.ChecksumFail, Log: testLogger(&logs),
+		DeferIndexes: schema.DeferAuto}); err != nil {
 		t.Fatalf("resume: %v\n%s", err, logs.String())
 	}
 	t.Logf("indexes the killed run's ALTER TABLE had added: %d", strings.Count(logs.String(), "already added by the interrupted restore"))
