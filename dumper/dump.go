@@ -131,7 +131,7 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 	outputs := make([]*tableOutput, 0, len(tables))
 	var locked, unlocked []*tableOutput // non-transactional tables are read under the lock
 	for i, t := range tables {
-		out := &tableOutput{t: t, namer: names, idx: i, pipe: o.Pipe}
+		out := &tableOutput{t: t, namer: names, idx: i}
 		outputs = append(outputs, out)
 		if t.Kind == dumpdir.KindTable && !o.NoData {
 			if transactional(t.Engine) || o.TrxTables {
@@ -156,9 +156,11 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		case <-gctx.Done():
 			return gctx.Err()
 		}
-		return publishSchemas(gctx, meta, outputs, &o)
+		return publishSchemas(gctx, dir, meta, outputs, &o)
 	})
 	var sy *syncer // nil with a pipe: its files are in memory, closed where they are written
+	stopMarkers := make(chan struct{})
+	markersDone := make(chan struct{})
 	if o.Pipe == nil {
 		queue := 2 * o.Threads
 		if dir.LocalPath() == "" {
@@ -167,6 +169,22 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		}
 		sy = newSyncer(queue)
 		g.Go(sy.run)
+		o.markers = &markers{dir: dir}
+		go func() {
+			defer close(markersDone)
+			o.markers.run(ctx, stopMarkers)
+		}()
+	} else {
+		close(markersDone)
+	}
+	for _, out := range outputs {
+		switch {
+		case o.Pipe != nil:
+			out.ended = func(ctx context.Context) error { return o.Pipe.TableDone(ctx, out.idx) }
+		default:
+			m := o.markers
+			out.ended = func(context.Context) error { return sy.after(func() { m.tableDone(out.idx) }) }
+		}
 	}
 	g.Go(func() error {
 		defer sy.close()
@@ -175,7 +193,13 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		}
 		return dumpData(gctx, db, ws, dir, sy, snap, locked, unlocked, keepDone, &o)
 	})
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	close(stopMarkers)
+	<-markersDone
+	if err == nil && o.markers != nil {
+		err = o.markers.failed()
+	}
+	if err != nil {
 		if sy != nil {
 			sy.abortQueued()
 		}
@@ -389,12 +413,12 @@ func describeTable(mt *dumpdir.Table, t *table, o *Options) {
 	}
 }
 
-// publishSchemas gives o.Pipe, if any, the metadata as it stands once every schema file is
-// written, with each table's rows and bytes estimated from the catalog and no data file; then
+// publishSchemas gives o.Pipe, or else the schemas marker in dir (dumpdir.SchemasName, for a
+// load with --wait-dump), the metadata as it stands once every schema file is written, with each table's rows and bytes estimated from the catalog and no data file; then
 // it ends the tables whose data is not dumped (views, sequences, --no-data, kept), so that a load
 // following the pipe knows every other table's data is still to come.
-func publishSchemas(ctx context.Context, meta *dumpdir.Metadata, outputs []*tableOutput, o *Options) error {
-	if o.Pipe == nil {
+func publishSchemas(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, outputs []*tableOutput, o *Options) error {
+	if o.Pipe == nil && o.markers == nil {
 		return nil
 	}
 	m := *meta
@@ -405,10 +429,18 @@ func publishSchemas(ctx context.Context, meta *dumpdir.Metadata, outputs []*tabl
 	for i, out := range outputs {
 		m.Tables[i].Rows, m.Tables[i].Bytes, m.Tables[i].Kept = out.t.EstRows, out.t.DataLength, out.kept
 	}
-	o.Pipe.PublishSchemas(&m)
+	if o.Pipe == nil {
+		if err := dir.SaveSchemas(ctx, &m); err != nil {
+			return fmt.Errorf("schemas marker %s: %w", dumpdir.SchemasName, err)
+		}
+	} else {
+		o.Pipe.PublishSchemas(&m)
+	}
 	for i, out := range outputs {
 		if out.t.Kind != dumpdir.KindTable || o.NoData || out.kept {
-			if err := o.Pipe.TableDone(ctx, i); err != nil {
+			if o.Pipe == nil {
+				o.markers.tableDone(i)
+			} else if err := o.Pipe.TableDone(ctx, i); err != nil {
 				return err
 			}
 		}

@@ -109,6 +109,7 @@ type Options struct {
 
 	counters *progress.Counters // what Progress reads; set by Run
 	warn     *warning.Counter   // the dump's warnings; set by Run
+	markers  *markers           // the progress markers of a dump into a directory; set by run, nil with Pipe
 
 	// driverRows reads rows through go-sql-driver's rows instead of the dumper's own
 	// result-set reader (textproto.go); tests compare the two.

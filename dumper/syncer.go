@@ -24,7 +24,8 @@ type syncer struct {
 	err   error // why run stopped early; read after stop is closed
 }
 
-// finishing is a file to finish and what to do with its description once it is on disk.
+// finishing is a file to finish and what to do with its description once it is on disk; with
+// no file, what to do once the files queued before are on disk (after).
 type finishing struct {
 	f    *dumpdir.File
 	done func(dumpdir.FileInfo)
@@ -41,6 +42,10 @@ func newSyncer(queue int) *syncer {
 func (s *syncer) run() error {
 	defer close(s.stop)
 	for fin := range s.files {
+		if fin.f == nil { // after: every file queued before is finished
+			fin.done(dumpdir.FileInfo{})
+			continue
+		}
 		fi, err := fin.f.Close()
 		if err != nil {
 			s.err = err
@@ -67,8 +72,27 @@ func (s *syncer) finish(f *dumpdir.File, done func(dumpdir.FileInfo)) error {
 	}
 }
 
+// after queues done, called once every file queued before is finished (so in the order of the
+// files). After run stopped on an error, it returns that error and done is not called.
+func (s *syncer) after(done func()) error {
+	fin := finishing{done: func(dumpdir.FileInfo) { done() }}
+	select {
+	case <-s.stop:
+		return s.refuse(nil)
+	default:
+	}
+	select {
+	case s.files <- fin:
+		return nil
+	case <-s.stop:
+		return s.refuse(nil)
+	}
+}
+
 func (s *syncer) refuse(f *dumpdir.File) error {
-	f.Abort()
+	if f != nil {
+		f.Abort()
+	}
 	if s.err != nil {
 		return s.err
 	}
@@ -87,6 +111,8 @@ func (s *syncer) close() {
 // after close, once run has returned.
 func (s *syncer) abortQueued() {
 	for fin := range s.files {
-		fin.f.Abort()
+		if fin.f != nil {
+			fin.f.Abort()
+		}
 	}
 }

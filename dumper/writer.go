@@ -26,7 +26,7 @@ type tableOutput struct {
 	chunks []dumpdir.Chunk // each chunk read, with its checksum and key range
 
 	idx     int           // position in the metadata's tables, for pipe events
-	pipe    *dumpdir.Pipe // Options.Pipe: told of each file and of the table's end; nil for none
+	ended   func(ctx context.Context) error // tells Options.Pipe or the progress markers of the table's end; nil for none
 	pending int           // chunks handed out (or split off) and not yet read
 	plan    bool          // every chunk of the table is handed out (planned)
 	kept    bool          // Options.Keep kept the table: its data is not dumped
@@ -59,10 +59,10 @@ func (o *tableOutput) planned(ctx context.Context) error {
 }
 
 func (o *tableOutput) done(ctx context.Context, last bool) error {
-	if !last || o.pipe == nil {
+	if !last || o.ended == nil {
 		return nil
 	}
-	return o.pipe.TableDone(ctx, o.idx)
+	return o.ended(ctx)
 }
 
 // addChunk records a chunk read with checksum sum, whose rows are those matching where.
@@ -116,6 +116,7 @@ type chunkWriter struct {
 	maxRows  int64 // rows per file; 0 for no limit
 	progress *progress.Counters
 	announce func(fi dumpdir.FileInfo, rows int64) error // tells Options.Pipe of a whole file; nil for none
+	synced   func(fi dumpdir.FileInfo, rows int64)       // tells the progress markers of a file synced; nil for none
 	noSync   bool                                        // Options.NoSync
 	sync     *syncer                                     // finishes files in the background; nil to finish them here
 	prefix   []byte                                      // INSERT INTO `t` (`a`,`b`) VALUES
@@ -147,6 +148,9 @@ func newChunkWriter(ctx context.Context, dir *dumpdir.Dir, out *tableOutput, max
 		fileSize: o.FileSize, noSync: o.NoSync, reprints: reprinted(out.t), sync: sy, prefix: []byte(prefix), stmt: make([]byte, 0, o.StatementSize+64<<10), progress: o.counters}
 	if o.Pipe != nil {
 		w.announce = func(fi dumpdir.FileInfo, rows int64) error { return o.Pipe.FileDone(ctx, out.idx, fi, rows) }
+	}
+	if o.markers != nil {
+		w.synced = func(fi dumpdir.FileInfo, rows int64) { o.markers.fileDone(out.idx, fi, rows) }
 	}
 	if o.Format == FormatTSV {
 		w.tsv = true
@@ -262,7 +266,13 @@ func (w *chunkWriter) closeFile() error {
 	}
 	out, rows := w.out, w.fileRows
 	if w.sync != nil {
-		if err := w.sync.finish(f, func(fi dumpdir.FileInfo) { out.add(fi, rows) }); err != nil {
+		synced := w.synced
+		if err := w.sync.finish(f, func(fi dumpdir.FileInfo) {
+			out.add(fi, rows)
+			if synced != nil {
+				synced(fi, rows)
+			}
+		}); err != nil {
 			return fmt.Errorf("%s: %w", w.out.t, err)
 		}
 		return nil

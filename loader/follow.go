@@ -13,8 +13,8 @@ import (
 	"github.com/sluicedb/sluice/scheduler"
 )
 
-// follow runs load (scheduler.LoadStream) on the data files of r.o.Pipe as the dumper
-// announces them: every table is open until the pipe says it is done, each whole file becomes
+// follow runs load (scheduler.LoadStream) on the data files of r.o.stream (the pipe, or the
+// progress markers of a dump directory being written) as the dumper announces them: every table is open until the pipe says it is done, each whole file becomes
 // an Arrival of its table (recorded in meta.Files and the plan's DataFiles first), and files
 // of tables this load does not restore are removed unread. Once the pipe is closed, the dump's
 // final metadata is read from its Dir and becomes r.meta: the plans take their real rows,
@@ -40,7 +40,7 @@ func (r *restore) follow(ctx context.Context, plans []*tablePlan, sched []schedu
 	g.Go(func() error { return load(gctx, arrivals) })
 	g.Go(func() error {
 		for {
-			e, err := r.o.Pipe.Next(gctx)
+			e, err := r.o.stream.Next(gctx)
 			if err == io.EOF {
 				close(arrivals) // every table is done; never closed on an error, which cancels gctx
 				return nil
@@ -51,7 +51,7 @@ func (r *restore) follow(ctx context.Context, plans []*tablePlan, sched []schedu
 			k, ok := plan[e.Table]
 			switch {
 			case !ok && !e.TableDone:
-				if err := r.o.Pipe.Remove(gctx, e.File); err != nil {
+				if err := r.o.stream.Remove(gctx, e.File); err != nil {
 					return err
 				}
 				continue

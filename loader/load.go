@@ -177,8 +177,9 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 }
 
 // openDump opens the dump o names and reads its metadata: o.Dir (after waiting for it with
-// o.WaitDump), or o.Pipe's, as far as it is published (then Checksums is false: the files
-// are in memory, not checked). Close the Dir after, unless it is the pipe's (which its dumper owns).
+// o.WaitDump; a dump still being written that has its schemas marker is followed: o.stream is
+// set and the metadata is the marker's), or o.Pipe's, as far as it is published (then
+// Checksums is false: the files are in memory, not checked). Close the Dir after, unless it is the pipe's (which its dumper owns).
 func openDump(ctx context.Context, o *Options) (*dumpdir.Dir, *dumpdir.Metadata, error) {
 	if o.Pipe != nil {
 		m, err := o.Pipe.Schemas(ctx)
@@ -187,6 +188,7 @@ func openDump(ctx context.Context, o *Options) (*dumpdir.Dir, *dumpdir.Metadata,
 		}
 		meta := *m
 		meta.Checksums = false
+		o.stream = o.Pipe
 		return o.Pipe.Dir(), &meta, nil
 	}
 	dir, err := dumpdir.OpenDir(ctx, o.Dir)
@@ -195,9 +197,14 @@ func openDump(ctx context.Context, o *Options) (*dumpdir.Dir, *dumpdir.Metadata,
 	}
 	dir.Decrypt(o.Identities)
 	if o.WaitDump > 0 {
-		if err := waitForDump(ctx, dir, o.WaitDump, o); err != nil {
+		partial, err := waitForDump(ctx, dir, o.WaitDump, o)
+		if err != nil {
 			dir.Close()
 			return nil, nil, err
+		}
+		if partial != nil {
+			o.stream = newDirFollower(dir, o.WaitDump)
+			return dir, partial, nil
 		}
 	}
 	meta, err := dir.ReadMetadata(ctx)
@@ -219,7 +226,13 @@ func restoreID(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, o 
 	if o.Pipe != nil {
 		fmt.Fprintf(h, "pipe %d %v", meta.Started.UnixNano(), meta.Source)
 	} else {
-		b, err := dir.ReadFile(ctx, dumpdir.MetadataName)
+		// The schemas marker of a dump written by this sluice, which exists from before its
+		// first data file, names the same dump being written and complete (see
+		// dumpdir.SchemasName); the metadata file names older dumps.
+		b, err := dir.ReadFile(ctx, dumpdir.SchemasName)
+		if errors.Is(err, dumpdir.ErrNotExist) {
+			b, err = dir.ReadFile(ctx, dumpdir.MetadataName)
+		}
 		if err != nil {
 			return "", err
 		}

@@ -94,6 +94,7 @@ type Options struct {
 
 	warn   *warning.Counter // the restore's warnings; set by Run
 	pool   int64            // the target's innodb_buffer_pool_size, bytes; set by Run and DryRun for DeferAuto
+	stream events           // what the load follows: Pipe, or the markers of a dump being written (WaitDump); nil for a complete dump
 	dryRun bool             // set by DryRun: the index strategies go to the plan, the log has them at debug
 }
 

@@ -248,7 +248,7 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 	r.wt = newWorkerTime(r.o.Threads)
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if r.o.Pipe == nil { // a piped table's files are not known before they arrive
+	if r.o.stream == nil { // a followed table's files are not known before they arrive
 		files := make([]int, len(sched))
 		for i, st := range sched {
 			files[i] = len(st.Files)
@@ -259,7 +259,7 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 		return scheduler.LoadStream(ctx, sched, arrivals, r.o.Threads, r.o.IndexThreads, r.job(plans), r.observe(plans))
 	}
 	var err error
-	if r.o.Pipe != nil {
+	if r.o.stream != nil {
 		err = r.follow(ctx, plans, sched, res, load)
 	} else {
 		err = load(ctx, nil)
@@ -346,7 +346,13 @@ func (r *restore) loadFile(ctx context.Context, w int, p *tablePlan, name string
 		return fmt.Errorf("%s: %w", p, err)
 	}
 	pr := r.progress[name]
-	if !pr.done { // verified by verifyFiles before the restore began
+	if !pr.done && r.o.stream != nil && r.o.Pipe == nil {
+		// A file of a dump being written, finished after verifyFiles ran.
+		if err := r.dir.Verify(ctx, r.fileInfo(name)); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	if !pr.done { // verified by verifyFiles before the restore began, or just above
 		if err := r.loadWithRetry(ctx, w, p, name, pr.statements); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}

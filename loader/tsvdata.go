@@ -16,7 +16,7 @@ import (
 func (r *restore) checkLocalInfile(ctx context.Context) error {
 	for _, p := range r.plans {
 		// A pipe's tables have no data file yet: theirs arrive while the load runs.
-		if len(p.t.DataFiles) > 0 || r.o.Pipe != nil && p.t.Kind == dumpdir.KindTable && !p.t.Kept {
+		if len(p.t.DataFiles) > 0 || r.o.stream != nil && p.t.Kind == dumpdir.KindTable && !p.t.Kept {
 			if err := r.main.QueryRowContext(ctx, "SELECT @@GLOBAL.local_infile").Scan(&r.localInfile); err != nil {
 				return fmt.Errorf("reading local_infile: %w", err)
 			}
