@@ -25,11 +25,11 @@ type tableOutput struct {
 	rows   int64
 	chunks []dumpdir.Chunk // each chunk read, with its checksum and key range
 
-	idx     int           // position in the metadata's tables, for pipe events
+	idx     int                             // position in the metadata's tables, for pipe events
 	ended   func(ctx context.Context) error // tells Options.Pipe or the progress markers of the table's end; nil for none
-	pending int           // chunks handed out (or split off) and not yet read
-	plan    bool          // every chunk of the table is handed out (planned)
-	kept    bool          // Options.Keep kept the table: its data is not dumped
+	pending int                             // chunks handed out (or split off) and not yet read
+	plan    bool                            // every chunk of the table is handed out (planned)
+	kept    bool                            // Options.Keep kept the table: its data is not dumped
 }
 
 // begin counts one more chunk of the table to read (handed out or split off a range).
