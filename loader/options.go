@@ -59,8 +59,12 @@ type Options struct {
 	Checksum   ChecksumMode      // --checksum: recompute each chunk's checksum on the target and compare with the dump's (default ChecksumFail)
 	Replicate  *ReplicateOptions // --replicate-from: attach the target to a source afterwards; nil for none
 	// WaitDump (--wait-dump) lets the load start on a dump still being written: Run waits up
-	// to this long for the dump's metadata file, then loads. 0 needs it there at once. Today
-	// the files are loaded once the whole dump is complete, not each as soon as it is written.
+	// to this long for the dump's metadata file or its schemas marker (dumpdir.SchemasName).
+	// With the marker it follows the dump (dirFollower): each data file is loaded, once
+	// verified, as soon as the progress marker lists it, and the load fails (resumable) when no
+	// new file and no metadata appear for this long; the dump is complete only once its
+	// metadata exists. A dump without markers is waited for until complete. 0 needs the
+	// metadata there at once.
 	WaitDump time.Duration
 
 	// Accounts (package accounts) are restored when the whole dump is: roles and users before

@@ -59,7 +59,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.StringVarP(&l.Dir, "directory", "d", "", "dump directory to restore, or s3://BUCKET/PREFIX (AWS configuration from the environment)")
 		fs.BoolVar(&o.dryRun, "dry-run", false, "read the dump and the target and print the plan and what would fail; change nothing")
 		fs.BoolVar(&l.Strict, "strict", false, "fail on a warning (local_infile OFF) instead of exiting 4")
-		fs.IntVar(&o.waitDump, "wait-dump", 0, "seconds: the dump may still be running; wait this long for it to complete, then load (0: it must be complete)")
+		fs.IntVar(&o.waitDump, "wait-dump", 0, "seconds: the dump may still be running: load each data file as soon as the dumper has finished it, waiting up to this long for each next one (or, for a dump without progress markers, for the dump to complete); complete only once its metadata exists (0: it must be complete)")
 		o.identity = addIdentityFlag(fs)
 	})
 	fs.group("filters", func(fs *pflag.FlagSet) {
