@@ -414,9 +414,10 @@ func describeTable(mt *dumpdir.Table, t *table, o *Options) {
 }
 
 // publishSchemas gives o.Pipe, or else the schemas marker in dir (dumpdir.SchemasName, for a
-// load with --wait-dump), the metadata as it stands once every schema file is written, with each table's rows and bytes estimated from the catalog and no data file; then
-// it ends the tables whose data is not dumped (views, sequences, --no-data, kept), so that a load
-// following the pipe knows every other table's data is still to come.
+// load with --wait-dump), the metadata as it stands once every schema file is written, with
+// each table's rows and bytes estimated from the catalog and no data file; then it ends the
+// tables whose data is not dumped (views, sequences, --no-data, kept), so that a load following
+// the pipe or the markers knows every other table's data is still to come.
 func publishSchemas(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata, outputs []*tableOutput, o *Options) error {
 	if o.Pipe == nil && o.markers == nil {
 		return nil

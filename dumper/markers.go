@@ -66,16 +66,22 @@ func (m *markers) run(ctx context.Context, stop <-chan struct{}) {
 	}
 }
 
-// flush rewrites the progress marker if anything was recorded since it was last written.
+// flush rewrites the progress marker if anything was recorded since it was last written; the
+// write is done unlocked, so that the syncer recording files does not wait for it. Only run
+// calls it.
 func (m *markers) flush(ctx context.Context) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if !m.dirty || m.err != nil {
+		m.mu.Unlock()
 		return
 	}
 	m.dirty = false
-	if err := m.dir.SaveProgress(ctx, m.events); err != nil {
+	events := m.events[:len(m.events):len(m.events)] // add appends to a new array past this
+	m.mu.Unlock()
+	if err := m.dir.SaveProgress(ctx, events); err != nil {
+		m.mu.Lock()
 		m.err = fmt.Errorf("progress marker %s: %w", dumpdir.ProgressName, err)
+		m.mu.Unlock()
 	}
 }
 

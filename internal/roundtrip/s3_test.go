@@ -50,6 +50,7 @@ func TestS3(t *testing.T) {
 	t.Run("Refusals", e.refusals)
 	t.Run("LoadResumeAfterKill", e.loadResumeAfterKill)
 	t.Run("DumpFault", e.dumpFault)
+	t.Run("LoadWaitDump", e.loadWaitDump)
 }
 
 // roundTrip dumps the hard-values table and Sakila to MinIO and loads them back, for every
