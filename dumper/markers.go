@@ -76,7 +76,7 @@ func (m *markers) flush(ctx context.Context) {
 		return
 	}
 	m.dirty = false
-	events := m.events[:len(m.events):len(m.events)] // add appends to a new array past this
+	events := m.events // add only appends: these stay as they are
 	m.mu.Unlock()
 	if err := m.dir.SaveProgress(ctx, events); err != nil {
 		m.mu.Lock()
