@@ -67,6 +67,9 @@ func (r *restore) follow(ctx context.Context, plans []*tablePlan, sched []schedu
 				p.t.DataFiles = append(p.t.DataFiles, e.File.Name)
 				a.File = len(p.t.DataFiles) - 1
 				r.mu.Unlock()
+				if r.j.has("file " + e.File.Name) {
+					continue // loaded by the restore this one resumes
+				}
 			}
 			if err := scheduler.Send(gctx, arrivals, a); err != nil {
 				return err

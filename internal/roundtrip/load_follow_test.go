@@ -185,8 +185,14 @@ func TestLoadFollowsDump(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no data file finished for --wait-dump") || !strings.Contains(err.Error(), dead) || !strings.Contains(err.Error(), "--resume") {
 		t.Fatalf("load of a dump whose dumper died: %v; want an error naming %s, the stalled dump and --resume", err, dead)
 	}
-	finishDump(t, whole, dead)
+	// Resumed while the dump is still stalled: the files loaded before are skipped, and the
+	// load stops the same way.
 	lo.Resume = true
+	_, err = loader.Run(ctx, Config(b), lo)
+	if err == nil || !strings.Contains(err.Error(), "no data file finished for --wait-dump") {
+		t.Fatalf("resumed load of a dump whose dumper died: %v; want the same error", err)
+	}
+	finishDump(t, whole, dead)
 	if _, err := loader.Run(ctx, Config(b), lo); err != nil {
 		t.Fatalf("load --resume once the dump is complete: %v", err)
 	}
