@@ -55,9 +55,14 @@ func ReadIndex(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodeIndex(filepath.Join(dir, IndexName), b)
+}
+
+// decodeIndex parses an index file's bytes b; where names the file in the error of a corrupt one.
+func decodeIndex(where string, b []byte) (*Index, error) {
 	var ix Index
 	if err := json.Unmarshal(b, &ix); err != nil {
-		return nil, fmt.Errorf("%s: %w (the archive index is corrupt)", filepath.Join(dir, IndexName), err)
+		return nil, fmt.Errorf("%s: %w (the archive index is corrupt)", where, err)
 	}
 	return &ix, nil
 }

@@ -53,11 +53,7 @@ func readIndexFrom(ctx context.Context, d *dumpdir.Dir) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ix Index
-	if err := json.Unmarshal(b, &ix); err != nil {
-		return nil, fmt.Errorf("%s/%s: %w (the archive index is corrupt)", d, IndexName, err)
-	}
-	return &ix, nil
+	return decodeIndex(fmt.Sprintf("%s/%s", d, IndexName), b)
 }
 
 // seedSpool makes spool the working copy of the store's archive: its index, and its last file
