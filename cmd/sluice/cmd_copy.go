@@ -10,7 +10,6 @@ import (
 	"github.com/sluicedb/sluice/copier"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/loader"
-	"github.com/sluicedb/sluice/schema"
 )
 
 func copyCommand() *command {
@@ -39,15 +38,15 @@ func copyCommand() *command {
 // copyOptions are the flags of `sluice copy`.
 type copyOptions struct {
 	commonOptions
-	conn     conn.Config
-	target   *targetFlags
-	tcfg     conn.Config
-	copy     copier.Options
-	regex    string // -x
-	deferIdx string // --defer-indexes
-	checksum string // --checksum
-	repl     *replicationFlags
-	replSelf bool // --replicate: --replicate-from the source itself
+	conn       conn.Config
+	target     *targetFlags
+	tcfg       conn.Config
+	copy       copier.Options
+	regex      string       // -x
+	indexFlags func() error // checks --defer-indexes (flags_indexes.go)
+	checksum   string       // --checksum
+	repl       *replicationFlags
+	replSelf   bool // --replicate: --replicate-from the source itself
 }
 
 func (o *copyOptions) addFlags(fs *flagSet) {
@@ -72,8 +71,7 @@ func (o *copyOptions) addFlags(fs *flagSet) {
 		fs.IntVar(&l.Threads, "target-threads", 4, "target connections loading (data files and index builds)")
 		fs.Int64VarP(&d.Rows, "rows", "r", 0, "rows per chunk (0: about 64 MiB of data per chunk)")
 		fs.StringVar(&d.LockMode, "lock-mode", "auto", "auto, ftwrl, backup-stage, lock-tables or none")
-		fs.StringVar(&o.deferIdx, "defer-indexes", "auto", "secondary indexes built after the data: auto (chosen per table from its size, indexes and the target's buffer pool; --dry-run shows the choice), all, fulltext or none")
-		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE, whatever --defer-indexes says (0: let --defer-indexes decide)")
+		o.indexFlags = addIndexFlags(fs, l)
 		fs.BoolVar(&l.OverwriteTables, "overwrite-tables", false, "drop tables that already exist on the target before creating them (and start over after an interrupted copy)")
 		fs.BoolVar(&o.copy.Resume, "resume", false, "finish a copy that was interrupted: new snapshot; tables it completed are kept if their checksum equals the source's, the others reloaded")
 		fs.BoolVar(&l.EnableBinlog, "enable-binlog", false, "write the copy to the target's binary log")
@@ -96,8 +94,8 @@ func (o *copyOptions) check(fs *flagSet) error {
 	if d.Threads < 1 || l.Threads < 1 {
 		return usageError{errString("--threads and --target-threads must be 1 or more")}
 	}
-	if l.DeferIndexes, err = schema.ParseDeferMode(o.deferIdx); err != nil {
-		return usageError{err}
+	if err := o.indexFlags(); err != nil {
+		return err
 	}
 	if l.Checksum, err = loader.ParseChecksumMode(o.checksum); err != nil {
 		return usageError{err}

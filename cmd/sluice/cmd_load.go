@@ -13,7 +13,6 @@ import (
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/loader"
 	"github.com/sluicedb/sluice/replication"
-	"github.com/sluicedb/sluice/schema"
 )
 
 func loadCommand() *command {
@@ -39,14 +38,14 @@ func loadCommand() *command {
 // loadOptions are the flags of `sluice load`.
 type loadOptions struct {
 	commonOptions
-	conn     conn.Config
-	load     loader.Options
-	deferIdx string // --defer-indexes
-	checksum string // --checksum
-	repl     *replicationFlags
-	pitr     *pitrFlags // --binlogs: point-in-time recovery (flags_pitr.go)
-	dryRun   bool
-	waitDump int // --wait-dump, seconds
+	conn       conn.Config
+	load       loader.Options
+	indexFlags func() error // checks --defer-indexes (flags_indexes.go)
+	checksum   string       // --checksum
+	repl       *replicationFlags
+	pitr       *pitrFlags // --binlogs: point-in-time recovery (flags_pitr.go)
+	dryRun     bool
+	waitDump   int // --wait-dump, seconds
 
 	userFlags func() error // checks the account and definer flags (flags_users.go)
 	identity  *string      // --decrypt-identity (flags_encrypt.go)
@@ -70,8 +69,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 	fs.group("loading", func(fs *pflag.FlagSet) {
 		fs.IntVarP(&l.Threads, "threads", "t", 4, "connections loading at once (data files and index builds)")
 		fs.IntVar(&l.IndexThreads, "index-threads", 0, "index builds running at once, within --threads (default max(1, threads/2))")
-		fs.StringVar(&o.deferIdx, "defer-indexes", "auto", "secondary indexes built after the data: auto (chosen per table from its size, indexes and the target's buffer pool; --dry-run shows the choice), all, fulltext or none")
-		fs.Int64Var(&l.DeferMinRows, "defer-min-rows", 10000, "tables with fewer rows keep their indexes in the CREATE TABLE, whatever --defer-indexes says (0: let --defer-indexes decide)")
+		o.indexFlags = addIndexFlags(fs, l)
 		fs.IntVarP(&l.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
 		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
 		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal (with --binlogs: or an interrupted replay, after its last applied transaction)")
@@ -110,8 +108,8 @@ func (o *loadOptions) check(fs *flagSet) error {
 		return usageError{errString("--wait-dump must be 0 or more seconds")}
 	}
 	l.WaitDump = time.Duration(o.waitDump) * time.Second
-	if l.DeferIndexes, err = schema.ParseDeferMode(o.deferIdx); err != nil {
-		return usageError{err}
+	if err := o.indexFlags(); err != nil {
+		return err
 	}
 	if l.Checksum, err = loader.ParseChecksumMode(o.checksum); err != nil {
 		return usageError{err}
