@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/scheduler"
 )
 
 // earlyChecks recomputes the chunk checksums of each table as soon as its last data file is
@@ -23,7 +24,7 @@ import (
 type earlyChecks struct {
 	r       *restore
 	queue   chan *tablePlan
-	left    []atomic.Int64 // data files of each plan still to load in this run
+	loads   []bool // loads[i]: this run loads a data file of plans[i]
 	stopped atomic.Bool
 	wg      sync.WaitGroup
 
@@ -32,18 +33,17 @@ type earlyChecks struct {
 	tally *checkTally
 }
 
-// startEarlyChecks starts the checking goroutine for plans, whose files[i] data files this run
-// loads (the scheduler's Files: those the journal does not record as done); nil (which checks
-// nothing) when --checksum skip. A table with no file to load in this run is left to the final
-// pass.
-func (r *restore) startEarlyChecks(ctx context.Context, plans []*tablePlan, files []int) *earlyChecks {
+// startEarlyChecks starts the checking goroutine for plans, whose sched[i].Files this run loads
+// (those the journal does not record as done); nil (which checks nothing) when --checksum skip.
+// A table with no file to load in this run is left to the final pass.
+func (r *restore) startEarlyChecks(ctx context.Context, plans []*tablePlan, sched []scheduler.Table) *earlyChecks {
 	if r.o.Checksum == ChecksumSkip {
 		return nil
 	}
-	e := &earlyChecks{r: r, queue: make(chan *tablePlan, len(plans)), left: make([]atomic.Int64, len(plans)),
+	e := &earlyChecks{r: r, queue: make(chan *tablePlan, len(plans)), loads: make([]bool, len(plans)),
 		done: map[*tablePlan]bool{}, tally: &checkTally{rows: map[*tablePlan]int64{}}}
-	for i, n := range files {
-		e.left[i].Store(int64(n))
+	for i, st := range sched {
+		e.loads[i] = len(st.Files) > 0
 	}
 	e.wg.Add(1)
 	go func() {
@@ -53,13 +53,13 @@ func (r *restore) startEarlyChecks(ctx context.Context, plans []*tablePlan, file
 	return e
 }
 
-// fileDone records that a data file of plans[t] is in; after the table's last one, the table is
-// queued for checking. Called by the workers.
-func (e *earlyChecks) fileDone(t int, p *tablePlan) {
-	if e == nil {
+// dataDone queues plans[t] for checking once the scheduler reports every data file of it in
+// (scheduler.DataDone), if this run loaded one. Called from the scheduler's observer.
+func (e *earlyChecks) dataDone(t int, p *tablePlan) {
+	if e == nil || !e.loads[t] {
 		return
 	}
-	if e.left[t].Add(-1) == 0 && p.t.Kind == dumpdir.KindTable && p.t.Checksum == checksum.Algorithm {
+	if p.t.Kind == dumpdir.KindTable && p.t.Checksum == checksum.Algorithm {
 		e.queue <- p // never blocks: the buffer holds every table
 	}
 }

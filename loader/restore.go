@@ -249,11 +249,7 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if r.o.stream == nil { // a followed table's files are not known before they arrive
-		files := make([]int, len(sched))
-		for i, st := range sched {
-			files[i] = len(st.Files)
-		}
-		r.early = r.startEarlyChecks(ectx, plans, files)
+		r.early = r.startEarlyChecks(ectx, plans, sched)
 	}
 	load := func(ctx context.Context, arrivals <-chan scheduler.Arrival) error {
 		return scheduler.LoadStream(ctx, sched, arrivals, r.o.Threads, r.o.IndexThreads, r.job(plans), r.observe(plans))
@@ -286,11 +282,7 @@ func (r *restore) job(plans []*tablePlan) func(ctx context.Context, w int, job s
 		defer func() { r.wt.add(w, job.Kind, time.Since(start)) }()
 		switch job.Kind {
 		case scheduler.DataJob:
-			if err := r.loadFile(ctx, w, p, r.dataFile(p, job.File)); err != nil {
-				return err
-			}
-			r.early.fileDone(job.Table, p)
-			return nil
+			return r.loadFile(ctx, w, p, r.dataFile(p, job.File))
 		case scheduler.IndexJob:
 			return r.addIndexes(ctx, w, p)
 		default:
@@ -299,10 +291,14 @@ func (r *restore) job(plans []*tablePlan) func(ctx context.Context, w int, job s
 	}
 }
 
-// observe logs each table's stages and counts the tables done.
+// observe logs each table's stages, starts its early checksum once its data is in and counts
+// the tables done.
 func (r *restore) observe(plans []*tablePlan) func(t int, s scheduler.Stage) {
 	return func(t int, s scheduler.Stage) {
 		r.o.Log.Debug("table", "table", plans[t].String(), "stage", s.String())
+		if s == scheduler.DataDone {
+			r.early.dataDone(t, plans[t])
+		}
 		if s == scheduler.Done {
 			r.c.TableDone()
 			if r.o.TableDone != nil {
