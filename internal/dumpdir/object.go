@@ -58,7 +58,7 @@ func openObjectDir(ctx context.Context, loc string) (*Dir, error) {
 		if u.RawQuery != "" {
 			return nil, fmt.Errorf("%s: settings go in the AWS configuration, not the URL: AWS_REGION, AWS_ENDPOINT_URL, AWS_PROFILE", loc)
 		}
-		d.bucket, d.beforeWrite, err = openS3(ctx, u.Host)
+		d.bucket, d.beforeWrite, d.s3, err = openS3(ctx, u.Host)
 	default:
 		// gs://, azblob:// and others: the driver gocloud.dev/blob has registered for the
 		// scheme, with the query as that driver's settings.
@@ -121,8 +121,13 @@ func (d *Dir) CheckNew(ctx context.Context) error {
 // createObject starts a streamed upload of name. The upload runs on a context of its own, so it
 // outlives the worker's (a file is finished in the background after its chunk is done), and
 // Abort cancels it; ctx gives its values only.
-func (d *Dir) createObject(ctx context.Context, name string, bufs *Buffers) (*File, error) {
+func (d *Dir) createObject(ctx context.Context, name string, bufs *Buffers, data bool) (*File, error) {
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	if key := d.prefix + name; data && d.s3 != nil && plainKey(key) {
+		f := &File{name: name, objDir: d, cancel: cancel, crc: crc32.New(castagnoli), bufs: bufs, buf: bufs.getPart(),
+			up: &s3Upload{st: d.s3, key: key, ctx: wctx}, behind: true, done: make(chan error, 1)}
+		return f, nil
+	}
 	w, err := d.bucket.NewWriter(wctx, d.prefix+name, &blob.WriterOptions{
 		ContentType:    "application/octet-stream",
 		BufferSize:     partSize,
