@@ -25,12 +25,15 @@ import (
 // driver, not a rewrite. Its S3 driver is aws-sdk-go-v2 underneath: credentials, region,
 // endpoint and retries (the SDK's standard retryer: 503 SlowDown, throttling and connection
 // resets with exponential backoff, AWS_MAX_ATTEMPTS and AWS_RETRY_MODE honoured) are the
-// standard AWS ones.
+// standard AWS ones. The data files of a dump to S3 are the exception on the write side: they
+// go up through sluice's own multipart upload over the same SDK client (object_upload.go), with
+// the same contract, so that part buffers are reused from file to file.
 
 // partSize is the size of one part of a multipart upload (the S3 minimum, 5 MiB, also the most
 // a part buffer costs). At most partConcurrency parts of a file upload at once, while the next
 // fills: each file being written holds about (partConcurrency + 1) parts, 10 MiB, and the
-// largest object is 10,000 parts (S3's limit), 48 GiB.
+// largest object is 10,000 parts (S3's limit), 48 GiB. A data file to S3 (s3Upload) is the
+// same: one part uploading behind the one filling, both from the dump's Buffers.
 const (
 	partSize        = 5 << 20
 	partConcurrency = 1
