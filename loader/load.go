@@ -153,8 +153,10 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if o.Checksum != ChecksumSkip {
 		verr = r.verifyChecksums(ctx, r.plans, res, r.early)
 	}
-	if err := dropProgress(ctx, r.main, id); err != nil {
-		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
+	if r.keepsProgress() {
+		if err := dropProgress(ctx, r.main, id); err != nil {
+			o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
+		}
 	}
 	if err := j.remove(); err != nil {
 		o.Log.Warn("cannot remove the journal", "file", o.Journal, "err", err)
