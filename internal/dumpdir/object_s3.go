@@ -27,7 +27,9 @@ const defaultRegion = "us-east-1"
 // It also returns the BeforeWrite hook of its writers: it gives each upload a transfer manager
 // whose multipart threshold is one part (the SDK's default, 16 MiB, is read into one buffer
 // grown by doubling before the first request, which tripled the memory of each file being
-// uploaded), so each file holds its two part buffers and little more.
+// uploaded), so each file holds its two part buffers and little more. Those writers carry the
+// small files (Create); data files (CreateData) go through the returned s3Store, sluice's own
+// multipart upload on the same client (object_upload.go).
 func openS3(ctx context.Context, bucket string) (*blob.Bucket, func(func(any) bool) error, *s3Store, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
