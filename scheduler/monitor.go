@@ -9,7 +9,13 @@ import (
 // Load runs every job of tables on workers goroutines through Run, with a monitor goroutine
 // (Run's producer) that hands out the jobs and moves each table through its Stages:
 //
-//   - data jobs go out in Order (largest table first), files of one table in their order;
+//   - data jobs go out in Order (largest table first), files of one table in their order, but
+//     a worker is given a file of a table no other worker is loading while there is one: two
+//     LOAD DATA statements into one InnoDB table contend (an AUTO_INCREMENT column's table-level
+//     AUTO-INC lock is held to the end of each LOAD DATA, MariaDB manual "AUTO_INCREMENT
+//     Handling in InnoDB", innodb_autoinc_lock_mode 1; and both writers latch the same index
+//     trees), so the second worker waits where it could load another table (measured in
+//     bench/README.md "Table affinity"); a table is shared only when no other has files left;
 //   - a table's IndexJob is queued as soon as its last data file is in, and queued index and
 //     constraint jobs go out before data jobs, so index builds overlap the loading of other
 //     tables; while data jobs remain, at most indexWorkers IndexJobs run at once (values below
@@ -58,7 +64,7 @@ func LoadStream(ctx context.Context, tables []Table, arrivals <-chan Arrival, wo
 		}
 	}
 	m := newMonitor(tables, max(indexWorkers, 1), observe)
-	m.arrivals, m.maxQueued = arrivals, max(workers, 1)
+	m.arrivals, m.maxQueued, m.workers = arrivals, max(workers, 1), max(workers, 1)
 	events := make(chan Job, max(m.total, workers))
 	return Run(ctx, workers, func(ctx context.Context, jobs chan<- Job) error {
 		return m.run(ctx, jobs, events)
@@ -79,6 +85,8 @@ type monitor struct {
 	dependents   [][]int // tables whose Refs include the table, ascending
 	filesLeft    []int
 	data         []Job // data jobs not yet handed out, in order
+	loading      []int // per table, its data jobs handed out and not finished
+	workers      int   // workers taking jobs; with one, affinity has nothing to choose
 	ready        []Job // index and constraint jobs ready to hand out, in order of readiness
 	total        int   // jobs in all
 	notDone      int   // tables not Done
@@ -95,6 +103,7 @@ func newMonitor(tables []Table, indexMax int, observe func(int, Stage)) *monitor
 		observe = func(int, Stage) {}
 	}
 	m := &monitor{tables: tables, stage: make([]Stage, len(tables)), queued: make([]bool, len(tables)), filesLeft: make([]int, len(tables)),
+		loading: make([]int, len(tables)), workers: 1,
 		notDone: len(tables), indexMax: indexMax, observe: observe, open: make([]bool, len(tables))}
 	for _, i := range Order(tables) {
 		for _, f := range tables[i].Files {
@@ -178,7 +187,7 @@ func (m *monitor) refsIndexed(t int) bool {
 }
 
 // next returns the job to offer workers now: the first ready job allowed to run, else the
-// next data job. The index-build bound holds only while data jobs remain.
+// next data job (nextData). The index-build bound holds only while data jobs remain.
 func (m *monitor) next() (Job, bool) {
 	for _, j := range m.ready {
 		if j.Kind != IndexJob || m.indexRunning < m.indexMax || len(m.data) == 0 && m.arrivals == nil {
@@ -186,16 +195,36 @@ func (m *monitor) next() (Job, bool) {
 		}
 	}
 	if len(m.data) > 0 {
-		return m.data[0], true
+		return m.data[m.nextData()], true
 	}
 	return Job{}, false
+}
+
+// nextData returns the position in m.data of the data job to offer: the first of a table no
+// worker is loading, else the first. Files of one table stay in their order, since each
+// table's jobs keep theirs in m.data. The scan passes over the files of the (at most workers)
+// tables being loaded.
+func (m *monitor) nextData() int {
+	if m.workers > 1 {
+		for i, j := range m.data {
+			if m.loading[j.Table] == 0 {
+				return i
+			}
+		}
+	}
+	return 0
 }
 
 // handedOut records that a worker took j.
 func (m *monitor) handedOut(j Job) {
 	switch j.Kind {
 	case DataJob:
-		m.data = m.data[1:]
+		if i := slices.Index(m.data, j); i == 0 {
+			m.data = m.data[1:]
+		} else {
+			m.data = slices.Delete(m.data, i, i+1)
+		}
+		m.loading[j.Table]++
 		if m.stage[j.Table] == Created {
 			m.set(j.Table, Loading)
 		}
@@ -211,6 +240,7 @@ func (m *monitor) handedOut(j Job) {
 func (m *monitor) finished(j Job) {
 	switch j.Kind {
 	case DataJob:
+		m.loading[j.Table]--
 		if m.filesLeft[j.Table]--; m.filesLeft[j.Table] == 0 && !m.open[j.Table] {
 			m.dataDone(j.Table)
 		}
@@ -219,6 +249,19 @@ func (m *monitor) finished(j Job) {
 		m.indexed(j.Table)
 	case ConstraintJob:
 		m.set(j.Table, Done)
+	}
+}
+
+// drain takes the finished jobs already waiting in events, so that the next offer knows which
+// tables are still being loaded.
+func (m *monitor) drain(events <-chan Job) {
+	for {
+		select {
+		case f := <-events:
+			m.finished(f)
+		default:
+			return
+		}
 	}
 }
 
@@ -257,6 +300,7 @@ func (m *monitor) close(t int) {
 // table is Done.
 func (m *monitor) run(ctx context.Context, jobs chan<- Job, events <-chan Job) error {
 	for m.notDone > 0 {
+		m.drain(events)
 		j, ok := m.next()
 		out := jobs
 		if !ok {
