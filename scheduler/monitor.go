@@ -9,13 +9,13 @@ import (
 // Load runs every job of tables on workers goroutines through Run, with a monitor goroutine
 // (Run's producer) that hands out the jobs and moves each table through its Stages:
 //
-//   - data jobs go out in Order (largest table first), files of one table in their order, but
-//     a worker is given a file of a table no other worker is loading while there is one: two
-//     LOAD DATA statements into one InnoDB table contend (an AUTO_INCREMENT column's table-level
-//     AUTO-INC lock is held to the end of each LOAD DATA, MariaDB manual "AUTO_INCREMENT
-//     Handling in InnoDB", innodb_autoinc_lock_mode 1; and both writers latch the same index
-//     trees), so the second worker waits where it could load another table (measured in
-//     bench/README.md "Table affinity"); a table is shared only when no other has files left;
+//   - data jobs go out in Order (largest table first), files of one table in their order; in
+//     Load (not LoadStream) a worker is given a file of a table no other worker is loading
+//     while there is one, and shares a table only when no other has files left: two LOAD DATA
+//     statements into one InnoDB table wait on each other (with an AUTO_INCREMENT column the
+//     table-level AUTO-INC lock is held to the end of each LOAD DATA, MariaDB manual
+//     "AUTO_INCREMENT Handling in InnoDB", innodb_autoinc_lock_mode 1; and both writers latch
+//     the same index trees; measured in bench/README.md "Bulk insert and table affinity");
 //   - a table's IndexJob is queued as soon as its last data file is in, and queued index and
 //     constraint jobs go out before data jobs, so index builds overlap the loading of other
 //     tables; while data jobs remain, at most indexWorkers IndexJobs run at once (values below
@@ -64,7 +64,10 @@ func LoadStream(ctx context.Context, tables []Table, arrivals <-chan Arrival, wo
 		}
 	}
 	m := newMonitor(tables, max(indexWorkers, 1), observe)
-	m.arrivals, m.maxQueued, m.workers = arrivals, max(workers, 1), max(workers, 1)
+	m.arrivals, m.maxQueued = arrivals, max(workers, 1)
+	if arrivals == nil {
+		m.workers = max(workers, 1) // table affinity for Load only (see nextData)
+	}
 	events := make(chan Job, max(m.total, workers))
 	return Run(ctx, workers, func(ctx context.Context, jobs chan<- Job) error {
 		return m.run(ctx, jobs, events)
@@ -203,7 +206,10 @@ func (m *monitor) next() (Job, bool) {
 // nextData returns the position in m.data of the data job to offer: the first of a table no
 // worker is loading, else the first. Files of one table stay in their order, since each
 // table's jobs keep theirs in m.data. The scan passes over the files of the (at most workers)
-// tables being loaded.
+// tables being loaded. A LoadStream (sluice copy) keeps the arrival order: with affinity, copy
+// of mixed:600k at -t 2 took 7.0-7.1 s against 5.0-5.6 s without (bench/README.md); a likely
+// cause is that there index builds stay within indexWorkers until the dump ends, and spreading
+// the workers over tables finishes each table's data later, so more builds wait for that end.
 func (m *monitor) nextData() int {
 	if m.workers > 1 {
 		for i, j := range m.data {
