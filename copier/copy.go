@@ -8,12 +8,11 @@ import (
 	"path/filepath"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/loader"
+	"github.com/sluicedb/sluice/scheduler"
 )
 
 // FileSize is the size at which the dumper ends one in-memory data file of a copy and begins
@@ -122,16 +121,14 @@ func Run(ctx context.Context, src, dst conn.Config, o Options) (*Result, error) 
 
 	res := &Result{}
 	var derr, lerr error
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		res.Dump, derr = dumper.Run(gctx, src, d)
+	// Which side failed first is told from derr and lerr below, not from All's error.
+	_ = scheduler.All(ctx, func(ctx context.Context) error {
+		res.Dump, derr = dumper.Run(ctx, src, d)
 		return derr
-	})
-	g.Go(func() error {
-		res.Load, lerr = loader.Run(gctx, dst, l)
+	}, func(ctx context.Context) error {
+		res.Load, lerr = loader.Run(ctx, dst, l)
 		return lerr
 	})
-	g.Wait()
 	res.Pipe = pipe.Stats()
 	const again = "\nthe target holds an incomplete copy, marked so in " + stateTable + ": run the same command with --resume to finish it"
 

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
@@ -142,25 +140,9 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		}
 	}
 
-	g, gctx := errgroup.WithContext(ctx)
 	keepDone := make(chan struct{}) // closed once dumpData has asked Options.Keep
 	sw := &schemaWriter{dir: dir, files: meta.Files, names: names}
-	schemaDone := make(chan struct{})
-	g.Go(func() error {
-		defer close(schemaDone)
-		if err := dumpSchemas(gctx, db, sw, dbs, outputs, meta, &o); err != nil {
-			return err
-		}
-		select { // the tables Options.Keep keeps are known
-		case <-keepDone:
-		case <-gctx.Done():
-			return gctx.Err()
-		}
-		return publishSchemas(gctx, dir, meta, outputs, &o)
-	})
 	var sy *syncer // nil with a pipe: its files are in memory, closed where they are written
-	stopMarkers := make(chan struct{})
-	markersDone := make(chan struct{})
 	if o.Pipe == nil {
 		queue := 2 * o.Threads
 		if dir.LocalPath() == "" {
@@ -168,14 +150,7 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 			queue = max(1, o.Threads/2)
 		}
 		sy = newSyncer(queue)
-		g.Go(sy.run)
 		o.markers = &markers{dir: dir}
-		go func() {
-			defer close(markersDone)
-			o.markers.run(ctx, stopMarkers)
-		}()
-	} else {
-		close(markersDone)
 	}
 	for _, out := range outputs {
 		switch {
@@ -186,16 +161,28 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 			out.ended = func(context.Context) error { return sy.after(func() { m.tableDone(out.idx) }) }
 		}
 	}
-	g.Go(func() error {
+	stages := []func(context.Context) error{func(ctx context.Context) error {
+		if err := dumpSchemas(ctx, db, sw, dbs, outputs, meta, &o); err != nil {
+			return err
+		}
+		select { // the tables Options.Keep keeps are known
+		case <-keepDone:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return publishSchemas(ctx, dir, meta, outputs, &o)
+	}}
+	if sy != nil {
+		stages = append(stages, func(context.Context) error { return sy.run() })
+	}
+	stages = append(stages, func(ctx context.Context) error {
 		defer sy.close()
 		if o.driverRows {
 			ws = nil
 		}
-		return dumpData(gctx, db, ws, dir, sy, snap, locked, unlocked, keepDone, &o)
+		return dumpData(ctx, db, ws, dir, sy, snap, locked, unlocked, keepDone, &o)
 	})
-	err = g.Wait()
-	close(stopMarkers)
-	<-markersDone
+	err = runStages(ctx, o.markers, stages)
 	if err == nil && o.markers != nil {
 		err = o.markers.failed()
 	}
@@ -205,7 +192,6 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		}
 		return nil, explainLost(err)
 	}
-	<-schemaDone
 
 	meta.LockSeconds = snap.lock.Seconds()
 	res := &Result{Lock: snap.lock, Coordinates: snap.coords}
@@ -237,6 +223,24 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 	res.Elapsed = time.Since(start)
 	res.Warnings = o.warn.Count()
 	return res, nil
+}
+
+// runStages runs the dump's stages (schema writer, syncer, data workers) with scheduler.All.
+// With m, m.run rewrites the progress marker beside them until they have all returned, then
+// once more unless ctx ended: after a failure too, so that the marker lists the files finished
+// before it.
+func runStages(ctx context.Context, m *markers, stages []func(context.Context) error) error {
+	if m == nil {
+		return scheduler.All(ctx, stages...)
+	}
+	stop := make(chan struct{})
+	return scheduler.All(ctx, func(context.Context) error {
+		m.run(ctx, stop) // Run's ctx, not the stages': cancelled only when the dump's caller is
+		return nil
+	}, func(ctx context.Context) error {
+		defer close(stop)
+		return scheduler.All(ctx, stages...)
+	})
 }
 
 // writeMetadata writes the metadata file, durably and last: the directory is synced before it

@@ -7,8 +7,6 @@ import (
 	"io"
 	"maps"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/scheduler"
 )
@@ -36,13 +34,11 @@ func (r *restore) follow(ctx context.Context, plans []*tablePlan, sched []schedu
 	r.piped = map[string]int64{}
 	r.meta.Files = maps.Clone(r.meta.Files)
 	arrivals := make(chan scheduler.Arrival)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return load(gctx, arrivals) })
-	g.Go(func() error {
+	err := scheduler.All(ctx, func(ctx context.Context) error { return load(ctx, arrivals) }, func(ctx context.Context) error {
 		for {
-			e, err := r.o.stream.Next(gctx)
+			e, err := r.o.stream.Next(ctx)
 			if err == io.EOF {
-				close(arrivals) // every table is done; never closed on an error, which cancels gctx
+				close(arrivals) // every table is done; on an error it stays open and All cancels the load
 				return nil
 			}
 			if err != nil {
@@ -51,7 +47,7 @@ func (r *restore) follow(ctx context.Context, plans []*tablePlan, sched []schedu
 			k, ok := plan[e.Table]
 			switch {
 			case !ok && !e.TableDone:
-				if err := r.o.stream.Remove(gctx, e.File); err != nil {
+				if err := r.o.stream.Remove(ctx, e.File); err != nil {
 					return err
 				}
 				continue
@@ -71,12 +67,12 @@ func (r *restore) follow(ctx context.Context, plans []*tablePlan, sched []schedu
 					continue // loaded by the restore this one resumes
 				}
 			}
-			if err := scheduler.Send(gctx, arrivals, a); err != nil {
+			if err := scheduler.Send(ctx, arrivals, a); err != nil {
 				return err
 			}
 		}
 	})
-	if err := g.Wait(); err != nil {
+	if err != nil {
 		if errors.Is(err, context.Canceled) && ctx.Err() == nil {
 			err = fmt.Errorf("%w: the dump being loaded stopped", err)
 		}

@@ -7,10 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/sqltext"
+	"github.com/sluicedb/sluice/scheduler"
 )
 
 // span is a key range of a table: the rows whose key is above lo and at most hi, a nil bound
@@ -102,22 +101,19 @@ func keyAt(ctx context.Context, q checksum.Querier, s span, offset int64) ([][]b
 // sums returns the checksums of s on both servers, queried at once, and how long the slower took.
 func sums(ctx context.Context, w *worker, s span) (src, tgt checksum.Sum, took time.Duration, err error) {
 	start := time.Now()
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		src, err = checksum.Run(gctx, w.src, s.t.DB, s.t.Name, s.t.Cols, s.cond())
+	err = scheduler.All(ctx, func(ctx context.Context) (err error) {
+		src, err = checksum.Run(ctx, w.src, s.t.DB, s.t.Name, s.t.Cols, s.cond())
 		if err != nil {
 			err = fmt.Errorf("source: %w", err)
 		}
 		return err
-	})
-	g.Go(func() (err error) {
-		tgt, err = checksum.Run(gctx, w.tgt, s.t.DB, s.t.Name, s.t.Cols, s.cond())
+	}, func(ctx context.Context) (err error) {
+		tgt, err = checksum.Run(ctx, w.tgt, s.t.DB, s.t.Name, s.t.Cols, s.cond())
 		if err != nil {
 			err = fmt.Errorf("target: %w", err)
 		}
 		return err
 	})
-	err = g.Wait()
 	return src, tgt, time.Since(start), err
 }
 

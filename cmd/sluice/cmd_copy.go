@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/spf13/pflag"
 
 	"github.com/sluicedb/sluice/copier"
 	"github.com/sluicedb/sluice/internal/conn"
-	"github.com/sluicedb/sluice/loader"
 )
 
 func copyCommand() *command {
@@ -38,15 +36,14 @@ func copyCommand() *command {
 // copyOptions are the flags of `sluice copy`.
 type copyOptions struct {
 	commonOptions
-	conn       conn.Config
-	target     *targetFlags
-	tcfg       conn.Config
-	copy       copier.Options
-	regex      string       // -x
-	indexFlags func() error // checks --defer-indexes (flags_indexes.go)
-	checksum   string       // --checksum
-	repl       *replicationFlags
-	replSelf   bool // --replicate: --replicate-from the source itself
+	conn        conn.Config
+	target      *targetFlags
+	tcfg        conn.Config
+	copy        copier.Options
+	filterFlags func() error // checks -B, -T, --regex... (flags_filters.go)
+	loadFlags   func() error // checks --defer-indexes, --checksum... (flags_load.go)
+	repl        *replicationFlags
+	replSelf    bool // --replicate: --replicate-from the source itself
 }
 
 func (o *copyOptions) addFlags(fs *flagSet) {
@@ -54,16 +51,8 @@ func (o *copyOptions) addFlags(fs *flagSet) {
 	fs.group("connection", o.conn.AddFlags)
 	fs.group("target", func(fs *pflag.FlagSet) { o.target = addTargetFlags(fs) })
 	fs.group("filters", func(fs *pflag.FlagSet) {
-		fs.StringSliceVarP(&d.Databases, "database", "B", nil, "databases to copy, comma separated (default: all but system databases)")
-		fs.StringArrayVarP(&d.Tables, "tables-list", "T", nil, "a table to copy as db.table (repeat the flag; quote parts holding dots with backticks)")
-		fs.StringVarP(&o.regex, "regex", "x", "", "copy only tables whose db.table matches this regular expression (Go syntax)")
-		fs.StringVar(&d.Where, "where", "", "copy only rows meeting this SQL condition (every table)")
+		o.filterFlags = addFilterFlags(fs, d, "copy")
 		fs.StringVar(&l.TargetDB, "target-database", "", "copy into this database of the target (the copy must hold one database)")
-		fs.BoolVar(&d.NoData, "no-data", false, "copy schemas only")
-		fs.BoolVar(&d.NoViews, "no-views", false, "skip views")
-		fs.BoolVar(&d.NoTriggers, "no-triggers", false, "skip triggers")
-		fs.BoolVar(&d.NoRoutines, "no-routines", false, "skip stored procedures and functions")
-		fs.BoolVar(&d.NoEvents, "no-events", false, "skip events")
 		fs.BoolVar(&d.NoUsers, "no-users", false, "copy no accounts (a whole-instance copy includes them)")
 	})
 	fs.group("copying", func(fs *pflag.FlagSet) {
@@ -71,11 +60,8 @@ func (o *copyOptions) addFlags(fs *flagSet) {
 		fs.IntVar(&l.Threads, "target-threads", 4, "target connections loading (data files and index builds)")
 		fs.Int64VarP(&d.Rows, "rows", "r", 0, "rows per chunk (0: about 64 MiB of data per chunk)")
 		fs.StringVar(&d.LockMode, "lock-mode", "auto", "auto, ftwrl, backup-stage, lock-tables or none")
-		o.indexFlags = addIndexFlags(fs, l)
-		fs.BoolVar(&l.OverwriteTables, "overwrite-tables", false, "drop tables that already exist on the target before creating them (and start over after an interrupted copy)")
+		o.loadFlags = addLoadFlags(fs, l, "copy")
 		fs.BoolVar(&o.copy.Resume, "resume", false, "finish a copy that was interrupted: new snapshot; tables it completed are kept if their checksum equals the source's, the others reloaded")
-		fs.BoolVar(&l.EnableBinlog, "enable-binlog", false, "write the copy to the target's binary log")
-		fs.StringVar(&o.checksum, "checksum", string(loader.ChecksumFail), "after loading, recompute each chunk's checksum on the target: fail (exit 3 on a difference), warn or skip")
 	})
 	fs.group("replication", func(fs *pflag.FlagSet) {
 		fs.BoolVar(&o.replSelf, "replicate", false, "after the copy, make the target a replica of the source (-h/-P) from the snapshot's position, and wait until it has caught up")
@@ -86,19 +72,14 @@ func (o *copyOptions) addFlags(fs *flagSet) {
 func (o *copyOptions) check(fs *flagSet) error {
 	var err error
 	d, l := &o.copy.Dump, &o.copy.Load
-	if o.regex != "" {
-		if d.Regex, err = regexp.Compile(o.regex); err != nil {
-			return usageError{fmt.Errorf("--regex: %w", err)}
-		}
+	if err := o.filterFlags(); err != nil {
+		return err
 	}
 	if d.Threads < 1 || l.Threads < 1 {
 		return usageError{errString("--threads and --target-threads must be 1 or more")}
 	}
-	if err := o.indexFlags(); err != nil {
+	if err := o.loadFlags(); err != nil {
 		return err
-	}
-	if l.Checksum, err = loader.ParseChecksumMode(o.checksum); err != nil {
-		return usageError{err}
 	}
 	if o.conn, err = o.conn.Resolve(fs.Changed); err != nil {
 		return err

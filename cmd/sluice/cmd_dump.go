@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"regexp"
 	"runtime/debug"
 	"time"
 
@@ -43,13 +42,13 @@ type dumpOptions struct {
 	dump     dumper.Options
 	fileMB   int64  // -F, MiB
 	compress string // -c
-	regex    string // -x
 	lockWait int    // --lock-wait-timeout, seconds
 	dryRun   bool
 
-	userFlags func() error  // checks the account flags (flags_users.go)
-	enc       *encryptFlags // --encrypt-recipient, --encrypt-recipients-file (flags_encrypt.go)
-	keepLast  int           // --keep-last: prune the parent after a successful dump
+	filterFlags func() error  // checks -B, -T, --regex... (flags_filters.go)
+	userFlags   func() error  // checks the account flags (flags_users.go)
+	enc         *encryptFlags // --encrypt-recipient, --encrypt-recipients-file (flags_encrypt.go)
+	keepLast    int           // --keep-last: prune the parent after a successful dump
 }
 
 func (o *dumpOptions) addFlags(fs *flagSet) {
@@ -64,17 +63,8 @@ func (o *dumpOptions) addFlags(fs *flagSet) {
 		fs.BoolVar(&d.Strict, "strict", false, "fail on a warning (a replica that is not one, no lock taken) instead of exiting 4")
 	})
 	fs.group("filters", func(fs *pflag.FlagSet) {
-		fs.StringSliceVarP(&d.Databases, "database", "B", nil, "databases to dump, comma separated (default: all but system databases)")
-		fs.StringArrayVarP(&d.Tables, "tables-list", "T", nil, "a table to dump as db.table (repeat the flag; quote parts holding dots with backticks)")
-		fs.StringVarP(&o.regex, "regex", "x", "", "dump only tables whose db.table matches this regular expression (Go syntax)")
-		fs.StringVar(&d.Where, "where", "", "dump only rows meeting this SQL condition (every table)")
-		fs.StringSliceVarP(&d.IgnoreEngines, "ignore-engines", "i", nil, "skip tables of these storage engines, comma separated")
-		fs.BoolVar(&d.NoData, "no-data", false, "dump schemas only")
+		o.filterFlags = addFilterFlags(fs, d, "dump")
 		fs.BoolVar(&d.NoSchemas, "no-schemas", false, "dump data only")
-		fs.BoolVar(&d.NoViews, "no-views", false, "skip views")
-		fs.BoolVar(&d.NoTriggers, "no-triggers", false, "skip triggers")
-		fs.BoolVar(&d.NoRoutines, "no-routines", false, "skip stored procedures and functions")
-		fs.BoolVar(&d.NoEvents, "no-events", false, "skip events")
 	})
 	fs.group("chunking", func(fs *pflag.FlagSet) {
 		fs.IntVarP(&d.Threads, "threads", "t", 4, "worker connections, each with its own consistent snapshot")
@@ -126,10 +116,8 @@ func (o *dumpOptions) check(fs *flagSet) error {
 	if d.Format != dumper.FormatSQL && d.Format != dumper.FormatTSV {
 		return usageError{fmt.Errorf("--format %q: want sql or tsv", d.Format)}
 	}
-	if o.regex != "" {
-		if d.Regex, err = regexp.Compile(o.regex); err != nil {
-			return usageError{fmt.Errorf("--regex: %w", err)}
-		}
+	if err := o.filterFlags(); err != nil {
+		return err
 	}
 	d.LockWaitTimeout = time.Duration(o.lockWait) * time.Second
 	if d.Recipients, err = o.enc.recipients(); err != nil {

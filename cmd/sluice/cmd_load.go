@@ -38,14 +38,13 @@ func loadCommand() *command {
 // loadOptions are the flags of `sluice load`.
 type loadOptions struct {
 	commonOptions
-	conn       conn.Config
-	load       loader.Options
-	indexFlags func() error // checks --defer-indexes (flags_indexes.go)
-	checksum   string       // --checksum
-	repl       *replicationFlags
-	pitr       *pitrFlags // --binlogs: point-in-time recovery (flags_pitr.go)
-	dryRun     bool
-	waitDump   int // --wait-dump, seconds
+	conn      conn.Config
+	load      loader.Options
+	loadFlags func() error // checks --defer-indexes, --checksum... (flags_load.go)
+	repl      *replicationFlags
+	pitr      *pitrFlags // --binlogs: point-in-time recovery (flags_pitr.go)
+	dryRun    bool
+	waitDump  int // --wait-dump, seconds
 
 	userFlags func() error // checks the account and definer flags (flags_users.go)
 	identity  *string      // --decrypt-identity (flags_encrypt.go)
@@ -69,15 +68,11 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 	fs.group("loading", func(fs *pflag.FlagSet) {
 		fs.IntVarP(&l.Threads, "threads", "t", 4, "connections loading at once (data files and index builds)")
 		fs.IntVar(&l.IndexThreads, "index-threads", 0, "index builds running at once, within --threads (default max(1, threads/2))")
-		o.indexFlags = addIndexFlags(fs, l)
+		o.loadFlags = addLoadFlags(fs, l, "load")
 		fs.IntVarP(&l.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
 		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
 		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal (with --binlogs: or an interrupted replay, after its last applied transaction)")
 		fs.StringVar(&l.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+"; for s3:// in the working directory)")
-		fs.StringVar(&o.checksum, "checksum", string(loader.ChecksumFail), "after loading, recompute each chunk's checksum on the target: fail (exit 3 on a difference), warn or skip (--checksum alone: fail)")
-		fs.Lookup("checksum").NoOptDefVal = string(loader.ChecksumFail)
-		fs.BoolVarP(&l.OverwriteTables, "overwrite-tables", "o", false, "drop tables that already exist before creating them")
-		fs.BoolVarP(&l.EnableBinlog, "enable-binlog", "e", false, "write the restore to the target's binary log")
 	})
 	fs.group("accounts", func(fs *pflag.FlagSet) { o.userFlags = addLoadUserFlags(fs, l) })
 	fs.group("myloader", func(fs *pflag.FlagSet) { addMyloaderFlags(fs, l) })
@@ -108,11 +103,8 @@ func (o *loadOptions) check(fs *flagSet) error {
 		return usageError{errString("--wait-dump must be 0 or more seconds")}
 	}
 	l.WaitDump = time.Duration(o.waitDump) * time.Second
-	if err := o.indexFlags(); err != nil {
+	if err := o.loadFlags(); err != nil {
 		return err
-	}
-	if l.Checksum, err = loader.ParseChecksumMode(o.checksum); err != nil {
-		return usageError{err}
 	}
 	if o.conn, err = o.conn.Resolve(fs.Changed); err != nil {
 		return err

@@ -60,6 +60,31 @@ func TestLoadFlagsToOptions(t *testing.T) {
 	}
 }
 
+// TestCopyFlagsToOptions checks the flags-to-options mapping of `sluice copy`: the dump's
+// filters (flags_filters.go) into the source side, the load's options (flags_load.go) and the
+// renaming into the target side, -t for each side; --checksum MODE takes its value after a
+// space, as before the flags were shared with load.
+func TestCopyFlagsToOptions(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	o, err := parseArgs(copyCommand(), []string{"-h", "db1", "--target-host", "db2", "-B", "a,b", "-T", "a.t1", "-x", `^a\.`,
+		"--where", "id > 1", "-i", "aria", "--no-views", "-t", "3", "--target-threads", "5", "--defer-indexes", "all",
+		"--defer-min-rows", "7", "--overwrite-tables", "--enable-binlog", "--checksum", "skip", "--target-database", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := o.(*copyOptions)
+	d, l := c.copy.Dump, c.copy.Load
+	if !slices.Equal(d.Databases, []string{"a", "b"}) || !slices.Equal(d.Tables, []string{"a.t1"}) || d.Regex == nil ||
+		!d.Regex.MatchString("a.x") || d.Regex.MatchString("b.x") || d.Where != "id > 1" || !slices.Equal(d.IgnoreEngines, []string{"aria"}) ||
+		!d.NoViews || d.NoData || d.Threads != 3 {
+		t.Errorf("dumper.Options %+v", d)
+	}
+	if l.Threads != 5 || l.DeferIndexes != schema.DeferAll || l.DeferMinRows != 7 || !l.OverwriteTables || !l.EnableBinlog ||
+		l.Checksum != loader.ChecksumSkip || l.TargetDB != "c" {
+		t.Errorf("loader.Options %+v", l)
+	}
+}
+
 // TestUsageErrors checks that bad command lines are usage errors (exit 2) naming the flag.
 func TestUsageErrors(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
@@ -73,6 +98,10 @@ func TestUsageErrors(t *testing.T) {
 		{dumpCommand(), []string{"-o", "x", "--log-format", "xml"}, "--log-format"},
 		{dumpCommand(), []string{"-o", "x", "--log-level", "loud"}, "--log-level"},
 		{loadCommand(), []string{"-d", "x", "--defer-indexes", "some"}, "defer"},
+		{loadCommand(), []string{"-d", "x", "--checksum=never"}, "checksum"},
+		{dumpCommand(), []string{"-o", "x", "-x", "("}, "--regex"},
+		{copyCommand(), []string{"--target-host", "db2", "-x", "("}, "--regex"},
+		{copyCommand(), []string{"--target-host", "db2", "--checksum", "never"}, "checksum"},
 		{loadCommand(), []string{"-d", "x", "stray"}, "unexpected argument"},
 		{replicationSQLCommand(), []string{"-d", "x"}, "--replicate-from"},
 	} {
