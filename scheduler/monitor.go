@@ -305,8 +305,12 @@ func (m *monitor) close(t int) {
 // run is Load's producer: it offers the next job while receiving finished jobs, until every
 // table is Done.
 func (m *monitor) run(ctx context.Context, jobs chan<- Job, events <-chan Job) error {
-	for m.notDone > 0 {
-		m.drain(events)
+	for {
+		// Finished jobs first, then the check: the last table may be Done only by a drained
+		// event, and then no event is left for the select below to wait for.
+		if m.drain(events); m.notDone == 0 {
+			return nil
+		}
 		j, ok := m.next()
 		out := jobs
 		if !ok {
@@ -327,5 +331,4 @@ func (m *monitor) run(ctx context.Context, jobs chan<- Job, events <-chan Job) e
 			return ctx.Err()
 		}
 	}
-	return nil
 }

@@ -230,3 +230,17 @@ func TestLoadSpreadsWorkersOverTables(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadEndsWhenTheLastJobIsTakenBeforeAnOffer runs many short loads: each must return even
+// when the monitor takes the last finished job while draining, before it would wait for one.
+func TestLoadEndsWhenTheLastJobIsTakenBeforeAnOffer(t *testing.T) {
+	tables := []Table{{Bytes: 30, Files: []int{0, 1, 2}}, {Bytes: 20, Files: []int{0}}, {Bytes: 10, Files: []int{0}}}
+	for i := range 2000 {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := Load(ctx, tables, 4, 1, func(context.Context, int, Job) error { return nil }, nil)
+		cancel()
+		if err != nil {
+			t.Fatalf("load %d: %v (the monitor waited for a job after the last one finished)", i, err)
+		}
+	}
+}
