@@ -20,7 +20,8 @@ import (
 // On one throwaway server (binary log off, SLUICE_BENCH_POOL buffer pool, default 256M) it
 // generates SLUICE_BENCH_SPEC (default sysbench:4x1000k) into database src, dumps it once with
 // the first binary (-t 2), then three times in turn loads it with each binary of
-// SLUICE_BENCH_BINS (comma separated paths; default bin/sluice, from the module root) into a
+// SLUICE_BENCH_BINS (comma separated paths, relative ones from bench/ where go test runs;
+// default ../bin/sluice, the module's make build) into a
 // fresh database dst with `sluice load -t 2` and SLUICE_BENCH_LOAD_ARGS (space separated, e.g.
 // --checksum=skip), and logs each load's wall time, the server's CPU seconds and the load
 // average. Run it alone:
