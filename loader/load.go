@@ -49,7 +49,7 @@ type Result struct {
 // It refuses an incomplete dump and, without o.OverwriteTables or o.Resume, tables that already
 // exist, before changing anything. Every file is checked against its recorded checksum before
 // use. Finished jobs are recorded in the journal (o.Journal) and data progress in a table on the
-// target (see progress_table.go), so after an error, a kill or Ctrl-C (ctx cancelled) the same
+// target (see progress_table.go; not with o.Pipe, whose dump is gone with its process), so after an error, a kill or Ctrl-C (ctx cancelled) the same
 // command with o.Resume finishes the restore with no row loaded twice or missed. Both are removed
 // when the restore succeeds.
 func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
@@ -153,8 +153,10 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if o.Checksum != ChecksumSkip {
 		verr = r.verifyChecksums(ctx, r.plans, res, r.early)
 	}
-	if err := dropProgress(ctx, r.main, id); err != nil {
-		o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
+	if r.keepsProgress() {
+		if err := dropProgress(ctx, r.main, id); err != nil {
+			o.Log.Warn("cannot drop the resume progress table", "table", progressTable, "err", err)
+		}
 	}
 	if err := j.remove(); err != nil {
 		o.Log.Warn("cannot remove the journal", "file", o.Journal, "err", err)

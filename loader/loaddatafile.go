@@ -56,8 +56,10 @@ func (r *restore) loadDataFile(ctx context.Context, w int, p *tablePlan, name st
 			return fmt.Errorf("%s: LOAD DATA LOCAL INFILE from %s: %w", name, dat, err)
 		}
 	}
-	if _, err := c.ExecContext(ctx, progressSQL(r.id, name, 0, true)); err != nil {
-		return fmt.Errorf("%s: recording progress in %s: %w", name, progressTable, err)
+	if r.keepsProgress() {
+		if _, err := c.ExecContext(ctx, progressSQL(r.id, name, 0, true)); err != nil {
+			return fmt.Errorf("%s: recording progress in %s: %w", name, progressTable, err)
+		}
 	}
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("%s: %w", name, err)

@@ -84,7 +84,9 @@ type Options struct {
 	// published, loads each data file as soon as it is whole and removes it after, ends a
 	// table's data (and builds its deferred indexes) when the dumper says it has no more, and
 	// finishes (post-data objects, checksums) once the dump's metadata is written. Its files
-	// are in memory, just written: they are not checked against CRC-32Cs. Journal must be set.
+	// are in memory, just written: they are not checked against CRC-32Cs, and no progress is
+	// recorded in the progress table (no later run could read it: see keepsProgress). Journal
+	// must be set.
 	Pipe *dumpdir.Pipe
 	// TableDone, when set, is called (from one goroutine) each time a table has its data,
 	// indexes and foreign keys in, with its target database and name: sluice copy records it

@@ -20,6 +20,13 @@ const (
 	progressTable = "`_sluice_load`.`progress`"
 )
 
+// keepsProgress reports whether r records its data progress in the progress table: every
+// restore but a pipe's (a copy, copier.Run). A pipe's files are in memory and gone with the
+// process that dumped them, so no later run could read its rows (a resumed copy takes a new
+// snapshot, with another restore id, and reloads every table the interrupted copy did not
+// complete); they would only be left behind on the target by a copy that was killed.
+func (r *restore) keepsProgress() bool { return r.o.Pipe == nil }
+
 // fileProgress is what the progress table says about one data file.
 type fileProgress struct {
 	statements int64 // INSERT statements (SQL files) or rows (tsv files) committed

@@ -50,13 +50,16 @@ func newRestore(ctx context.Context, db *sql.DB, dir *dumpdir.Dir, meta *dumpdir
 	if r.main, err = prepare(ctx, db, o); err != nil {
 		return nil, err
 	}
-	if err := createProgressTable(ctx, r.main); err != nil {
-		r.close()
-		return nil, err
-	}
-	if r.progress, err = readProgress(ctx, r.main, id); err != nil {
-		r.close()
-		return nil, err
+	r.progress = map[string]fileProgress{}
+	if r.keepsProgress() {
+		if err := createProgressTable(ctx, r.main); err != nil {
+			r.close()
+			return nil, err
+		}
+		if r.progress, err = readProgress(ctx, r.main, id); err != nil {
+			r.close()
+			return nil, err
+		}
 	}
 	if err := r.checkLocalInfile(ctx); err != nil {
 		r.close()

@@ -35,8 +35,10 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 				return err
 			}
 		}
-		if err := exec(progressSQL(r.id, name, n, done)); err != nil {
-			return fmt.Errorf("recording progress in %s: %w", progressTable, err)
+		if r.keepsProgress() {
+			if err := exec(progressSQL(r.id, name, n, done)); err != nil {
+				return fmt.Errorf("recording progress in %s: %w", progressTable, err)
+			}
 		}
 		inTx, txStmts, txBytes, txRows = false, 0, 0, 0
 		if err := exec("COMMIT"); err != nil {

@@ -87,8 +87,10 @@ func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string,
 		}
 		end := tr.batchEnd()
 		done = tr.eof && !tr.pending
-		if _, err := c.ExecContext(ctx, progressSQL(r.id, name, end, done)); err != nil {
-			return committed, fmt.Errorf("%s: recording progress in %s: %w", name, progressTable, err)
+		if r.keepsProgress() {
+			if _, err := c.ExecContext(ctx, progressSQL(r.id, name, end, done)); err != nil {
+				return committed, fmt.Errorf("%s: recording progress in %s: %w", name, progressTable, err)
+			}
 		}
 		if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 			return committed, fmt.Errorf("%s: %w", name, err)
