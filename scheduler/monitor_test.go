@@ -188,3 +188,59 @@ func TestLoadRunsEachConstraintOnce(t *testing.T) {
 		t.Fatalf("constraint of table 0 ran %d times: %v", n, got)
 	}
 }
+
+// TestLoadSpreadsWorkersOverTables checks the table affinity of data jobs: with two workers and
+// two tables of two files each, the first two jobs run at once are of different tables (not
+// both files of the larger one), and each table's files still load in their order.
+func TestLoadSpreadsWorkersOverTables(t *testing.T) {
+	tables := []Table{
+		{Bytes: 300, Files: []int{0, 1}},
+		{Bytes: 200, Files: []int{0, 1}},
+	}
+	var mu sync.Mutex
+	var first []int             // tables of the first two data jobs, as they started
+	var order [2][]int          // files of each table in the order they started
+	both := make(chan struct{}) // closed once two jobs run at once
+	err := Load(context.Background(), tables, 2, 1, func(ctx context.Context, w int, j Job) error {
+		mu.Lock()
+		order[j.Table] = append(order[j.Table], j.File)
+		if len(first) < 2 {
+			first = append(first, j.Table)
+			if len(first) == 2 {
+				close(both)
+			}
+		}
+		mu.Unlock()
+		select {
+		case <-both:
+		case <-time.After(10 * time.Second):
+			return errors.New("the second worker got no job while the first ran")
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Sort(first); !slices.Equal(first, []int{0, 1}) {
+		t.Errorf("the first two jobs at once were of tables %v, want one of each table [0 1]", first)
+	}
+	for tb, files := range order {
+		if !slices.Equal(files, []int{0, 1}) {
+			t.Errorf("table %d's files started in order %v, want [0 1]", tb, files)
+		}
+	}
+}
+
+// TestLoadEndsWhenTheLastJobIsTakenBeforeAnOffer runs many short loads: each must return even
+// when the monitor takes the last finished job while draining, before it would wait for one.
+func TestLoadEndsWhenTheLastJobIsTakenBeforeAnOffer(t *testing.T) {
+	tables := []Table{{Bytes: 30, Files: []int{0, 1, 2}}, {Bytes: 20, Files: []int{0}}, {Bytes: 10, Files: []int{0}}}
+	for i := range 2000 {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := Load(ctx, tables, 4, 1, func(context.Context, int, Job) error { return nil }, nil)
+		cancel()
+		if err != nil {
+			t.Fatalf("load %d: %v (the monitor waited for a job after the last one finished)", i, err)
+		}
+	}
+}
