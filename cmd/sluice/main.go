@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -68,6 +69,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if f, err := os.Create(path); err == nil {
 			if pprof.StartCPUProfile(f) == nil {
 				defer pprof.StopCPUProfile()
+			}
+		}
+	}
+	if path := os.Getenv("SLUICE_TRACE"); path != "" {
+		// An execution trace of the whole command, for `go tool trace` (see bench/README.md):
+		// where the workers wait (socket, disk, fsync, uploads) as well as where they compute.
+		if f, err := os.Create(path); err == nil {
+			if trace.Start(f) == nil {
+				defer trace.Stop()
 			}
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -86,4 +88,52 @@ func BenchmarkZstdWindow(b *testing.B) {
 			b.ReportMetric(float64(out.n)/float64(len(data)), "ratio")
 		})
 	}
+}
+
+// BenchmarkZstdDumpFiles compresses the files SLUICE_ZSTD_FILES names (a glob, e.g. the data
+// files of a plain dump: '/tmp/d/*.sql') once per iteration, 1 MiB per write as the dumper
+// writes them, with the encoder NewCompressor makes, on one goroutine: ns/op is the CPU time
+// that compressing that dump costs, the lower bound of a zstd dump's extra CPU
+// (bench/README.md, issue 13). Skipped when SLUICE_ZSTD_FILES is unset.
+func BenchmarkZstdDumpFiles(b *testing.B) {
+	pattern := os.Getenv("SLUICE_ZSTD_FILES")
+	if pattern == "" {
+		b.Skip("SLUICE_ZSTD_FILES unset: give a glob of dump files to compress")
+	}
+	names, err := filepath.Glob(pattern)
+	if err != nil || len(names) == 0 {
+		b.Fatalf("SLUICE_ZSTD_FILES %q: no files (%v)", pattern, err)
+	}
+	var files [][]byte
+	var total int64
+	for _, n := range names {
+		d, err := os.ReadFile(n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, d)
+		total += int64(len(d))
+	}
+	var out countWriter
+	wc, err := NewCompressor(&out, CompressZstd)
+	if err != nil {
+		b.Fatal(err)
+	}
+	enc := wc.(*zstd.Encoder)
+	b.SetBytes(total)
+	for b.Loop() {
+		out.n = 0
+		for _, data := range files {
+			enc.Reset(&out)
+			for off := 0; off < len(data); off += 1 << 20 {
+				if _, err := enc.Write(data[off:min(off+1<<20, len(data))]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := enc.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(out.n)/float64(total), "ratio")
 }

@@ -30,7 +30,8 @@ type Dir struct {
 	store  string       // the bucket as a URL, "s3://BUCKET", for messages
 	// beforeWrite is the driver's WriterOptions.BeforeWrite hook (see openS3); may be nil.
 	beforeWrite func(func(any) bool) error
-	prefix      string // key prefix of the dump's objects: "" or ending in "/"
+	s3          *s3Store // the SDK client of an s3:// Dir, for the uploads of data files; nil otherwise
+	prefix      string   // key prefix of the dump's objects: "" or ending in "/"
 	// recipients encrypt every file Create and CreateData start; identities decrypt what Open,
 	// ReadVerified and ReadMetadata read (see Encrypt, Decrypt). nil for clear text.
 	recipients []age.Recipient
@@ -115,7 +116,7 @@ func (d *Dir) Create(ctx context.Context, name string) (*File, error) {
 // createClear is Create without encryption, for the status file.
 func (d *Dir) createClear(ctx context.Context, name string) (*File, error) {
 	if d.bucket != nil {
-		return d.createObject(ctx, name, nil)
+		return d.createObject(ctx, name, nil, false)
 	}
 	return Create(d.local, name)
 }
@@ -125,7 +126,7 @@ func (d *Dir) createClear(ctx context.Context, name string) (*File, error) {
 // for an object store (a streamed multipart upload).
 func (d *Dir) CreateData(ctx context.Context, name string, bufs *Buffers) (*File, error) {
 	if d.bucket != nil {
-		return d.seal(d.createObject(ctx, name, bufs))
+		return d.seal(d.createObject(ctx, name, bufs, true))
 	}
 	return d.seal(CreateData(d.local, name, bufs))
 }

@@ -25,12 +25,15 @@ import (
 // driver, not a rewrite. Its S3 driver is aws-sdk-go-v2 underneath: credentials, region,
 // endpoint and retries (the SDK's standard retryer: 503 SlowDown, throttling and connection
 // resets with exponential backoff, AWS_MAX_ATTEMPTS and AWS_RETRY_MODE honoured) are the
-// standard AWS ones.
+// standard AWS ones. The data files of a dump to S3 are the exception on the write side: they
+// go up through sluice's own multipart upload over the same SDK client (object_upload.go), with
+// the same contract, so that part buffers are reused from file to file.
 
 // partSize is the size of one part of a multipart upload (the S3 minimum, 5 MiB, also the most
 // a part buffer costs). At most partConcurrency parts of a file upload at once, while the next
 // fills: each file being written holds about (partConcurrency + 1) parts, 10 MiB, and the
-// largest object is 10,000 parts (S3's limit), 48 GiB.
+// largest object is 10,000 parts (S3's limit), 48 GiB. A data file to S3 (s3Upload) is the
+// same: one part uploading behind the one filling, both from the dump's Buffers.
 const (
 	partSize        = 5 << 20
 	partConcurrency = 1
@@ -58,7 +61,7 @@ func openObjectDir(ctx context.Context, loc string) (*Dir, error) {
 		if u.RawQuery != "" {
 			return nil, fmt.Errorf("%s: settings go in the AWS configuration, not the URL: AWS_REGION, AWS_ENDPOINT_URL, AWS_PROFILE", loc)
 		}
-		d.bucket, d.beforeWrite, err = openS3(ctx, u.Host)
+		d.bucket, d.beforeWrite, d.s3, err = openS3(ctx, u.Host)
 	default:
 		// gs://, azblob:// and others: the driver gocloud.dev/blob has registered for the
 		// scheme, with the query as that driver's settings.
@@ -121,8 +124,13 @@ func (d *Dir) CheckNew(ctx context.Context) error {
 // createObject starts a streamed upload of name. The upload runs on a context of its own, so it
 // outlives the worker's (a file is finished in the background after its chunk is done), and
 // Abort cancels it; ctx gives its values only.
-func (d *Dir) createObject(ctx context.Context, name string, bufs *Buffers) (*File, error) {
+func (d *Dir) createObject(ctx context.Context, name string, bufs *Buffers, data bool) (*File, error) {
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	if key := d.prefix + name; data && d.s3 != nil && plainKey(key) {
+		f := &File{name: name, objDir: d, cancel: cancel, crc: crc32.New(castagnoli), bufs: bufs, buf: bufs.getPart(),
+			up: &s3Upload{st: d.s3, key: key, ctx: wctx}, behind: true, done: make(chan error, 1)}
+		return f, nil
+	}
 	w, err := d.bucket.NewWriter(wctx, d.prefix+name, &blob.WriterOptions{
 		ContentType:    "application/octet-stream",
 		BufferSize:     partSize,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -26,11 +27,13 @@ const defaultRegion = "us-east-1"
 // It also returns the BeforeWrite hook of its writers: it gives each upload a transfer manager
 // whose multipart threshold is one part (the SDK's default, 16 MiB, is read into one buffer
 // grown by doubling before the first request, which tripled the memory of each file being
-// uploaded), so each file holds its two part buffers and little more.
-func openS3(ctx context.Context, bucket string) (*blob.Bucket, func(func(any) bool) error, error) {
+// uploaded), so each file holds its two part buffers and little more. Those writers carry the
+// small files (Create); data files (CreateData) go through the returned s3Store, sluice's own
+// multipart upload on the same client (object_upload.go).
+func openS3(ctx context.Context, bucket string) (*blob.Bucket, func(func(any) bool) error, *s3Store, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// Reads are checked by the dump's own CRC-32C; the SDK would log each GET of a
@@ -44,11 +47,11 @@ func openS3(ctx context.Context, bucket string) (*blob.Bucket, func(func(any) bo
 		}
 	})
 	if client.Options().Region == "" {
-		return nil, nil, errors.New("no AWS region: set AWS_REGION (or region in the AWS_PROFILE's configuration)")
+		return nil, nil, nil, errors.New("no AWS region: set AWS_REGION (or region in the AWS_PROFILE's configuration)")
 	}
 	b, err := s3blob.OpenBucket(ctx, client, bucket, &s3blob.Options{RequestChecksumCalculation: cfg.RequestChecksumCalculation})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	tm := transfermanager.New(client, func(o *transfermanager.Options) {
 		o.PartSizeBytes = partSize
@@ -65,5 +68,6 @@ func openS3(ctx context.Context, bucket string) (*blob.Bucket, func(func(any) bo
 		}
 		return nil
 	}
-	return b, before, nil
+	st := &s3Store{client: client, bucket: bucket, checksum: cfg.RequestChecksumCalculation != aws.RequestChecksumCalculationWhenRequired}
+	return b, before, st, nil
 }
