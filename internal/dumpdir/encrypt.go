@@ -197,24 +197,31 @@ func (d *Dir) plaintext(name string, b []byte) ([]byte, error) {
 	return out, nil
 }
 
-// SecretKey derives a 32-byte key for purpose from the age file key of d's encrypted metadata
-// file, which only d's identities can unwrap: the loader keys its resume journal's entries with
-// it, so the journal (in the dump directory by default) names no table in clear either. The key
-// is the same for every read of the same dump. Errors are those of reading the metadata's
-// header.
+// SecretKey derives a 32-byte key for purpose from the age file key of d's encrypted schemas
+// marker (SchemasName), or, in a dump without one (an older sluice's), of its encrypted metadata
+// file; only d's identities can unwrap either. The loader keys its resume journal's entries with
+// it, so the journal (in the dump directory by default) names no table in clear either. The
+// marker exists from before the dump's first data file and stays once it is complete, so the key
+// is the same for a load following the dump as it is written (--wait-dump, before any metadata
+// file) and for one resuming it once complete. Errors are those of reading the file's header.
 func (d *Dir) SecretKey(ctx context.Context, purpose string) ([]byte, error) {
-	f, err := d.open(ctx, MetadataName)
+	name := SchemasName
+	f, err := d.open(ctx, name)
+	if errors.Is(err, ErrNotExist) {
+		name = MetadataName
+		f, err = d.open(ctx, name)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	hdr, err := age.ExtractHeader(bufio.NewReader(f))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", d.path(MetadataName), err)
+		return nil, fmt.Errorf("%s: %w", d.path(name), err)
 	}
 	fileKey, err := age.DecryptHeader(hdr, d.identities...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", d.path(MetadataName), err)
+		return nil, fmt.Errorf("%s: %w", d.path(name), err)
 	}
 	m := hmac.New(sha256.New, fileKey)
 	m.Write([]byte("sluice " + purpose))
