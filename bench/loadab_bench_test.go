@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sluicedb/sluice/internal/testserver"
 )
 
 // BenchmarkLoadAB compares sluice binaries on one dump, interleaved, so that the neighbours'
@@ -30,14 +28,6 @@ import (
 //	    go test -run '^$' -bench LoadAB -benchtime 1x -timeout 30m ./bench/
 func BenchmarkLoadAB(b *testing.B) {
 	ctx := context.Background()
-	pool := os.Getenv("SLUICE_BENCH_POOL")
-	if pool == "" {
-		pool = "256M"
-	}
-	spec := os.Getenv("SLUICE_BENCH_SPEC")
-	if spec == "" {
-		spec = "sysbench:4x1000k"
-	}
 	bins := strings.Split(os.Getenv("SLUICE_BENCH_BINS"), ",")
 	if bins[0] == "" {
 		bins = []string{"../bin/sluice"}
@@ -52,17 +42,12 @@ func BenchmarkLoadAB(b *testing.B) {
 		}
 		bins[i] = abs
 	}
-	d, err := ParseDataset(spec)
+	d, err := ParseDataset(benchSpec("sysbench:4x1000k"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	d.Database = "src"
-	srv := testserver.ForTest(b, testserver.Options{BufferPool: pool, NoBinlog: true})
-	db, err := srv.DB("")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	srv, db := benchServer(b)
 	if _, err := Generate(ctx, db, d, 2); err != nil {
 		b.Fatal(err)
 	}

@@ -47,21 +47,8 @@ import (
 //	go test -run '^$' -bench LoadPaths -benchtime 1x -timeout 30m ./bench/
 func BenchmarkLoadPaths(b *testing.B) {
 	ctx := context.Background()
-	pool := os.Getenv("SLUICE_BENCH_POOL")
-	if pool == "" {
-		pool = "256M"
-	}
-	spec := os.Getenv("SLUICE_BENCH_SPEC")
-	if spec == "" {
-		spec = "sysbench:1x1000k"
-	}
-	srv := testserver.ForTest(b, testserver.Options{BufferPool: pool, NoBinlog: true})
-	db, err := srv.DB("")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	lp, err := newLoadPaths(ctx, srv, db, spec)
+	srv, db := benchServer(b)
+	lp, err := newLoadPaths(ctx, srv, db, benchSpec("sysbench:1x1000k"))
 	if err != nil {
 		b.Fatal(err)
 	}
