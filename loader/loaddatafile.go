@@ -56,10 +56,8 @@ func (r *restore) loadDataFile(ctx context.Context, w int, p *tablePlan, name st
 			return fmt.Errorf("%s: LOAD DATA LOCAL INFILE from %s: %w", name, dat, err)
 		}
 	}
-	if r.keepsProgress() {
-		if _, err := c.ExecContext(ctx, progressSQL(r.id, name, 0, true)); err != nil {
-			return fmt.Errorf("%s: recording progress in %s: %w", name, progressTable, err)
-		}
+	if err := r.recordProgress(ctx, c, name, 0, true); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("%s: %w", name, err)

@@ -27,6 +27,20 @@ const (
 // complete); they would only be left behind on the target by a copy that was killed.
 func (r *restore) keepsProgress() bool { return r.o.Pipe == nil }
 
+// recordProgress records on c, inside the data's open transaction, that file has statements
+// INSERT statements (SQL files) or rows (tsv files) committed, and whether it is done, so that
+// the commit and its progress land together (exactly-once resume). A restore that keeps no
+// progress (keepsProgress) records nothing. The error says where the progress goes.
+func (r *restore) recordProgress(ctx context.Context, c *sql.Conn, file string, statements int64, done bool) error {
+	if !r.keepsProgress() {
+		return nil
+	}
+	if _, err := c.ExecContext(ctx, progressSQL(r.id, file, statements, done)); err != nil {
+		return fmt.Errorf("recording progress in %s: %w", progressTable, err)
+	}
+	return nil
+}
+
 // fileProgress is what the progress table says about one data file.
 type fileProgress struct {
 	statements int64 // INSERT statements (SQL files) or rows (tsv files) committed

@@ -35,10 +35,8 @@ func (r *restore) loadSQL(ctx context.Context, c *sql.Conn, p *tablePlan, name s
 				return err
 			}
 		}
-		if r.keepsProgress() {
-			if err := exec(progressSQL(r.id, name, n, done)); err != nil {
-				return fmt.Errorf("recording progress in %s: %w", progressTable, err)
-			}
+		if err := r.recordProgress(ctx, c, name, n, done); err != nil {
+			return err
 		}
 		inTx, txStmts, txBytes, txRows = false, 0, 0, 0
 		if err := exec("COMMIT"); err != nil {

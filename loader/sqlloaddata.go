@@ -208,8 +208,8 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 		}
 		end := ir.batchEnd()
 		done = ir.eof && ir.held == nil && !ir.pending && ir.off == len(ir.buf)
-		if err := exec(progressSQL(r.id, name, end, done)); err != nil {
-			return committed, fmt.Errorf("%s: recording progress in %s: %w", name, progressTable, err)
+		if err := r.recordProgress(ctx, c, name, end, done); err != nil {
+			return committed, fmt.Errorf("%s: %w", name, err)
 		}
 		if err := exec("COMMIT"); err != nil {
 			return committed, fmt.Errorf("%s: %w", name, err)

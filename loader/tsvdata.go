@@ -87,10 +87,8 @@ func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string,
 		}
 		end := tr.batchEnd()
 		done = tr.eof && !tr.pending
-		if r.keepsProgress() {
-			if _, err := c.ExecContext(ctx, progressSQL(r.id, name, end, done)); err != nil {
-				return committed, fmt.Errorf("%s: recording progress in %s: %w", name, progressTable, err)
-			}
+		if err := r.recordProgress(ctx, c, name, end, done); err != nil {
+			return committed, fmt.Errorf("%s: %w", name, err)
 		}
 		if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 			return committed, fmt.Errorf("%s: %w", name, err)
