@@ -45,13 +45,7 @@ func (b *bed) limitDump(t int, keep bool) benchCase {
 		},
 		run: func(ctx context.Context) (runStats, error) {
 			start := time.Now()
-			err := onTables(ctx, b.srcDB, b.db(), b.tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
-				q := "SELECT * FROM " + sqltext.QuoteIdent(table) + " INTO OUTFILE " + sqltext.QuoteString(filepath.Join(out, table+".tsv")) + " CHARACTER SET binary"
-				if _, err := c.ExecContext(ctx, q); err != nil {
-					return fmt.Errorf("%s.%s: SELECT INTO OUTFILE: %w", b.db(), table, err)
-				}
-				return nil
-			})
+			err := limitDumpTables(ctx, b.srcDB, b.db(), b.tables, out, t)
 			st := runStats{seconds: time.Since(start).Seconds()}
 			if err == nil && b.bytes == 0 {
 				b.bytes = diskUsage(out)
@@ -87,50 +81,77 @@ func (b *bed) limitLoad(dir string, t int) benchCase {
 		},
 		run: func(ctx context.Context) (runStats, error) {
 			start := time.Now()
-			if _, err := b.dstDB.ExecContext(ctx, "CREATE DATABASE "+sqltext.QuoteIdent(b.db())+" CHARACTER SET utf8mb4"); err != nil {
-				return runStats{}, fmt.Errorf("%s: CREATE DATABASE: %w", b.db(), err)
-			}
-			err := onTables(ctx, b.dstDB, b.db(), b.tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
-				s := splits[table]
-				if _, err := c.ExecContext(ctx, s.Create); err != nil {
-					return fmt.Errorf("%s.%s: CREATE TABLE: %w", b.db(), table, err)
-				}
-				q := "LOAD DATA INFILE " + sqltext.QuoteString(filepath.Join(in, table+".tsv")) + " INTO TABLE " + sqltext.QuoteIdent(table) + " CHARACTER SET binary"
-				if _, err := c.ExecContext(ctx, q); err != nil {
-					return fmt.Errorf("%s.%s: LOAD DATA INFILE: %w", b.db(), table, err)
-				}
-				for _, q := range s.Indexes {
-					if _, err := c.ExecContext(ctx, q); err != nil {
-						return fmt.Errorf("%s.%s: adding indexes: %w", b.db(), table, err)
-					}
-				}
-				return nil
-			})
-			if err == nil {
-				err = onTables(ctx, b.dstDB, b.db(), b.tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
-					for _, q := range splits[table].ForeignKeys {
-						if _, err := c.ExecContext(ctx, q); err != nil {
-							return fmt.Errorf("%s.%s: adding foreign keys: %w", b.db(), table, err)
-						}
-					}
-					return nil
-				})
-			}
+			err := limitLoadTables(ctx, b.dstDB, b.db(), b.tables, splits, in, t)
 			return runStats{seconds: time.Since(start).Seconds()}, err
 		},
 	}
 }
 
+// limitDumpTables writes every table of database into out/TABLE.tsv with SELECT ... INTO
+// OUTFILE (out must be in the server's secure_file_priv), t tables at a time.
+func limitDumpTables(ctx context.Context, db *sql.DB, database string, tables []string, out string, t int) error {
+	return onTables(ctx, db, database, tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
+		q := "SELECT * FROM " + sqltext.QuoteIdent(table) + " INTO OUTFILE " + sqltext.QuoteString(filepath.Join(out, table+".tsv")) + " CHARACTER SET binary"
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s.%s: SELECT INTO OUTFILE: %w", database, table, err)
+		}
+		return nil
+	})
+}
+
+// limitLoadTables is the limit's load into a new database (created utf8mb4): per table, t at a
+// time, its splits' PK-only CREATE, LOAD DATA INFILE of in/TABLE.tsv (in must be in the
+// server's secure_file_priv) and the ALTERs adding its secondary indexes; then the foreign
+// keys, one ALTER per table. It returns the first error, naming the table and the step.
+func limitLoadTables(ctx context.Context, db *sql.DB, database string, tables []string, splits map[string]schema.Split, in string, t int) error {
+	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+sqltext.QuoteIdent(database)+" CHARACTER SET utf8mb4"); err != nil {
+		return fmt.Errorf("%s: CREATE DATABASE: %w", database, err)
+	}
+	err := onTables(ctx, db, database, tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
+		s := splits[table]
+		if _, err := c.ExecContext(ctx, s.Create); err != nil {
+			return fmt.Errorf("%s.%s: CREATE TABLE: %w", database, table, err)
+		}
+		q := "LOAD DATA INFILE " + sqltext.QuoteString(filepath.Join(in, table+".tsv")) + " INTO TABLE " + sqltext.QuoteIdent(table) + " CHARACTER SET binary"
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s.%s: LOAD DATA INFILE: %w", database, table, err)
+		}
+		for _, q := range s.Indexes {
+			if _, err := c.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s.%s: adding indexes: %w", database, table, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return onTables(ctx, db, database, tables, t, func(ctx context.Context, c *sql.Conn, table string) error {
+		for _, q := range splits[table].ForeignKeys {
+			if _, err := c.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s.%s: adding foreign keys: %w", database, table, err)
+			}
+		}
+		return nil
+	})
+}
+
 // splitSource reads SHOW CREATE TABLE of every source table and splits it with every
 // secondary index deferred (schema.DeferAll).
 func (b *bed) splitSource(ctx context.Context) (map[string]schema.Split, error) {
+	return splitTables(ctx, b.srcDB, b.db(), b.db(), b.tables)
+}
+
+// splitTables reads SHOW CREATE TABLE of every table of database src on db and splits it with
+// every secondary index deferred (schema.DeferAll), its ALTERs naming database dst.
+func splitTables(ctx context.Context, db *sql.DB, src, dst string, tables []string) (map[string]schema.Split, error) {
 	out := map[string]schema.Split{}
-	for _, t := range b.tables {
+	for _, t := range tables {
 		var name, create string
-		if err := b.srcDB.QueryRowContext(ctx, "SHOW CREATE TABLE "+sqltext.QualifiedName(b.db(), t)).Scan(&name, &create); err != nil {
-			return nil, fmt.Errorf("%s.%s: SHOW CREATE TABLE: %w", b.db(), t, err)
+		if err := db.QueryRowContext(ctx, "SHOW CREATE TABLE "+sqltext.QualifiedName(src, t)).Scan(&name, &create); err != nil {
+			return nil, fmt.Errorf("%s.%s: SHOW CREATE TABLE: %w", src, t, err)
 		}
-		s, err := schema.SplitCreateTable(b.db(), t, create, schema.DeferAll)
+		s, err := schema.SplitCreateTable(dst, t, create, schema.DeferAll)
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +160,6 @@ func (b *bed) splitSource(ctx context.Context) (map[string]schema.Split, error) 
 	return out, nil
 }
 
-// linkFiles makes dst a fresh directory holding hard links to (or copies of) the files of src.
 func linkFiles(src, dst string) error {
 	if err := os.RemoveAll(dst); err != nil {
 		return err

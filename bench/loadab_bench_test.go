@@ -2,14 +2,18 @@ package bench
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluicedb/sluice/internal/testserver"
 )
 
 // BenchmarkLoadAB compares sluice binaries on one dump, interleaved, so that the neighbours'
@@ -17,12 +21,14 @@ import (
 // differ by more than the changes measured; bench/README.md "Bulk insert and table affinity").
 // On one throwaway server (binary log off, SLUICE_BENCH_POOL buffer pool, default 256M) it
 // generates SLUICE_BENCH_SPEC (default sysbench:4x1000k) into database src, dumps it once with
-// the first binary (-t 2), then three times in turn loads it with each binary of
+// the first binary (-t 2), then SLUICE_BENCH_ROUNDS times (default 3) in turn loads it with each binary of
 // SLUICE_BENCH_BINS (comma separated paths, relative ones from bench/ where go test runs;
-// default ../bin/sluice, the module's make build) into a
+// default ../bin/sluice, the module's make build; the name "limit" is the server's own limit,
+// limitLoadTables from SELECT INTO OUTFILE files written once) into a
 // fresh database dst with `sluice load -t 2` and SLUICE_BENCH_LOAD_ARGS (space separated, e.g.
-// --checksum=skip), and logs each load's wall time, the server's CPU seconds and the load
-// average. Run it alone:
+// --checksum=skip), and logs each load's wall time, the server's and the binary's CPU seconds
+// and the load average, then each binary's median wall time and its ratio to the first's.
+// Run it alone:
 //
 //	SLUICE_BENCH_BINS=/tmp/sluice-before,/tmp/sluice-after \
 //	    go test -run '^$' -bench LoadAB -benchtime 1x -timeout 30m ./bench/
@@ -33,6 +39,9 @@ func BenchmarkLoadAB(b *testing.B) {
 		bins = []string{"../bin/sluice"}
 	}
 	for i, bin := range bins {
+		if bin == ToolLimit {
+			continue
+		}
 		abs, err := filepath.Abs(bin)
 		if err != nil {
 			b.Fatal(err)
@@ -52,33 +61,100 @@ func BenchmarkLoadAB(b *testing.B) {
 		b.Fatal(err)
 	}
 	conn := []string{"-h", srv.Host, "-P", strconv.Itoa(srv.Port), "-u", srv.User}
+	var clientCPU float64 // CPU seconds of the last run's process
 	// run runs bin sub on srv and returns its output with the error when it fails.
 	run := func(bin, sub string, args ...string) error {
 		cmd := exec.CommandContext(ctx, bin, append(append([]string{sub}, conn...), args...)...)
 		cmd.Env = append(os.Environ(), "MYSQL_PWD="+srv.Password)
-		if out, err := cmd.CombinedOutput(); err != nil {
+		out, err := cmd.CombinedOutput()
+		if cmd.ProcessState != nil {
+			clientCPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+		}
+		if err != nil {
 			return fmt.Errorf("%s %s: %w\n%s", bin, sub, err, out)
 		}
 		return nil
 	}
 	dir := filepath.Join(b.TempDir(), "dump")
-	if err := run(bins[0], "dump", "-B", "src", "-t", "2", "-o", dir); err != nil {
+	first := bins[0]
+	for _, bin := range bins {
+		if bin != ToolLimit {
+			first = bin
+			break
+		}
+	}
+	if err := run(first, "dump", "-B", "src", "-t", "2", "-o", dir); err != nil {
+		b.Fatal(err)
+	}
+	limit, err := abLimit(ctx, srv, db, bins)
+	if err != nil {
 		b.Fatal(err)
 	}
 	extra := strings.Fields(os.Getenv("SLUICE_BENCH_LOAD_ARGS"))
-	for range 3 {
-		for _, bin := range bins {
+	rounds := 3
+	if v, err := strconv.Atoi(os.Getenv("SLUICE_BENCH_ROUNDS")); err == nil && v > 0 {
+		rounds = v
+	}
+	walls := make([][]float64, len(bins))
+	for range rounds {
+		for i, bin := range bins {
 			if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS dst"); err != nil {
 				b.Fatal(err)
 			}
 			time.Sleep(3 * time.Second) // let the DROP's purge and flushing settle
-			cpu0, t0 := serverCPU(srv.Pid()), time.Now()
-			if err := run(bin, "load", append([]string{"-d", dir, "-B", "dst", "-t", "2"}, extra...)...); err != nil {
+			cpu0, t0 := processCPU(srv.Pid()), time.Now()
+			clientCPU = 0
+			if bin == ToolLimit {
+				err = limit(ctx)
+			} else {
+				err = run(bin, "load", append([]string{"-d", dir, "-B", "dst", "-t", "2"}, extra...)...)
+			}
+			if err != nil {
 				b.Fatal(err)
 			}
-			wall, cpu := time.Since(t0).Seconds(), serverCPU(srv.Pid())-cpu0
+			wall, cpu := time.Since(t0).Seconds(), processCPU(srv.Pid())-cpu0
 			la, _ := os.ReadFile("/proc/loadavg")
-			b.Logf("%-30s wall %6.2f s  server CPU %6.2f s  loadavg %s", bin, wall, cpu, strings.Join(strings.Fields(string(la))[:3], " "))
+			walls[i] = append(walls[i], wall)
+			b.Logf("%-30s wall %6.2f s  server CPU %6.2f s  client CPU %5.2f s  loadavg %s", bin, wall, cpu, clientCPU, strings.Join(strings.Fields(string(la))[:3], " "))
 		}
 	}
+	for i, bin := range bins {
+		slices.Sort(walls[i])
+		b.Logf("%-30s median wall %6.2f s of %d (÷ the first: %.2f)", bin, walls[i][len(walls[i])/2], rounds, walls[i][len(walls[i])/2]/walls[0][len(walls[0])/2])
+	}
+}
+
+// abLimit prepares the limit's load of database src into dst on srv when bins names it
+// (ToolLimit): the tables' SELECT INTO OUTFILE files and PK-only splits. It returns the load
+// (limitLoadTables, -t 2), or nil when bins does not name the limit.
+func abLimit(ctx context.Context, srv *testserver.Server, db *sql.DB, bins []string) (func(context.Context) error, error) {
+	if !slices.Contains(bins, ToolLimit) {
+		return nil, nil
+	}
+	var tables []string
+	rows, err := db.QueryContext(ctx, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'src' AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	in := filepath.Join(srv.FilesDir, "limit")
+	if err := os.Mkdir(in, 0o777); err != nil {
+		return nil, err
+	}
+	if err := limitDumpTables(ctx, db, "src", tables, in, 2); err != nil {
+		return nil, err
+	}
+	splits, err := splitTables(ctx, db, "src", "dst", tables)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error { return limitLoadTables(ctx, db, "dst", tables, splits, in, 2) }, nil
 }

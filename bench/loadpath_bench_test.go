@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -288,7 +287,7 @@ func (lp *loadPaths) time(ctx context.Context, b *testing.B, name string, phases
 		conns[i] = c
 	}
 	time.Sleep(2 * time.Second) // let the DROP's purge and flushing settle
-	cpu0, t0 := serverCPU(lp.srv.Pid()), time.Now()
+	cpu0, t0 := processCPU(lp.srv.Pid()), time.Now()
 	for _, ph := range phases {
 		errs := make(chan error, 2)
 		for i := range conns {
@@ -308,25 +307,8 @@ func (lp *loadPaths) time(ctx context.Context, b *testing.B, name string, phases
 			}
 		}
 	}
-	wall, cpu := time.Since(t0).Seconds(), serverCPU(lp.srv.Pid())-cpu0
+	wall, cpu := time.Since(t0).Seconds(), processCPU(lp.srv.Pid())-cpu0
 	la, _ := os.ReadFile("/proc/loadavg")
 	b.Logf("%-31s wall %6.2f s  server CPU %6.2f s  loadavg %s", name, wall, cpu, strings.Join(strings.Fields(string(la))[:3], " "))
 	return nil
-}
-
-// serverCPU returns the user+system CPU seconds of process pid from /proc/PID/stat (fields 14
-// and 15, in clock ticks of 1/100 s), 0 when it cannot be read.
-func serverCPU(pid int) float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	if len(f) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseFloat(f[11], 64)
-	k, _ := strconv.ParseFloat(f[12], 64)
-	return (u + k) / 100
 }
