@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/wire"
 )
 
 // appendNumber appends an int64, uint64, float32 or float64 in decimal.
@@ -34,7 +35,7 @@ func appendNumber(dst []byte, v driver.Value) []byte {
 // split off what is left (intRange). The chunk's checksum and the condition of the key range it
 // read (the union of its sub-ranges, contiguous since a split takes the upper half) are recorded
 // in its table's output.
-func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wires, dir *dumpdir.Dir, sy *syncer, c chunk, o *Options) error {
+func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wire.Sockets, dir *dumpdir.Dir, sy *syncer, c chunk, o *Options) error {
 	w := newChunkWriter(ctx, dir, c.out, c.maxRows, sy, o)
 	where, read := c.where, true
 	err := func() error {
@@ -75,18 +76,18 @@ func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wires, dir *dumpdir.Dir,
 
 // readRows runs query, which selects the rows matching where, on conn and hands every row to w,
 // adding it to w's checksum. When ws knows the connection's socket and may read it
-// (wireConn.direct), the rows are read from the socket (textproto.go) and summed from their
+// (wire.Conn.Direct), the rows are read from the socket (internal/wire) and summed from their
 // packets; otherwise, or with ws nil, through the driver's own row interface (conn.Raw), with no
 // per-row conversion or allocation by database/sql, and summed from the values, or, for a table
 // whose values the driver reprints differently from the server (reprinted), by the checksum
 // query in the same snapshot.
-func readRows(ctx context.Context, conn *sql.Conn, ws *wires, query, where string, w *chunkWriter) error {
+func readRows(ctx context.Context, conn *sql.Conn, ws *wire.Sockets, query, where string, w *chunkWriter) error {
 	cols := w.out.t.Columns
 	direct := false
 	err := conn.Raw(func(dc any) error {
-		if wc := ws.lookup(dc); wc != nil && wc.direct() {
+		if wc := ws.Lookup(dc); wc != nil && wc.Direct() {
 			direct = true
-			return wc.queryRows(ctx, query, len(cols), w.packetRow)
+			return wc.QueryRows(ctx, query, len(cols), w.packetRow)
 		}
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {

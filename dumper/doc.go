@@ -16,11 +16,10 @@
 //     any table that the tables after it (largest first) leave enough work beside (wholeTables).
 //   - split.go: a range chunk is read half of what is left per SELECT, and an idle worker takes
 //     the upper half of the largest range still being read.
-//   - wire.go, textproto.go: every dump connection runs over a wireConn, and a worker reads the
-//     rows of its SELECTs straight from that socket (text result sets, values used in place)
-//     instead of through go-sql-driver, which parses and boxes every value; the driver's rows
-//     remain the fallback (TLS or compressed sessions). batchread.go: while rows stream, the
-//     socket wakes its worker once per 256 KiB (SO_RCVLOWAT) instead of every few KiB.
+//   - every dump connection runs over an internal/wire Conn, and a worker reads the rows of
+//     its SELECTs straight from that socket (text result sets, values used in place) instead
+//     of through go-sql-driver, which parses and boxes every value; the driver's rows remain
+//     the fallback (TLS or compressed sessions).
 //   - data.go, writer.go, tsv.go, syncer.go: a worker streams its chunk into SQL (multi-row
 //     INSERT) or TSV files, compressed or not, numbered per table; a background goroutine
 //     fsyncs and renames finished files, and the metadata file waits for it. Each row is also

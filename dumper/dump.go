@@ -12,6 +12,7 @@ import (
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/wire"
 	"github.com/sluicedb/sluice/replication"
 	"github.com/sluicedb/sluice/scheduler"
 )
@@ -88,7 +89,7 @@ func readCatalog(ctx context.Context, db *sql.DB, o *Options) ([]string, []*tabl
 // run is Run once the directory is ready.
 func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, start time.Time) (*Result, error) {
 	names := &fileNamer{opaque: len(o.Recipients) > 0}
-	db, ws, err := openPool(ctx, cfg, o.Threads+3) // workers, lock, schema writer, chunk planner
+	db, ws, err := wire.Open(ctx, cfg, o.Threads+3) // workers, lock, schema writer, chunk planner
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +320,7 @@ func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string
 // dumps the rest, cutting each table into chunks on a planner connection of its own as the
 // workers go (planTable). Once the lock is released, the tables Options.Keep keeps are taken
 // out of unlocked (keepOutputs) and keepDone is closed (on every return).
-func dumpData(ctx context.Context, db *sql.DB, ws *wires, dir *dumpdir.Dir, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, keepDone chan struct{}, o *Options) error {
+func dumpData(ctx context.Context, db *sql.DB, ws *wire.Sockets, dir *dumpdir.Dir, sy *syncer, snap *snapshot, locked, unlocked []*tableOutput, keepDone chan struct{}, o *Options) error {
 	defer func() {
 		select {
 		case <-keepDone:

@@ -112,7 +112,7 @@ type Options struct {
 	markers  *markers           // the progress markers of a dump into a directory; set by run, nil with Pipe
 
 	// driverRows reads rows through go-sql-driver's rows instead of the dumper's own
-	// result-set reader (textproto.go); tests compare the two.
+	// result-set reader (internal/wire); tests compare the two.
 	driverRows bool
 
 	// syncDir makes the renames in a directory durable: dumpdir.SyncDir, or a test's recorder.

@@ -11,7 +11,7 @@ import (
 
 // TestRowReadersRoundTrip round-trips the hard values (every column type, every byte, NULLs,
 // extreme numbers) through both row readers, in both formats: the dumper's own result-set
-// reader (the default, textproto.go) and go-sql-driver's rows (the fallback). Both restores
+// reader (the default, internal/wire) and go-sql-driver's rows (the fallback). Both restores
 // must equal the source by CHECKSUM TABLE and SHOW CREATE.
 func TestRowReadersRoundTrip(t *testing.T) {
 	a := testserver.ForTest(t, testserver.Options{})

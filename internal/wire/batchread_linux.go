@@ -1,6 +1,6 @@
 //go:build linux
 
-package dumper
+package wire
 
 import (
 	"errors"

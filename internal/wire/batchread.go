@@ -1,4 +1,4 @@
-package dumper
+package wire
 
 import (
 	"errors"
@@ -15,7 +15,7 @@ const batchWait = 2 * time.Millisecond
 // errStopped is returned by a socketReader whose query's context is done.
 var errStopped = errors.New("query stopped")
 
-// socketReader is what a wireConn's read buffer fills from: the socket, read as it comes, or,
+// socketReader is what a Conn's read buffer fills from: the socket, read as it comes, or,
 // once a result set has proved large (readBufferSize bytes read), in batches of that size. A worker
 // reads faster than a server thread sends, so reading as data comes means a wake-up for every
 // few kilobytes (30,000 context switches in a dump of 5M rows), each of which costs CPU and

@@ -1,6 +1,6 @@
 //go:build linux
 
-package dumper
+package wire
 
 import (
 	"bytes"
@@ -45,7 +45,7 @@ func TestBatchingDuringResultSet(t *testing.T) {
 		first, last int
 	}{{2, 1, 1}, {200, 1, readBufferSize}} {
 		var during []int
-		err := c.queryRows(context.Background(), "SELECT", 1, func([]byte, [][]byte) error {
+		err := c.QueryRows(context.Background(), "SELECT", 1, func([]byte, [][]byte) error {
 			during = append(during, rcvLowat(t, c.Conn))
 			return nil
 		})

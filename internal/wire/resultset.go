@@ -1,4 +1,4 @@
-package dumper
+package wire
 
 import (
 	"context"
@@ -10,15 +10,6 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 )
-
-// The dumper reads the rows of its SELECTs from the socket itself instead of through
-// go-sql-driver's rows, which parse every integer and floating-point column of the text protocol
-// and box every value into an interface (41 % of a dump's CPU in a profile of 2M rows of ten
-// INT columns). Here a row is one packet whose values are used in place: the writer gets the
-// server's own text, as mysqldump and mydumper write it. The connection is the driver's, idle
-// between two of its commands, inside the worker's snapshot transaction; the protocol is the
-// text result set of COM_QUERY ("Text Resultset" in the MySQL source documentation, the same
-// in MariaDB's "Result Set Packets").
 
 const (
 	maxPacket = 0xffffff // payload of a packet that continues in the next one
@@ -40,9 +31,9 @@ type badConnError struct{ err error }
 func (e badConnError) Error() string   { return e.err.Error() }
 func (e badConnError) Unwrap() []error { return []error{e.err, driver.ErrBadConn} }
 
-// packetReader reads the packets of one response from a wireConn.
+// packetReader reads the packets of one response from a Conn.
 type packetReader struct {
-	c        *wireConn
+	c        *Conn
 	big      []byte // a payload of a packet that spans several, or exceeds the read buffer
 	read     int    // bytes of the response read so far, up to readBufferSize
 	batching bool   // the socket was switched to batched reads (socketReader.batch)
@@ -97,12 +88,14 @@ func (pr *packetReader) header() (int, error) {
 	return n, nil
 }
 
-// queryRows runs query on c, which must be idle (no result pending), and calls row with each
-// row's packet payload and values: the server's text of the value, nil for NULL, slices (the
-// values are views into the packet) valid only during the call. ncols is the number of columns the caller expects. A server error (an ERR packet) is
-// returned as *mysql.MySQLError and leaves the connection usable; any other failure is a
-// badConnError.
-func (c *wireConn) queryRows(ctx context.Context, query string, ncols int, row rowFunc) (err error) {
+// QueryRows runs query on c, which must be idle (no result pending) and Direct, and calls row
+// with each row's packet payload and values: the server's text of the value, nil for NULL,
+// slices (the values are views into the packet) valid only during the call. ncols is the
+// number of columns the caller expects. A server error (an ERR packet) is returned as
+// *mysql.MySQLError and leaves the connection usable, as does an error row returned (after the
+// rest of the result set is drained); any other failure unwraps to driver.ErrBadConn, so
+// database/sql discards the connection.
+func (c *Conn) QueryRows(ctx context.Context, query string, ncols int, row RowFunc) (err error) {
 	stop := context.AfterFunc(ctx, c.src.stop)
 	defer func() {
 		if !stop() {
@@ -128,7 +121,7 @@ func (c *wireConn) queryRows(ctx context.Context, query string, ncols int, row r
 }
 
 // sendQuery writes query as a COM_QUERY packet with sequence number 0.
-func (c *wireConn) sendQuery(query string) error {
+func (c *Conn) sendQuery(query string) error {
 	n := 1 + len(query)
 	if n >= maxPacket {
 		return fmt.Errorf("query of %d bytes is longer than one packet", len(query))
@@ -139,9 +132,9 @@ func (c *wireConn) sendQuery(query string) error {
 	return err
 }
 
-// rowFunc receives one row: the payload of its text-protocol row packet (the values as
+// RowFunc receives one row: the payload of its text-protocol row packet (the values as
 // length-encoded strings, 0xFB for NULL) and the values cut from it, nil for NULL.
-type rowFunc func(packet []byte, vals [][]byte) error
+type RowFunc func(packet []byte, vals [][]byte) error
 
 // rowError is an error returned by the row callback. The result set is drained before it is
 // returned, so the connection stays usable.
@@ -153,7 +146,7 @@ func (e rowError) Unwrap() error { return e.err }
 // readResultSet reads one text result set of ncols columns from pr and hands each row to row.
 // deprecateEOF is whether the session has CLIENT_DEPRECATE_EOF (no EOF packet after the column
 // definitions; the rows end with an OK packet whose header is 0xFE).
-func readResultSet(pr *packetReader, deprecateEOF bool, ncols int, row rowFunc) error {
+func readResultSet(pr *packetReader, deprecateEOF bool, ncols int, row RowFunc) error {
 	p, err := pr.next()
 	if err != nil {
 		return err
@@ -170,7 +163,7 @@ func readResultSet(pr *packetReader, deprecateEOF bool, ncols int, row rowFunc) 
 	if !ok || n != uint64(ncols) {
 		return fmt.Errorf("result set has %d columns, want %d", n, ncols)
 	}
-	for range ncols { // column definitions: the dumper knows the columns from the catalog
+	for range ncols { // column definitions: the caller knows its columns
 		if _, err := pr.next(); err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package dumper
+package wire
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 func TestPoolReadsSocketsDirectly(t *testing.T) {
 	s := testserver.ForTest(t, testserver.Options{})
 	ctx := context.Background()
-	db, ws, err := openPool(ctx, config(s), 2)
+	db, ws, err := Open(ctx, s.ConnConfig(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,12 +25,12 @@ func TestPoolReadsSocketsDirectly(t *testing.T) {
 		}
 		defer c.Close()
 		err = c.Raw(func(dc any) error {
-			wc := ws.lookup(dc)
-			if wc == nil || !wc.direct() {
+			wc := ws.Lookup(dc)
+			if wc == nil || !wc.Direct() {
 				t.Fatalf("connection %d: socket %v not registered or not direct", i, wc)
 			}
 			var got []string
-			err := wc.queryRows(ctx, "SELECT 1, NULL, 'a\\tb' UNION ALL SELECT 2, 3.5, ''", 3, func(_ []byte, v [][]byte) error {
+			err := wc.QueryRows(ctx, "SELECT 1, NULL, 'a\\tb' UNION ALL SELECT 2, 3.5, ''", 3, func(_ []byte, v [][]byte) error {
 				got = append(got, string(v[0])+"|"+string(v[1])+"|"+string(v[2])+"|"+map[bool]string{true: "null"}[v[1] == nil])
 				return nil
 			})

@@ -1,4 +1,4 @@
-package dumper
+package wire
 
 import (
 	"bufio"
@@ -15,10 +15,10 @@ import (
 	"github.com/sluicedb/sluice/internal/conn"
 )
 
-// readBufferSize is the read buffer under every dump connection. go-sql-driver reads the socket
+// readBufferSize is the read buffer under every connection of an Open pool. go-sql-driver reads the socket
 // into a 4 KiB buffer, one read(2) per 4 KiB of rows; a 256 KiB buffer below it cuts the
-// system calls of a large dump by about 60 times, and lets the dumper's own result-set reader
-// (textproto.go) use rows in place.
+// system calls of a large dump by about 60 times, and lets the result-set reader
+// (resultset.go) use rows in place.
 const readBufferSize = 256 << 10
 
 // Client capability flags of the MySQL client/server protocol ("Capabilities Flags" in the
@@ -30,10 +30,10 @@ const (
 	capDeprecateEOF = 0x01000000
 )
 
-// wireConn is the socket under one dump connection: reads go through a readBufferSize buffer,
+// Conn is the socket under one connection of an Open pool: reads go through a readBufferSize buffer,
 // and it remembers the capability flags the driver sent in its handshake response, so that the
-// dumper can read result sets from the socket itself (textproto.go).
-type wireConn struct {
+// caller can read result sets from the socket itself (resultset.go).
+type Conn struct {
 	net.Conn
 	src *socketReader
 	r   *bufio.Reader // reads src
@@ -43,11 +43,11 @@ type wireConn struct {
 	out  []byte // the COM_QUERY packet being sent
 }
 
-func (c *wireConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+func (c *Conn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 // Write sends p. The first packet with sequence number 1 is the client's handshake response
 // (or SSL request): its bytes 4-7 are the capability flags the session runs with.
-func (c *wireConn) Write(p []byte) (int, error) {
+func (c *Conn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	if c.caps == 0 && len(p) >= 8 && p[3] == 1 {
 		c.caps = binary.LittleEndian.Uint32(p[4:8])
@@ -56,24 +56,24 @@ func (c *wireConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// direct reports whether the dumper may read result sets from this socket itself: the session
+// Direct reports whether the caller may read result sets from this socket itself: the session
 // speaks protocol 4.1 without TLS or compression (either would make the socket's bytes not the
 // packets themselves).
-func (c *wireConn) direct() bool {
+func (c *Conn) Direct() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.caps&capProtocol41 != 0 && c.caps&(capSSL|capCompress) == 0
 }
 
-// wires maps the driver connections of one dump pool to their sockets. The pool's connector
-// records each connection it makes; readRows looks its connection up.
-type wires struct {
+// Sockets maps the driver connections of one Open pool to their sockets. The pool's connector
+// records each connection it makes; a caller looks its connection up inside (*sql.Conn).Raw.
+type Sockets struct {
 	mu    sync.Mutex
-	conns map[driver.Conn]*wireConn
+	conns map[driver.Conn]*Conn
 }
 
-// lookup returns the socket under the driver connection dc, or nil (also when ws is nil).
-func (ws *wires) lookup(dc any) *wireConn {
+// Lookup returns the socket under the driver connection dc, or nil (also when ws is nil).
+func (ws *Sockets) Lookup(dc any) *Conn {
 	c, ok := dc.(driver.Conn)
 	if ws == nil || !ok {
 		return nil
@@ -83,38 +83,38 @@ func (ws *wires) lookup(dc any) *wireConn {
 	return ws.conns[c]
 }
 
-// wireSlot carries, in the context of one Connect, where the dial function leaves its socket.
-type wireSlot struct{ c *wireConn }
+// slot carries, in the context of one Connect, where the dial function leaves its socket.
+type slot struct{ c *Conn }
 
-type wireSlotKey struct{}
+type slotKey struct{}
 
-// wireConnector is the pool's driver.Connector: go-sql-driver's, with each new connection's
+// connector is the pool's driver.Connector: go-sql-driver's, with each new connection's
 // socket recorded in ws.
-type wireConnector struct {
+type connector struct {
 	inner driver.Connector
-	ws    *wires
+	ws    *Sockets
 }
 
-func (c *wireConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	slot := &wireSlot{}
-	dc, err := c.inner.Connect(context.WithValue(ctx, wireSlotKey{}, slot))
+func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
+	sl := &slot{}
+	dc, err := c.inner.Connect(context.WithValue(ctx, slotKey{}, sl))
 	if err != nil {
 		return nil, err
 	}
-	if slot.c != nil {
+	if sl.c != nil {
 		c.ws.mu.Lock()
-		c.ws.conns[dc] = slot.c
+		c.ws.conns[dc] = sl.c
 		c.ws.mu.Unlock()
 	}
 	return dc, nil
 }
 
-func (c *wireConnector) Driver() driver.Driver { return c.inner.Driver() }
+func (c *connector) Driver() driver.Driver { return c.inner.Driver() }
 
-// openPool opens a pool of at most maxConns connections to cfg, each over a wireConn, and
+// Open opens a pool of at most maxConns connections to cfg, each over a Conn, and
 // returns it with the registry of its sockets. Errors explain themselves as everywhere else in
 // sluice (wrong password, unreachable server: conn.Config.OpenConnector).
-func openPool(ctx context.Context, cfg conn.Config, maxConns int) (*sql.DB, *wires, error) {
+func Open(ctx context.Context, cfg conn.Config, maxConns int) (*sql.DB, *Sockets, error) {
 	dc := cfg.DriverConfig("")
 	dc.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		var d net.Dialer
@@ -123,18 +123,18 @@ func openPool(ctx context.Context, cfg conn.Config, maxConns int) (*sql.DB, *wir
 			return nil, err
 		}
 		src := &socketReader{c: c}
-		wc := &wireConn{Conn: c, src: src, r: bufio.NewReaderSize(src, readBufferSize)}
-		if slot, ok := ctx.Value(wireSlotKey{}).(*wireSlot); ok {
-			slot.c = wc
+		wc := &Conn{Conn: c, src: src, r: bufio.NewReaderSize(src, readBufferSize)}
+		if s, ok := ctx.Value(slotKey{}).(*slot); ok {
+			s.c = wc
 		}
 		return wc, nil
 	}
-	connector, err := mysql.NewConnector(dc)
+	inner, err := mysql.NewConnector(dc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect to %s: %w", cfg, err)
 	}
-	ws := &wires{conns: make(map[driver.Conn]*wireConn)}
-	db, err := cfg.OpenConnector(ctx, &wireConnector{inner: connector, ws: ws}, maxConns)
+	ws := &Sockets{conns: make(map[driver.Conn]*Conn)}
+	db, err := cfg.OpenConnector(ctx, &connector{inner: inner, ws: ws}, maxConns)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,4 +1,4 @@
-package dumper
+package wire
 
 import (
 	"bufio"
@@ -100,10 +100,10 @@ func errPacket(code uint16, state, msg string) []byte {
 	return append([]byte{pktErr, byte(code), byte(code >> 8), '#'}, state+msg...)
 }
 
-// pipe returns a wireConn with the given capabilities on one end of a loopback TCP
+// pipe returns a Conn with the given capabilities on one end of a loopback TCP
 // connection (so that reads batch with SO_RCVLOWAT, as on a dump connection) and the fake
 // server on the other; serve runs the server side in a goroutine.
-func pipe(t *testing.T, caps uint32, serve func(*fakeServer)) *wireConn {
+func pipe(t *testing.T, caps uint32, serve func(*fakeServer)) *Conn {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -120,13 +120,13 @@ func pipe(t *testing.T, caps uint32, serve func(*fakeServer)) *wireConn {
 	t.Cleanup(func() { client.Close(); server.Close() })
 	go serve(&fakeServer{t: t, conn: server})
 	src := &socketReader{c: client}
-	return &wireConn{Conn: client, src: src, r: bufio.NewReaderSize(src, readBufferSize), caps: caps}
+	return &Conn{Conn: client, src: src, r: bufio.NewReaderSize(src, readBufferSize), caps: caps}
 }
 
 // collect runs query on c and returns the rows, copied, NULL as nil.
-func collect(c *wireConn, ncols int) ([][][]byte, error) {
+func collect(c *Conn, ncols int) ([][][]byte, error) {
 	var got [][][]byte
-	err := c.queryRows(context.Background(), "SELECT", ncols, func(_ []byte, vals [][]byte) error {
+	err := c.QueryRows(context.Background(), "SELECT", ncols, func(_ []byte, vals [][]byte) error {
 		r := make([][]byte, len(vals))
 		for i, v := range vals {
 			if v != nil {
@@ -221,7 +221,7 @@ func TestQueryRowsCallbackErrorDrains(t *testing.T) {
 	})
 	full := errors.New("disk full")
 	calls := 0
-	err := c.queryRows(context.Background(), "SELECT", 1, func([]byte, [][]byte) error { calls++; return full })
+	err := c.QueryRows(context.Background(), "SELECT", 1, func([]byte, [][]byte) error { calls++; return full })
 	if !errors.Is(err, full) || errors.Is(err, driver.ErrBadConn) || calls != 1 {
 		t.Fatalf("got %v after %d calls, want the callback's error after 1 call", err, calls)
 	}
@@ -267,7 +267,7 @@ func TestQueryRowsCancel(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err := c.queryRows(ctx, "SELECT", 1, func([]byte, [][]byte) error { return nil })
+	err := c.QueryRows(ctx, "SELECT", 1, func([]byte, [][]byte) error { return nil })
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, driver.ErrBadConn) {
 		t.Fatalf("got %v, want the context's error on a bad connection", err)
 	}
@@ -277,8 +277,8 @@ func TestWireConnCapabilities(t *testing.T) {
 	client, server := net.Pipe()
 	defer client.Close()
 	go func() { _, _ = io.Copy(io.Discard, server) }()
-	c := &wireConn{Conn: client, src: &socketReader{c: client}, r: bufio.NewReader(client)}
-	if c.direct() {
+	c := &Conn{Conn: client, src: &socketReader{c: client}, r: bufio.NewReader(client)}
+	if c.Direct() {
 		t.Error("direct before the handshake response")
 	}
 	// Handshake response: header with sequence 1, then the capability flags.
@@ -286,13 +286,13 @@ func TestWireConnCapabilities(t *testing.T) {
 	if _, err := c.Write([]byte{32, 0, 0, 1, byte(caps), byte(caps >> 8), byte(caps >> 16), byte(caps >> 24)}); err != nil {
 		t.Fatal(err)
 	}
-	if !c.direct() || c.caps != caps {
-		t.Errorf("caps %#x direct %v after handshake response, want %#x true", c.caps, c.direct(), caps)
+	if !c.Direct() || c.caps != caps {
+		t.Errorf("caps %#x direct %v after handshake response, want %#x true", c.caps, c.Direct(), caps)
 	}
 	c.caps = 0
 	tls := uint32(capProtocol41 | capSSL)
 	_, _ = c.Write([]byte{32, 0, 0, 1, byte(tls), byte(tls >> 8), byte(tls >> 16), byte(tls >> 24)})
-	if c.direct() {
+	if c.Direct() {
 		t.Error("direct on a TLS session")
 	}
 }
