@@ -23,11 +23,11 @@ test: deps
 	$(MAKE) test-race fuzz
 
 # test-race runs the tests of the packages with concurrency under the race detector: the
-# scheduler, the loader (with its servers), and of the dumper its unit tests and two small
+# scheduler, the loader (with its servers), the socket reader (internal/wire), and of the dumper its unit tests and two small
 # dumps through Run's goroutines (its large server tests run without -race in test).
-RACE_DUMPER_TESTS ?= TestSyncer|TestIntRange|TestWholeTables|TestFindKey|TestQueryRows|TestWireConn|FuzzSplitRow|TestDumpSyncsDirectory|TestWhereOnNullKeyTable
+RACE_DUMPER_TESTS ?= TestSyncer|TestIntRange|TestWholeTables|TestFindKey|TestDumpSyncsDirectory|TestWhereOnNullKeyTable
 test-race:
-	$(GO) test -race -count=1 -timeout 20m ./scheduler/ ./loader/
+	$(GO) test -race -count=1 -timeout 20m ./scheduler/ ./loader/ ./internal/wire/
 	$(GO) test -race -count=1 -timeout 10m -run '$(RACE_DUMPER_TESTS)' ./dumper/
 
 # fuzz runs each fuzz target for FUZZTIME executions (seed corpora in each package's
@@ -36,7 +36,7 @@ test-race:
 # (go.dev/issue/75804, fixed in Go 1.27); a count has no deadline to race.
 FUZZTIME ?= 50000x
 FUZZ_TARGETS := FuzzReadMetadata:./internal/dumpdir FuzzSplitCreateTable:./schema \
-	FuzzSplit:./internal/sqlscript FuzzSplitRow:./dumper \
+	FuzzSplit:./internal/sqlscript FuzzSplitRow:./internal/wire \
 	FuzzEncodeBody:./internal/sqlscript FuzzTSVRoundTrip:./internal/sqltext \
 	FuzzInsertRoundTrip:./internal/sqltext FuzzAppendInsertAsTSV:./internal/sqltext
 fuzz:
