@@ -16,6 +16,7 @@ import (
 	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/wire"
 	"github.com/sluicedb/sluice/schema"
 )
 
@@ -79,7 +80,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	tables = withoutParts(tables, &o)
-	db, err := cfg.Open(ctx, "", o.Threads+3) // workers, the main connection, killQueries, the early checksums
+	db, socks, err := wire.Open(ctx, cfg, o.Threads+3) // workers, the main connection, killQueries, the early checksums
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +138,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
 	}
 	r, err := newRestore(ctx, db, dir, meta, &o, id, j, plans)
+	r.socks = socks
 	if err != nil {
 		return nil, resumable(err)
 	}

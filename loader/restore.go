@@ -11,6 +11,7 @@ import (
 	"github.com/sluicedb/sluice/accounts"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/progress"
+	"github.com/sluicedb/sluice/internal/wire"
 	"github.com/sluicedb/sluice/scheduler"
 )
 
@@ -18,7 +19,8 @@ import (
 // write only their own conns[w] and current[w] slots and the atomic counters.
 type restore struct {
 	db          *sql.DB
-	main        *sql.Conn // schema and post-data statements
+	socks       *wire.Sockets // db's sockets, from which the checksum pass reads rows back
+	main        *sql.Conn     // schema and post-data statements
 	meta        *dumpdir.Metadata
 	dir         *dumpdir.Dir // where the dump's files are
 	o           *Options
