@@ -17,7 +17,9 @@ import (
 // BenchmarkRecheck measures what recomputing a loaded table's checksum costs the server and
 // the client, two ways: the server rebuilding each row's packet with CONCAT and summing its
 // CRC32 (checksum.Query, what `load --checksum` ran), against the server sending the rows and
-// the client summing the CRC-32s of the packets it reads (what the dumper does while dumping).
+// the client summing the CRC-32s of the packets it reads (what the dumper does while dumping
+// and checksum.Read does; here through database/sql, which costs the client more CPU than the
+// loader's direct socket reader but the server the same).
 // On one throwaway server (benchServer) it generates SLUICE_BENCH_SPEC (default
 // sysbench:1x1000k) and checksums every table three times each way, interleaved, logging wall
 // seconds, the server's CPU seconds and this process's CPU seconds, and checking both ways

@@ -18,9 +18,10 @@ type ChecksumMode string
 
 const (
 	// ChecksumFail recomputes every chunk's checksum on the target and fails with a
-	// *ChecksumError (exit code 3) when one differs from the dump's. The default: the
-	// comparison took a median 9 % (1-15 %, a noisy shared machine) of the load's wall time on
-	// the indexed dataset at -t 2 (bench/README.md), within the 10 % a default may cost.
+	// *ChecksumError (exit code 3) when one differs from the dump's. The default: with the rows
+	// read back and summed client-side, the load with it took 0.97x the server's limit on
+	// sysbench 4x1M at -t 2, against 1.06x with the server rebuilding the rows (bench/README.md,
+	// "Checksums read back").
 	ChecksumFail ChecksumMode = "fail"
 	// ChecksumWarn recomputes them and logs each difference as a warning (Result.Warnings).
 	ChecksumWarn ChecksumMode = "warn"
