@@ -11,15 +11,14 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/internal/checksum"
-	"github.com/sluicedb/sluice/internal/sqltext"
+	"github.com/sluicedb/sluice/internal/wire"
 )
 
 // BenchmarkRecheck measures what recomputing a loaded table's checksum costs the server and
 // the client, two ways: the server rebuilding each row's packet with CONCAT and summing its
 // CRC32 (checksum.Query, what `load --checksum` ran), against the server sending the rows and
-// the client summing the CRC-32s of the packets it reads (what the dumper does while dumping
-// and checksum.Read does; here through database/sql, which costs the client more CPU than the
-// loader's direct socket reader but the server the same).
+// the client summing the CRC-32s of the packets it reads from the socket (checksum.Read, what
+// the loader does now and the dumper does while dumping).
 // On one throwaway server (benchServer) it generates SLUICE_BENCH_SPEC (default
 // sysbench:1x1000k) and checksums every table three times each way, interleaved, logging wall
 // seconds, the server's CPU seconds and this process's CPU seconds, and checking both ways
@@ -36,7 +35,12 @@ func BenchmarkRecheck(b *testing.B) {
 	if _, err := Generate(ctx, db, d, 2); err != nil {
 		b.Fatal(err)
 	}
-	conn, err := db.Conn(ctx)
+	wdb, socks, err := wire.Open(ctx, srv.ConnConfig(), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer wdb.Close()
+	conn, err := wdb.Conn(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -67,7 +71,7 @@ func BenchmarkRecheck(b *testing.B) {
 			return checksum.Run(ctx, conn, d.Database, table, cols, "")
 		}},
 		{"client reads rows", func(table string, cols []checksum.Column) (checksum.Sum, error) {
-			return clientSum(ctx, conn, d.Database, table, cols)
+			return socketSum(ctx, conn, socks, d.Database, table, cols)
 		}},
 	}
 	for range 3 {
@@ -93,36 +97,19 @@ func BenchmarkRecheck(b *testing.B) {
 	}
 }
 
-// clientSum reads every row of db.table as the dumper selects it and sums the CRC-32s of the
-// rows' packets, rebuilt from the driver's raw values.
-func clientSum(ctx context.Context, c *sql.Conn, db, table string, cols []checksum.Column) (checksum.Sum, error) {
-	exprs := make([]string, len(cols))
-	for i, col := range cols {
-		exprs[i] = sqltext.SelectExpr(col.Name, col.DataType)
-	}
-	rows, err := c.QueryContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+sqltext.QualifiedName(db, table))
-	if err != nil {
-		return checksum.Sum{}, err
-	}
-	defer rows.Close()
-	raw := make([]sql.RawBytes, len(cols))
-	dest := make([]any, len(cols))
-	vals := make([][]byte, len(cols))
-	for i := range raw {
-		dest[i] = &raw[i]
-	}
+// socketSum is checksum.Read of db.table on c, whose socket socks knows.
+func socketSum(ctx context.Context, c *sql.Conn, socks *wire.Sockets, db, table string, cols []checksum.Column) (checksum.Sum, error) {
 	var s checksum.Sum
-	var scratch []byte
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return checksum.Sum{}, fmt.Errorf("%s: %w", table, err)
+	err := c.Raw(func(dc any) error {
+		wc := socks.Lookup(dc)
+		if wc == nil || !wc.Direct() {
+			return fmt.Errorf("%s: the connection's socket cannot be read directly", table)
 		}
-		for i, v := range raw {
-			vals[i] = v
-		}
-		scratch = s.AddValues(vals, scratch)
-	}
-	return s, rows.Err()
+		var err error
+		s, err = checksum.Read(ctx, wc, db, table, cols, "")
+		return err
+	})
+	return s, err
 }
 
 // selfCPU is this process's user plus system CPU seconds so far.
