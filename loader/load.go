@@ -138,11 +138,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return fmt.Errorf("%w\nthe restore is recorded in %s: run the same command with --resume to finish it", err, o.Journal)
 	}
 	r, err := newRestore(ctx, db, dir, meta, &o, id, j, plans)
-	r.socks = socks
 	if err != nil {
 		return nil, resumable(err)
 	}
 	defer r.close()
+	r.socks = socks
 	r.users = users
 	res, err := r.run(ctx, dbs)
 	if err != nil {

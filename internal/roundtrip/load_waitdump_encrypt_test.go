@@ -28,7 +28,7 @@ func TestLoadWaitDumpEncrypted(t *testing.T) {
 	src := Open(t, a, "")
 	src.SetMaxOpenConns(1)
 	Exec(t, src, "CREATE DATABASE wde")
-	CreateKeyShapes(t, src, "wde", 2000)
+	CreateKeyShapes(t, src, "wde", 6000) // ~1,000 chunks of Rows 50 at -t 1: the dump lasts well over the load's 250 ms poll
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +49,7 @@ func TestLoadWaitDumpEncrypted(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("load --wait-dump never said it waits for the dump")
 	}
-	if _, err := dumper.Run(ctx, Config(a), dumper.Options{OutDir: dir, Databases: []string{"wde"}, Threads: 1, Rows: 100,
+	if _, err := dumper.Run(ctx, Config(a), dumper.Options{OutDir: dir, Databases: []string{"wde"}, Threads: 1, Rows: 50,
 		Recipients: []age.Recipient{id.Recipient()}}); err != nil {
 		t.Fatalf("dump: %v", err)
 	}
