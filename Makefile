@@ -38,7 +38,8 @@ FUZZTIME ?= 50000x
 FUZZ_TARGETS := FuzzReadMetadata:./internal/dumpdir FuzzSplitCreateTable:./schema \
 	FuzzSplit:./internal/sqlscript FuzzSplitRow:./internal/wire \
 	FuzzEncodeBody:./internal/sqlscript FuzzTSVRoundTrip:./internal/sqltext \
-	FuzzInsertRoundTrip:./internal/sqltext FuzzAppendInsertAsTSV:./internal/sqltext
+	FuzzInsertRoundTrip:./internal/sqltext FuzzAppendInsertAsTSV:./internal/sqltext \
+	FuzzLiteralAsTSV:./internal/sqltext
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t%%:*} $${t#*:} for $(FUZZTIME)"; \

@@ -109,3 +109,25 @@ func FuzzAppendInsertAsTSV(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLiteralAsTSV: the one-pass conversion of a literal (appendLiteralAsTSV) gives what
+// decoding it (DecodeLiteral) and escaping the bytes for TSV (AppendTSV) give, with the same
+// rest, and refuses what DecodeLiteral refuses.
+func FuzzLiteralAsTSV(f *testing.F) {
+	for _, s := range []string{"NULL,", "'it\\'s\t\\\\N\\n'", "0x00FF5C09)", "_utf8mb4'{\\\"a\\\": 1}'", "-1.5e10,", "'x''y'", "'\\", "0x1", "''", "'a\x00\r\n\\Z\\0'"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		raw, rest1, err1 := DecodeLiteral(nil, b)
+		got, rest2, err2 := appendLiteralAsTSV([]byte("prefix"), b)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("%q: DecodeLiteral err %v, appendLiteralAsTSV err %v", b, err1, err2)
+		}
+		if err1 != nil {
+			return
+		}
+		if want := AppendTSV([]byte("prefix"), raw); !bytes.Equal(got, want) || !bytes.Equal(rest1, rest2) {
+			t.Fatalf("%q: got %q rest %q, want %q rest %q", b, got, rest2, want, rest1)
+		}
+	})
+}
