@@ -11,6 +11,7 @@ import (
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/wire"
 	"github.com/sluicedb/sluice/loader"
 	"github.com/sluicedb/sluice/scheduler"
 )
@@ -69,7 +70,7 @@ type Result struct {
 // failure the target stays marked incomplete, and the same command with Resume finishes it.
 func Run(ctx context.Context, src, dst conn.Config, o Options) (*Result, error) {
 	start := time.Now()
-	tdb, err := dst.Open(ctx, "", 4) // the state's connection, the keeper's checksums
+	tdb, socks, err := wire.Open(ctx, dst, 4) // the state's connection, the keeper's checksums
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
@@ -78,6 +79,7 @@ func Run(ctx context.Context, src, dst conn.Config, o Options) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
+	st.socks = socks
 	defer st.Close()
 	switch {
 	case o.Resume && !st.running:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/internal/checksum"
+	"github.com/sluicedb/sluice/internal/wire"
 )
 
 // The copy's state on the target, in a database of its own (the loader drops its progress
@@ -23,6 +24,7 @@ const (
 // state is the copy state of one target.
 type state struct {
 	db      *sql.DB         // for the keeper's checksums
+	socks   *wire.Sockets   // db's sockets (wire.Open), from which the keeper reads rows back
 	w       *sql.Conn       // the state's writes, kept out of the target's binary log (see readState)
 	running bool            // an earlier copy's row is there: it did not complete
 	started string          // when that copy started (RFC 3339), for messages
@@ -150,7 +152,7 @@ func (k *keeper) Keep(ctx context.Context, db, table string, cols []checksum.Col
 		}
 	}
 	tdb := k.targetDB(db)
-	got, err := checksum.Run(ctx, c, tdb, table, cols, where)
+	got, err := checksum.Compute(ctx, c, k.s.socks, tdb, table, cols, where)
 	if err != nil && ctx.Err() != nil {
 		return false, ctx.Err()
 	}

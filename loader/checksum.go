@@ -92,26 +92,9 @@ func (r *restore) checkChunk(ctx context.Context, conn *sql.Conn, c chunkCheck, 
 }
 
 // chunkSum returns the checksum of the rows of c's table matching where on conn (checksum.Session
-// set): read back from the socket and summed client-side (checksum.Read) when the connection
-// may be read directly, otherwise (TLS, compression) rebuilt by the server (checksum.Run),
-// which costs it about three times the CPU (bench/README.md, BenchmarkRecheck).
+// set), read back from the socket when it may be (checksum.Compute).
 func (r *restore) chunkSum(ctx context.Context, conn *sql.Conn, c chunkCheck, where string) (checksum.Sum, error) {
-	var s checksum.Sum
-	read := false
-	err := conn.Raw(func(dc any) error {
-		wc := r.socks.Lookup(dc)
-		if wc == nil || !wc.Direct() {
-			return nil
-		}
-		read = true
-		var err error
-		s, err = checksum.Read(ctx, wc, c.p.target, c.p.t.Name, c.cols, where)
-		return err
-	})
-	if err != nil || read {
-		return s, err
-	}
-	return checksum.Run(ctx, conn, c.p.target, c.p.t.Name, c.cols, where)
+	return checksum.Compute(ctx, conn, r.socks, c.p.target, c.p.t.Name, c.cols, where)
 }
 
 // chunkChecks returns the chunk checks of p, reading its columns on q.

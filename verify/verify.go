@@ -10,12 +10,17 @@ import (
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/progress"
+	"github.com/sluicedb/sluice/internal/wire"
 	"github.com/sluicedb/sluice/scheduler"
 )
 
 // worker is one worker's pair of connections, both with checksum.Session set (and, with
-// Options.Replica, inside their consistent snapshots).
-type worker struct{ src, tgt *sql.Conn }
+// Options.Replica, inside their consistent snapshots), and the socket registries of their
+// pools (wire.Open), from which chunks are read back (checksum.Compute).
+type worker struct {
+	src, tgt           *sql.Conn
+	srcSocks, tgtSocks *wire.Sockets
+}
 
 // run is one comparison's shared state.
 type run struct {
@@ -41,12 +46,12 @@ func (r *run) report(d Diff) {
 func Run(ctx context.Context, src, tgt conn.Config, o Options) (*Result, error) {
 	o.setDefaults()
 	start := time.Now()
-	sdb, err := src.Open(ctx, "", o.Threads+2) // workers, planner, the replica lock
+	sdb, srcSocks, err := wire.Open(ctx, src, o.Threads+2) // workers, planner, the replica lock
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)
 	}
 	defer sdb.Close()
-	tdb, err := tgt.Open(ctx, "", o.Threads+3) // workers, planner, the replica control and its restart
+	tdb, tgtSocks, err := wire.Open(ctx, tgt, o.Threads+3) // workers, planner, the replica control and its restart
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
@@ -85,6 +90,7 @@ func Run(ctx context.Context, src, tgt conn.Config, o Options) (*Result, error) 
 		}
 	}()
 	for i := range workers {
+		workers[i].srcSocks, workers[i].tgtSocks = srcSocks, tgtSocks
 		if workers[i].src, err = session(ctx, sdb); err != nil {
 			return nil, fmt.Errorf("source: %w", err)
 		}

@@ -5,11 +5,12 @@
 // SET NAMES binary and time_zone '+00:00': each value as a length-encoded string, 0xFB for NULL
 // ("Text Resultset Row" in the MySQL client/server protocol documentation). The dumper computes
 // it from the packets it already reads (Sum.AddPacket, no second scan); the loader's checksum
-// pass reads the loaded rows back the same way (Read, over an internal/wire socket); and any
-// server holding the rows can recompute it with one query (Query), which rebuilds the same bytes
-// with CONCAT, CHAR and LENGTH, at about three times the server CPU of Read (the fallback where
-// a socket cannot be read directly, and sluice verify's way). A sum, unlike pt-table-checksum's BIT_XOR, does not cancel out two equal rows of a
-// table without a key changed the same way.
+// pass, sluice verify (both sides) and copy's resume check read the rows back the same way
+// (Read, over an internal/wire socket; Compute picks it); and any server holding the rows can
+// recompute it with one query (Query), which rebuilds the same bytes with CONCAT, CHAR and
+// LENGTH, at about three times the server CPU of Read (the fallback where a socket cannot be
+// read directly: TLS, compression). A sum, unlike pt-table-checksum's BIT_XOR, does not cancel
+// out two equal rows of a table without a key changed the same way.
 //
 // Types: every column type of MySQL and MariaDB gives the same bytes both ways, FLOAT read as
 // CAST(col AS DOUBLE) as the dumper reads it (sqltext.SelectExpr), TIMESTAMP in UTC. The one

@@ -2,6 +2,7 @@ package checksum
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -40,4 +41,30 @@ func Read(ctx context.Context, c *wire.Conn, db, table string, cols []Column, wh
 		return Sum{}, fmt.Errorf("%s checksum: %w", sqltext.QualifiedName(db, table), err)
 	}
 	return s, nil
+}
+
+// Compute returns the checksum of the rows of db.table matching where ("" for all) on c, which
+// must have Session set: read back and summed client-side (Read) when socks (the registry of
+// the wire.Open pool c belongs to; nil for another pool) knows c's socket and it may be read
+// directly, otherwise rebuilt by the server (Run: TLS and compressed sessions, other pools),
+// which costs the server about three times the CPU (bench/README.md, BenchmarkRecheck). Both
+// ways give the same Sum (TestReadEqualsQuery), so either side of a comparison may take either.
+// Its errors are Read's or Run's, naming the table.
+func Compute(ctx context.Context, c *sql.Conn, socks *wire.Sockets, db, table string, cols []Column, where string) (Sum, error) {
+	var s Sum
+	read := false
+	err := c.Raw(func(dc any) error {
+		wc := socks.Lookup(dc)
+		if wc == nil || !wc.Direct() {
+			return nil
+		}
+		read = true
+		var err error
+		s, err = Read(ctx, wc, db, table, cols, where)
+		return err
+	})
+	if err != nil || read {
+		return s, err
+	}
+	return Run(ctx, c, db, table, cols, where)
 }
