@@ -75,11 +75,10 @@ func Run(ctx context.Context, src, dst conn.Config, o Options) (*Result, error) 
 		return nil, fmt.Errorf("target: %w", err)
 	}
 	defer tdb.Close()
-	st, err := readState(ctx, tdb, o.Load.EnableBinlog)
+	st, err := readState(ctx, tdb, socks, o.Load.EnableBinlog)
 	if err != nil {
 		return nil, err
 	}
-	st.socks = socks
 	defer st.Close()
 	switch {
 	case o.Resume && !st.running:

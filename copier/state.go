@@ -35,13 +35,14 @@ type state struct {
 
 // readState creates the state table if missing and reads it. Its writes are kept out of the
 // target's binary log (sql_log_bin = 0) unless binlog, as the load's are: a replica the copy
-// provisions must have no transaction of its own. Close releases its connection.
-func readState(ctx context.Context, db *sql.DB, binlog bool) (*state, error) {
+// provisions must have no transaction of its own. socks is db's socket registry (wire.Open).
+// Close releases its connection.
+func readState(ctx context.Context, db *sql.DB, socks *wire.Sockets, binlog bool) (*state, error) {
 	c, err := db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
-	s := &state{db: db, w: c, done: map[string]bool{}}
+	s := &state{db: db, socks: socks, w: c, done: map[string]bool{}}
 	if !binlog {
 		if _, err := c.ExecContext(ctx, "SET SESSION sql_log_bin = 0"); err != nil {
 			c.Close()

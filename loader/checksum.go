@@ -68,15 +68,15 @@ type checkTally struct {
 	diffs []string
 }
 
-// checkChunk recomputes chunk c's checksum on conn (checksum.Session already set) and adds
-// what it found to tally.
+// checkChunk recomputes chunk c's checksum on conn (checksum.Session already set), read back
+// from the socket when it may be (checksum.Compute), and adds what it found to tally.
 func (r *restore) checkChunk(ctx context.Context, conn *sql.Conn, c chunkCheck, tally *checkTally) error {
 	ch := c.p.t.Chunks[c.n]
 	want, err := checksum.ParseSum(ch.Sum)
 	if err != nil {
 		return fmt.Errorf("--checksum: %s chunk %d: %w: the metadata file is corrupt", c.p, c.n, err)
 	}
-	got, err := r.chunkSum(ctx, conn, c, ch.Where)
+	got, err := checksum.Compute(ctx, conn, r.socks, c.p.target, c.p.t.Name, c.cols, ch.Where)
 	if err != nil {
 		return fmt.Errorf("--checksum: %s chunk %d: %w", c.p, c.n, err)
 	}
@@ -89,12 +89,6 @@ func (r *restore) checkChunk(ctx context.Context, conn *sql.Conn, c chunkCheck, 
 			c.p, c.n, rangeText(ch.Where), want.Rows, want.CRC, got.Rows, got.CRC))
 	}
 	return nil
-}
-
-// chunkSum returns the checksum of the rows of c's table matching where on conn (checksum.Session
-// set), read back from the socket when it may be (checksum.Compute).
-func (r *restore) chunkSum(ctx context.Context, conn *sql.Conn, c chunkCheck, where string) (checksum.Sum, error) {
-	return checksum.Compute(ctx, conn, r.socks, c.p.target, c.p.t.Name, c.cols, where)
 }
 
 // chunkChecks returns the chunk checks of p, reading its columns on q.

@@ -100,16 +100,16 @@ func keyAt(ctx context.Context, q checksum.Querier, s span, offset int64) ([][]b
 
 // sums returns the checksums of s on both servers, queried at once (read back where the
 // sockets allow, checksum.Compute), and how long the slower took.
-func sums(ctx context.Context, w *worker, s span) (src, tgt checksum.Sum, took time.Duration, err error) {
+func (r *run) sums(ctx context.Context, w *worker, s span) (src, tgt checksum.Sum, took time.Duration, err error) {
 	start := time.Now()
 	err = scheduler.All(ctx, func(ctx context.Context) (err error) {
-		src, err = checksum.Compute(ctx, w.src, w.srcSocks, s.t.DB, s.t.Name, s.t.Cols, s.cond())
+		src, err = checksum.Compute(ctx, w.src, r.srcSocks, s.t.DB, s.t.Name, s.t.Cols, s.cond())
 		if err != nil {
 			err = fmt.Errorf("source: %w", err)
 		}
 		return err
 	}, func(ctx context.Context) (err error) {
-		tgt, err = checksum.Compute(ctx, w.tgt, w.tgtSocks, s.t.DB, s.t.Name, s.t.Cols, s.cond())
+		tgt, err = checksum.Compute(ctx, w.tgt, r.tgtSocks, s.t.DB, s.t.Name, s.t.Cols, s.cond())
 		if err != nil {
 			err = fmt.Errorf("target: %w", err)
 		}
@@ -149,7 +149,7 @@ func (r *run) bisect(ctx context.Context, w *worker, s span, src, tgt checksum.S
 		return nil
 	}
 	left := span{t: s.t, lo: s.lo, hi: mid}
-	ls, lt, _, err := sums(ctx, w, left)
+	ls, lt, _, err := r.sums(ctx, w, left)
 	if err != nil {
 		return err
 	}

@@ -15,12 +15,8 @@ import (
 )
 
 // worker is one worker's pair of connections, both with checksum.Session set (and, with
-// Options.Replica, inside their consistent snapshots), and the socket registries of their
-// pools (wire.Open), from which chunks are read back (checksum.Compute).
-type worker struct {
-	src, tgt           *sql.Conn
-	srcSocks, tgtSocks *wire.Sockets
-}
+// Options.Replica, inside their consistent snapshots).
+type worker struct{ src, tgt *sql.Conn }
 
 // run is one comparison's shared state.
 type run struct {
@@ -28,6 +24,9 @@ type run struct {
 	mu       sync.Mutex
 	res      *Result
 	counters progress.Counters // what o.Progress reads
+	// The socket registries of the source and target pools (wire.Open), from which the
+	// workers' chunks are read back (checksum.Compute).
+	srcSocks, tgtSocks *wire.Sockets
 }
 
 // report records d and prints its line.
@@ -56,7 +55,7 @@ func Run(ctx context.Context, src, tgt conn.Config, o Options) (*Result, error) 
 		return nil, fmt.Errorf("target: %w", err)
 	}
 	defer tdb.Close()
-	r := &run{o: &o, res: &Result{}}
+	r := &run{o: &o, res: &Result{}, srcSocks: srcSocks, tgtSocks: tgtSocks}
 	planSrc, err := session(ctx, sdb)
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)
@@ -90,7 +89,6 @@ func Run(ctx context.Context, src, tgt conn.Config, o Options) (*Result, error) 
 		}
 	}()
 	for i := range workers {
-		workers[i].srcSocks, workers[i].tgtSocks = srcSocks, tgtSocks
 		if workers[i].src, err = session(ctx, sdb); err != nil {
 			return nil, fmt.Errorf("source: %w", err)
 		}
@@ -225,7 +223,7 @@ func (r *run) compareChunk(ctx context.Context, w *worker, s span) error {
 	if err := r.waitLoad(ctx, w.src); err != nil {
 		return err
 	}
-	src, tgt, took, err := sums(ctx, w, s)
+	src, tgt, took, err := r.sums(ctx, w, s)
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.t, err)
 	}

@@ -141,8 +141,8 @@ func DecodeLiteral(dst, b []byte) ([]byte, []byte, error) {
 	case b[0] == '\'':
 		return decodeString(dst, b)
 	case len(b) > 1 && b[0] == '0' && b[1] == 'x':
-		i := 2 + hexRun(b[2:])
-		if (i-2)%2 != 0 {
+		i, ok := hexEnd(b)
+		if !ok {
 			return nil, b, ErrNotInsert
 		}
 		for j := 2; j < i; j += 2 {
@@ -153,14 +153,28 @@ func DecodeLiteral(dst, b []byte) ([]byte, []byte, error) {
 		}
 		return dst, b[i:], nil
 	}
-	i := 0
-	for i < len(b) && b[i] != ',' && b[i] != ')' {
-		i++
-	}
+	i := bareEnd(b)
 	if i == 0 {
 		return nil, b, ErrNotInsert
 	}
 	return append(dst, b[:i]...), b[i:], nil
+}
+
+// hexEnd returns the end of the 0x hex literal at the start of b, and whether it has an even
+// number of digits (an odd one is not a literal the dumper writes).
+func hexEnd(b []byte) (int, bool) {
+	n := hexRun(b[2:])
+	return 2 + n, n%2 == 0
+}
+
+// bareEnd returns the length of the bare literal (a number) at the start of b: up to the ',' or
+// ')' that ends it.
+func bareEnd(b []byte) int {
+	i := 0
+	for i < len(b) && b[i] != ',' && b[i] != ')' {
+		i++
+	}
+	return i
 }
 
 // appendLiteralAsTSV appends the SQL literal at the start of b as one TSV field, as
@@ -182,8 +196,8 @@ func appendLiteralAsTSV(dst, b []byte) ([]byte, []byte, error) {
 	case bytes.HasPrefix(b, []byte("NULL")):
 		return append(dst, TSVNull...), b[4:], nil
 	case len(b) > 1 && b[0] == '0' && b[1] == 'x':
-		i := 2 + hexRun(b[2:])
-		if (i-2)%2 != 0 {
+		i, ok := hexEnd(b)
+		if !ok {
 			return dst, b, ErrNotInsert
 		}
 		for j := 2; j < i; j += 2 {
@@ -196,10 +210,7 @@ func appendLiteralAsTSV(dst, b []byte) ([]byte, []byte, error) {
 		}
 		return dst, b[i:], nil
 	}
-	i := 0
-	for i < len(b) && b[i] != ',' && b[i] != ')' {
-		i++
-	}
+	i := bareEnd(b)
 	if i == 0 {
 		return dst, b, ErrNotInsert
 	}
