@@ -25,7 +25,8 @@ import (
 // SLUICE_BENCH_BINS (comma separated paths, relative ones from bench/ where go test runs;
 // default ../bin/sluice, the module's make build; the name "limit" is the server's own limit,
 // limitLoadTables from SELECT INTO OUTFILE files written once) into a
-// fresh database dst with `sluice load -t 2` and SLUICE_BENCH_LOAD_ARGS (space separated, e.g.
+// fresh database dst with `sluice load -t N` (N is SLUICE_BENCH_THREADS, default 2; the limit
+// uses as many connections) and SLUICE_BENCH_LOAD_ARGS (space separated, e.g.
 // --checksum=skip), and logs each load's wall time, the server's and the binary's CPU seconds
 // and the load average, then each binary's median wall time and its ratio to the first's.
 // Run it alone:
@@ -86,7 +87,11 @@ func BenchmarkLoadAB(b *testing.B) {
 	if err := run(first, "dump", "-B", "src", "-t", "2", "-o", dir); err != nil {
 		b.Fatal(err)
 	}
-	limit, err := abLimit(ctx, srv, db, bins)
+	threads := 2
+	if v, err := strconv.Atoi(os.Getenv("SLUICE_BENCH_THREADS")); err == nil && v > 0 {
+		threads = v
+	}
+	limit, err := abLimit(ctx, srv, db, bins, threads)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -107,7 +112,7 @@ func BenchmarkLoadAB(b *testing.B) {
 			if bin == ToolLimit {
 				err = limit(ctx)
 			} else {
-				err = run(bin, "load", append([]string{"-d", dir, "-B", "dst", "-t", "2"}, extra...)...)
+				err = run(bin, "load", append([]string{"-d", dir, "-B", "dst", "-t", strconv.Itoa(threads)}, extra...)...)
 			}
 			if err != nil {
 				b.Fatal(err)
@@ -126,8 +131,8 @@ func BenchmarkLoadAB(b *testing.B) {
 
 // abLimit prepares the limit's load of database src into dst on srv when bins names it
 // (ToolLimit): the tables' SELECT INTO OUTFILE files and PK-only splits. It returns the load
-// (limitLoadTables, -t 2), or nil when bins does not name the limit.
-func abLimit(ctx context.Context, srv *testserver.Server, db *sql.DB, bins []string) (func(context.Context) error, error) {
+// (limitLoadTables, threads connections), or nil when bins does not name the limit.
+func abLimit(ctx context.Context, srv *testserver.Server, db *sql.DB, bins []string, threads int) (func(context.Context) error, error) {
 	if !slices.Contains(bins, ToolLimit) {
 		return nil, nil
 	}
@@ -156,5 +161,5 @@ func abLimit(ctx context.Context, srv *testserver.Server, db *sql.DB, bins []str
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error { return limitLoadTables(ctx, db, "dst", tables, splits, in, 2) }, nil
+	return func(ctx context.Context) error { return limitLoadTables(ctx, db, "dst", tables, splits, in, threads) }, nil
 }

@@ -37,6 +37,9 @@ func appendNumber(dst []byte, v driver.Value) []byte {
 // in its table's output.
 func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wire.Sockets, dir *dumpdir.Dir, sy *syncer, c chunk, o *Options) error {
 	w := newChunkWriter(ctx, dir, c.out, c.maxRows, sy, o)
+	if c.rng == nil && c.maxRows > 0 { // a table read in one scan (planTable)
+		w.keys = newFileChunks(c.out.t)
+	}
 	where, read := c.where, true
 	err := func() error {
 		if c.rng == nil {
@@ -68,9 +71,16 @@ func dumpChunk(ctx context.Context, conn *sql.Conn, ws *wire.Sockets, dir *dumpd
 		w.abort()
 		return fmt.Errorf("%s: %w", c, err)
 	}
-	if read {
-		c.out.addChunk(w.sum, where)
+	if !read {
+		return nil
 	}
+	if fcs, ok := w.keys.chunks(o.where(c.out.t)); ok {
+		for _, fc := range fcs {
+			c.out.addChunk(fc.sum, fc.where, []string{fc.file})
+		}
+		return nil
+	}
+	c.out.addChunk(w.sum, where, w.names)
 	return nil
 }
 
@@ -88,6 +98,9 @@ func readRows(ctx context.Context, conn *sql.Conn, ws *wire.Sockets, query, wher
 		if wc := ws.Lookup(dc); wc != nil && wc.Direct() {
 			direct = true
 			return wc.QueryRows(ctx, query, len(cols), w.packetRow)
+		}
+		if w.reprints {
+			w.keys = nil // the rows' sum comes from the server at the end, not per file
 		}
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {

@@ -47,7 +47,7 @@ func keepOutputs(ctx context.Context, snap *snapshot, outs []*tableOutput, o *Op
 			mu.Lock()
 			out.kept, out.rows = true, sum.Rows
 			mu.Unlock()
-			out.addChunk(sum, where)
+			out.addChunk(sum, where, nil)
 		}
 		return err
 	})

@@ -65,11 +65,12 @@ func (o *tableOutput) done(ctx context.Context, last bool) error {
 	return o.ended(ctx)
 }
 
-// addChunk records a chunk read with checksum sum, whose rows are those matching where.
-func (o *tableOutput) addChunk(sum checksum.Sum, where string) {
+// addChunk records a chunk read with checksum sum, whose rows are those matching where, written
+// to the data files named files.
+func (o *tableOutput) addChunk(sum checksum.Sum, where string, files []string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.chunks = append(o.chunks, dumpdir.Chunk{Sum: sum.String(), Where: where})
+	o.chunks = append(o.chunks, dumpdir.Chunk{Sum: sum.String(), Where: where, Files: files})
 }
 
 func (o *tableOutput) nextName(ext string) string {
@@ -124,6 +125,8 @@ type chunkWriter struct {
 	sum      checksum.Sum // of the rows written so far
 	scratch  []byte       // a row re-encoded for sum, when read through the driver
 	reprints bool         // the driver's fallback reader would print some column unlike the server (reprinted)
+	keys     *fileChunks  // cuts a one-scan chunk's checksum per file; nil for none
+	names    []string     // the data files this writer created, in order
 
 	stmt     []byte
 	stmtRows int64
@@ -169,6 +172,9 @@ func (w *chunkWriter) packetRow(p []byte, vals [][]byte) error {
 
 // row appends one row, values as the text protocol returns them (nil for NULL).
 func (w *chunkWriter) row(vals [][]byte) error {
+	if w.keys != nil {
+		w.keys.row(vals)
+	}
 	switch {
 	case w.tsv:
 		w.stmt = appendTSVRow(w.stmt, w.tsvEnc, vals)
@@ -221,6 +227,7 @@ func (w *chunkWriter) flushStatement() error {
 			return err
 		}
 		w.file, w.enc, w.written, w.fileRows = f, enc, 0, 0
+		w.names = append(w.names, name)
 		if !w.tsv {
 			if err := w.write([]byte(sqlHeader)); err != nil {
 				return err
@@ -260,6 +267,9 @@ func (w *chunkWriter) closeFile() error {
 	}
 	f := w.file
 	w.file = nil
+	if w.keys != nil {
+		w.keys.closed(w.names[len(w.names)-1], w.sum)
+	}
 	if err := w.enc.Close(); err != nil {
 		f.Abort()
 		return fmt.Errorf("%s: compress: %w", w.out.t, err)

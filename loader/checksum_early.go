@@ -3,6 +3,7 @@ package loader
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -11,40 +12,71 @@ import (
 	"github.com/sluicedb/sluice/scheduler"
 )
 
-// earlyChecks recomputes the chunk checksums of each table as soon as its last data file is
-// in, on a connection of its own, while the other tables still load: the server's idle cores
-// do the verification that otherwise runs after every table is loaded (on sysbench 4×250k at
-// -t 2 that final pass took 1.3 s of a 10 s load; bench/README.md). One goroutine checks the
-// tables one at a time, in the order their data completes; once the data phase is over (stop)
-// the tables it has not started are left to verifyChecksums' parallel pass. A table whose
-// check fails to run (a query error) is left to that pass too, which reports the error.
+// earlyChecks recomputes chunk checksums on a connection of its own while the data phase goes
+// on, so that the server's idle cores do the verification that otherwise runs after every table
+// is loaded. A chunk whose data files the dump recorded (dumpdir.Chunk.Files) is checked as soon
+// as those files are in, while their rows are still in the target's buffer pool; the other
+// chunks of a table once its last data file is in. Checking whole tables at their end took 2-5 s
+// of a 15-20 s load of sysbench 4×1M at -t 2 (tables larger than the 256 MB pool are read back
+// from disk; bench/README.md, "Checksums per data file"). One goroutine checks the chunks one
+// at a time, in the order they become ready; once the data phase is over (stop) the chunks it
+// has not started are left to verifyChecksums' parallel pass, and with them their whole table:
+// a table counts as checked early only when every one of its chunks was, and a table one of
+// whose checks fails to run (a query error) is left to that pass, which reports the error.
 //
-// The data is final once its last file is in: deferred indexes and foreign keys do not change
-// rows, and triggers, routines and events are created after the data phase.
+// The data is final once its files are in: deferred indexes and foreign keys do not change rows,
+// and triggers, routines and events are created after the data phase.
 type earlyChecks struct {
 	r       *restore
-	queue   chan *tablePlan
+	queue   chan chunkItem
 	loads   []bool // loads[i]: this run loads a data file of plans[i]
 	stopped atomic.Bool
 	wg      sync.WaitGroup
 
-	mu    sync.Mutex
-	done  map[*tablePlan]bool
-	tally *checkTally
+	mu       sync.Mutex
+	waiting  map[string][]chunkItem // data file name -> the chunks that wait for it
+	left     map[chunkItem]int      // chunk -> its files not yet in
+	nChecked map[*tablePlan]int     // chunks of the table checked so far
+	failed   map[*tablePlan]bool    // a check of the table failed to run
+	part     map[*tablePlan]*checkTally
+	done     map[*tablePlan]bool
+	tally    *checkTally
+}
+
+// chunkItem is chunk n of p.
+type chunkItem struct {
+	p *tablePlan
+	n int
 }
 
 // startEarlyChecks starts the checking goroutine for plans, whose sched[i].Files this run loads
 // (those the journal does not record as done); nil (which checks nothing) when --checksum skip.
-// A table with no file to load in this run is left to the final pass.
+// A table with no file to load in this run is left to the final pass, and so is one a chunk of
+// which lies in a file loaded before (resume).
 func (r *restore) startEarlyChecks(ctx context.Context, plans []*tablePlan, sched []scheduler.Table) *earlyChecks {
 	if r.o.Checksum == ChecksumSkip {
 		return nil
 	}
-	e := &earlyChecks{r: r, queue: make(chan *tablePlan, len(plans)), loads: make([]bool, len(plans)),
-		done: map[*tablePlan]bool{}, tally: &checkTally{rows: map[*tablePlan]int64{}}}
+	e := &earlyChecks{r: r, loads: make([]bool, len(plans)), waiting: map[string][]chunkItem{},
+		left: map[chunkItem]int{}, nChecked: map[*tablePlan]int{}, failed: map[*tablePlan]bool{},
+		part: map[*tablePlan]*checkTally{}, done: map[*tablePlan]bool{}, tally: &checkTally{rows: map[*tablePlan]int64{}}}
+	chunks := 0
 	for i, st := range sched {
+		p := plans[i]
 		e.loads[i] = len(st.Files) > 0
+		if !e.loads[i] || p.t.Kind != dumpdir.KindTable || p.t.Checksum != checksum.Algorithm {
+			continue
+		}
+		chunks += len(p.t.Chunks)
+		for n, ch := range p.t.Chunks {
+			for _, f := range ch.Files {
+				c := chunkItem{p, n}
+				e.waiting[f] = append(e.waiting[f], c)
+				e.left[c]++
+			}
+		}
 	}
+	e.queue = make(chan chunkItem, chunks)
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
@@ -53,25 +85,51 @@ func (r *restore) startEarlyChecks(ctx context.Context, plans []*tablePlan, sche
 	return e
 }
 
-// dataDone queues plans[t] for checking once the scheduler reports every data file of it in
-// (scheduler.DataDone), if this run loaded one. Called from the scheduler's observer.
+// fileDone queues the chunks whose last file was name, a data file of p just loaded. Called
+// from the worker that loaded it.
+func (e *earlyChecks) fileDone(name string) {
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, c := range e.waiting[name] {
+		if e.left[c]--; e.left[c] == 0 {
+			e.queue <- c // never blocks: the buffer holds every chunk
+		}
+	}
+	delete(e.waiting, name)
+}
+
+// dataDone queues the chunks of plans[t] that name no files, once the scheduler reports every
+// data file of it in (scheduler.DataDone), if this run loaded one. Called from the scheduler's
+// observer.
 func (e *earlyChecks) dataDone(t int, p *tablePlan) {
 	if e == nil || !e.loads[t] {
 		return
 	}
-	if p.t.Kind == dumpdir.KindTable && p.t.Checksum == checksum.Algorithm {
-		e.queue <- p // never blocks: the buffer holds every table
+	if p.t.Kind != dumpdir.KindTable || p.t.Checksum != checksum.Algorithm {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for n, ch := range p.t.Chunks {
+		if len(ch.Files) == 0 {
+			e.queue <- chunkItem{p, n}
+		}
 	}
 }
 
 // stop ends the early checks once the data phase is over: the check under way finishes, the
-// tables not started are left to verifyChecksums. It returns once the goroutine has ended.
+// chunks not started are left to verifyChecksums. It returns once the goroutine has ended.
 func (e *earlyChecks) stop() {
 	if e == nil {
 		return
 	}
 	e.stopped.Store(true)
+	e.mu.Lock()
 	close(e.queue)
+	e.mu.Unlock()
 	e.wg.Wait()
 }
 
@@ -82,48 +140,70 @@ func (e *earlyChecks) run(ctx context.Context) {
 			conn.Close()
 		}
 	}()
-	for p := range e.queue {
-		if e.stopped.Load() || ctx.Err() != nil {
+	cols := map[*tablePlan][]checksum.Column{}
+	for c := range e.queue {
+		if e.stopped.Load() || ctx.Err() != nil || e.hasFailed(c.p) {
 			continue // drained; left to the final pass
 		}
 		if conn == nil {
-			c, err := e.r.db.Conn(ctx)
+			cn, err := e.r.db.Conn(ctx)
 			if err == nil {
-				err = setSession(ctx, c)
+				err = setSession(ctx, cn)
 			}
 			if err != nil {
 				e.r.o.Log.Debug("early checksums: no connection, left to the end", "err", err)
-				if c != nil {
-					c.Close()
+				if cn != nil {
+					cn.Close()
 				}
 				return
 			}
-			conn = c
+			conn = cn
 		}
-		if err := e.check(ctx, conn, p); err != nil {
-			e.r.o.Log.Debug("early checksum failed, left to the end", "table", p.String(), "err", err)
+		if err := e.check(ctx, conn, c, cols); err != nil {
+			e.r.o.Log.Debug("early checksum failed, left to the end", "table", c.p.String(), "chunk", c.n, "err", err)
+			e.mu.Lock()
+			e.failed[c.p] = true
+			e.mu.Unlock()
 		}
 	}
 }
 
-// check verifies every chunk of p on conn into a tally of its own, merged only when all of
-// them ran, so that a table either counts whole or is left to the final pass.
-func (e *earlyChecks) check(ctx context.Context, conn *sql.Conn, p *tablePlan) error {
-	checks, err := chunkChecks(ctx, conn, p)
-	if err != nil {
-		return err
-	}
-	t := &checkTally{rows: map[*tablePlan]int64{}}
-	for _, c := range checks {
-		if err := e.r.checkChunk(ctx, conn, c, t); err != nil {
-			return err
+// hasFailed reports whether a check of p failed to run.
+func (e *earlyChecks) hasFailed(p *tablePlan) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.failed[p]
+}
+
+// check verifies chunk c on conn into a tally of its table's own, merged only once every chunk
+// of the table ran, so that a table either counts whole or is left to the final pass. cols
+// caches each table's checksum columns.
+func (e *earlyChecks) check(ctx context.Context, conn *sql.Conn, c chunkItem, cols map[*tablePlan][]checksum.Column) error {
+	p := c.p
+	if cols[p] == nil {
+		cs, err := checksum.Columns(ctx, conn, p.target, p.t.Name, p.t.Columns)
+		if err != nil {
+			return fmt.Errorf("--checksum: %w", err)
 		}
+		cols[p] = cs
+	}
+	e.mu.Lock()
+	t := e.part[p]
+	if t == nil {
+		t = &checkTally{rows: map[*tablePlan]int64{}}
+		e.part[p] = t
+	}
+	e.mu.Unlock()
+	if err := e.r.checkChunk(ctx, conn, chunkCheck{p: p, n: c.n, cols: cols[p]}, t); err != nil {
+		return err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.done[p] = true
-	e.tally.rows[p] += t.rows[p]
-	e.tally.diffs = append(e.tally.diffs, t.diffs...)
+	if e.nChecked[p]++; e.nChecked[p] == len(p.t.Chunks) {
+		e.done[p] = true
+		e.tally.rows[p] += t.rows[p]
+		e.tally.diffs = append(e.tally.diffs, t.diffs...)
+	}
 	return nil
 }
 

@@ -362,6 +362,7 @@ func (r *restore) loadFile(ctx context.Context, w int, p *tablePlan, name string
 	if err := r.j.add("file " + name); err != nil {
 		return err
 	}
+	r.early.fileDone(name)
 	if r.o.Pipe != nil {
 		return r.o.Pipe.Remove(ctx, r.fileInfo(name))
 	}

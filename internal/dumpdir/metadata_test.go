@@ -23,8 +23,8 @@ func TestMetadataRoundTrip(t *testing.T) {
 			DataFiles: []string{DataFile(weird, "a.b c", 0, "sql"), DataFile(weird, "a.b c", 1, "sql")},
 			Format:    "sql", Columns: []string{"id", "we\"ird col", "x y"}, Rows: 12, Bytes: 3400,
 			CharacterSet: "binary", LoadClause: `FIELDS TERMINATED BY '\t'`,
-			Checksum: "crc32-sum", Chunks: []Chunk{{Sum: "5 123", Where: "`id` < 6"},
-				{Sum: "7 18446744073709551615", Where: "`k` > _utf8mb4 X'2722' AND `s` <= 'a\\'\"#;'"}, {Sum: "0 0", Where: ""}},
+			Checksum: "crc32-sum", Chunks: []Chunk{{Sum: "5 123", Where: "`id` < 6", Files: []string{DataFile(weird, "a.b c", 0, "sql")}},
+				{Sum: "7 18446744073709551615", Where: "`k` > _utf8mb4 X'2722' AND `s` <= 'a\\'\"#;'"}, {Sum: "0 0", Where: "", Files: []string{DataFile(weird, "a.b c", 0, "sql"), DataFile(weird, "a.b c", 1, "sql")}}},
 		}},
 		Files:        map[string]FileInfo{"a.sql": {Name: "a.sql", Size: 10, CRC32C: 0xdeadbeef}},
 		AccountsFile: "accounts.json",
@@ -37,7 +37,7 @@ func TestMetadataRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, m) {
-		t.Fatalf("round trip:\n got %+v\nwant %+v", got, m)
+		t.Fatalf("round trip:\n got %#v\nwant %#v", got, m)
 	}
 	st, err := os.Stat(filepath.Join(dir, MetadataName))
 	if err != nil || st.Mode().Perm() != FileMode {

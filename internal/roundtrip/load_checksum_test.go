@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,4 +136,78 @@ func rangeHolds(t *testing.T, d *sql.DB, diff string, id int) bool {
 		t.Fatal(err)
 	}
 	return n == 1
+}
+
+// TestLoadChecksumPerFile dumps the key shapes with one thread, so that each table is read in
+// one scan, into small files: k_int (an INT primary key) gets a chunk per data file, each
+// with its file and key range (the loader checks it once that file is in); the others keep one
+// chunk over all their files: keys that are not one NOT NULL integer column, k_sparse (values
+// beyond BIGINT) and k_second (an integer UNIQUE key whose values fall through the scan, since
+// InnoDB clusters the table on another index). The load with --checksum
+// fail passes and checks every table during the data phase; then a row of one of k_int's files
+// is altered: the difference names that file's chunk, whose range holds the row.
+func TestLoadChecksumPerFile(t *testing.T) {
+	a := testserver.ForTest(t, testserver.Options{NoBinlog: true})
+	ctx := context.Background()
+	src := Open(t, a, "")
+	Exec(t, src, "CREATE DATABASE hardv")
+	CreateKeyShapes(t, src, "hardv", 400)
+	// Its chunk key is u (a single integer column), but InnoDB clusters it on s, the first
+	// UNIQUE NOT NULL index, so a scan returns u falling.
+	Exec(t, src, "CREATE TABLE hardv.k_second (s CHAR(6) NOT NULL, u INT NOT NULL, v VARCHAR(20), UNIQUE KEY s (s), UNIQUE KEY u (u))",
+		"INSERT INTO hardv.k_second SELECT LPAD(1000 - seq, 6, '0'), seq, CONCAT('v', seq) FROM seq_1_to_400")
+	do := dumper.Options{OutDir: t.TempDir() + "/dump", Databases: []string{"hardv"}, Threads: 1, FileSize: 2000, StatementSize: 500}
+	if _, err := dumper.Run(ctx, Config(a), do); err != nil {
+		t.Fatal(err)
+	}
+	meta, err := dumpdir.ReadMetadata(do.OutDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mt := range meta.Tables {
+		if (mt.Name == "k_int" || mt.Name == "k_second") && len(mt.DataFiles) < 2 {
+			t.Fatalf("%s: %d data files, want several (FileSize 2000, StatementSize 500)", mt.Name, len(mt.DataFiles))
+		}
+		var files []string
+		for _, c := range mt.Chunks {
+			files = append(files, c.Files...)
+		}
+		if !slices.Equal(files, mt.DataFiles) {
+			t.Errorf("%s: the chunks name files %q, the table has %q", mt.Name, files, mt.DataFiles)
+		}
+		// One chunk for a key that is not one NOT NULL integer column, for k_sparse's values
+		// beyond BIGINT and for k_second's, which do not rise through the scan.
+		want := 1
+		if mt.Name == "k_int" {
+			want = len(mt.DataFiles)
+		}
+		if len(mt.Chunks) != want {
+			t.Errorf("%s: %d chunks for %d files, want %d", mt.Name, len(mt.Chunks), len(mt.DataFiles), want)
+		}
+	}
+	dst := Open(t, a, "")
+	var log bytes.Buffer
+	lo := loader.Options{Dir: do.OutDir, Threads: 2, TargetDB: "copy", Checksum: loader.ChecksumFail, Log: Logger(&log)}
+	if _, err := loader.Run(ctx, Config(a), lo); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), fmt.Sprintf("tables_checked_early=%d", len(meta.Tables))) {
+		t.Errorf("want every table checked during the data phase, log:\n%s", log.String())
+	}
+	name, data := findDataFile(t, do.OutDir, "k_int", []byte("(123,'v123',"))
+	data = bytes.Replace(data, []byte("(123,'v123',"), []byte("(123,'w123',"), 1)
+	rewriteDataFile(t, do.OutDir, name, data)
+	Exec(t, dst, "DROP DATABASE copy")
+	lo.Log = nil
+	_, err = loader.Run(ctx, Config(a), lo)
+	var ce *loader.ChecksumError
+	if !errors.As(err, &ce) || len(ce.Diffs) != 1 || !strings.Contains(ce.Diffs[0], "k_int chunk") {
+		t.Fatalf("load of an altered row: %v, want one difference in k_int", err)
+	}
+	if !rangeHolds(t, src, ce.Diffs[0], 123) {
+		t.Errorf("difference %q: its key range does not hold id 123", ce.Diffs[0])
+	}
+	if strings.Contains(ce.Diffs[0], "whole table") {
+		t.Errorf("difference %q names the whole table, want the file's range", ce.Diffs[0])
+	}
 }
