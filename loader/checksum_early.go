@@ -3,7 +3,6 @@ package loader
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -29,18 +28,22 @@ import (
 type earlyChecks struct {
 	r       *restore
 	queue   chan chunkItem
-	loads   []bool // loads[i]: this run loads a data file of plans[i]
 	stopped atomic.Bool
 	wg      sync.WaitGroup
 
-	mu       sync.Mutex
-	waiting  map[string][]chunkItem // data file name -> the chunks that wait for it
-	left     map[chunkItem]int      // chunk -> its files not yet in
-	nChecked map[*tablePlan]int     // chunks of the table checked so far
-	failed   map[*tablePlan]bool    // a check of the table failed to run
-	part     map[*tablePlan]*checkTally
-	done     map[*tablePlan]bool
-	tally    *checkTally
+	mu      sync.Mutex
+	waiting map[string][]chunkItem     // data file name -> the chunks that wait for it
+	left    map[chunkItem]int          // chunk -> its files not yet in
+	tables  map[*tablePlan]*earlyTable // the tables with chunks this run may check early
+}
+
+// earlyTable is what the early checks know of one table. The table was checked early once
+// every one of its chunks was (checked == len of its chunks).
+type earlyTable struct {
+	checks  []chunkCheck // its chunks, read by its first check (chunkChecks); only run touches it
+	checked int          // chunks checked
+	failed  bool         // a check failed to run: the table is left to the final pass
+	tally   *checkTally  // what its checks found
 }
 
 // chunkItem is chunk n of p.
@@ -57,16 +60,15 @@ func (r *restore) startEarlyChecks(ctx context.Context, plans []*tablePlan, sche
 	if r.o.Checksum == ChecksumSkip {
 		return nil
 	}
-	e := &earlyChecks{r: r, loads: make([]bool, len(plans)), waiting: map[string][]chunkItem{},
-		left: map[chunkItem]int{}, nChecked: map[*tablePlan]int{}, failed: map[*tablePlan]bool{},
-		part: map[*tablePlan]*checkTally{}, done: map[*tablePlan]bool{}, tally: &checkTally{rows: map[*tablePlan]int64{}}}
+	e := &earlyChecks{r: r, waiting: map[string][]chunkItem{},
+		left: map[chunkItem]int{}, tables: map[*tablePlan]*earlyTable{}}
 	chunks := 0
 	for i, st := range sched {
 		p := plans[i]
-		e.loads[i] = len(st.Files) > 0
-		if !e.loads[i] || p.t.Kind != dumpdir.KindTable || p.t.Checksum != checksum.Algorithm {
+		if len(st.Files) == 0 || p.t.Kind != dumpdir.KindTable || p.t.Checksum != checksum.Algorithm || len(p.t.Chunks) == 0 {
 			continue
 		}
+		e.tables[p] = &earlyTable{tally: &checkTally{rows: map[*tablePlan]int64{}}}
 		chunks += len(p.t.Chunks)
 		for n, ch := range p.t.Chunks {
 			for _, f := range ch.Files {
@@ -85,7 +87,7 @@ func (r *restore) startEarlyChecks(ctx context.Context, plans []*tablePlan, sche
 	return e
 }
 
-// fileDone queues the chunks whose last file was name, a data file of p just loaded. Called
+// fileDone queues the chunks whose last file was name, a data file just loaded. Called
 // from the worker that loaded it.
 func (e *earlyChecks) fileDone(name string) {
 	if e == nil {
@@ -101,14 +103,11 @@ func (e *earlyChecks) fileDone(name string) {
 	delete(e.waiting, name)
 }
 
-// dataDone queues the chunks of plans[t] that name no files, once the scheduler reports every
-// data file of it in (scheduler.DataDone), if this run loaded one. Called from the scheduler's
+// dataDone queues the chunks of p that name no files, once the scheduler reports every data
+// file of it in (scheduler.DataDone), if this run loaded one. Called from the scheduler's
 // observer.
-func (e *earlyChecks) dataDone(t int, p *tablePlan) {
-	if e == nil || !e.loads[t] {
-		return
-	}
-	if p.t.Kind != dumpdir.KindTable || p.t.Checksum != checksum.Algorithm {
+func (e *earlyChecks) dataDone(p *tablePlan) {
+	if e == nil || e.tables[p] == nil { // tables is not written after startEarlyChecks
 		return
 	}
 	e.mu.Lock()
@@ -140,7 +139,6 @@ func (e *earlyChecks) run(ctx context.Context) {
 			conn.Close()
 		}
 	}()
-	cols := map[*tablePlan][]checksum.Column{}
 	for c := range e.queue {
 		if e.stopped.Load() || ctx.Err() != nil || e.hasFailed(c.p) {
 			continue // drained; left to the final pass
@@ -159,10 +157,10 @@ func (e *earlyChecks) run(ctx context.Context) {
 			}
 			conn = cn
 		}
-		if err := e.check(ctx, conn, c, cols); err != nil {
+		if err := e.check(ctx, conn, c); err != nil {
 			e.r.o.Log.Debug("early checksum failed, left to the end", "table", c.p.String(), "chunk", c.n, "err", err)
 			e.mu.Lock()
-			e.failed[c.p] = true
+			e.tables[c.p].failed = true
 			e.mu.Unlock()
 		}
 	}
@@ -172,38 +170,26 @@ func (e *earlyChecks) run(ctx context.Context) {
 func (e *earlyChecks) hasFailed(p *tablePlan) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.failed[p]
+	return e.tables[p].failed
 }
 
-// check verifies chunk c on conn into a tally of its table's own, merged only once every chunk
-// of the table ran, so that a table either counts whole or is left to the final pass. cols
-// caches each table's checksum columns.
-func (e *earlyChecks) check(ctx context.Context, conn *sql.Conn, c chunkItem, cols map[*tablePlan][]checksum.Column) error {
-	p := c.p
-	if cols[p] == nil {
-		cs, err := checksum.Columns(ctx, conn, p.target, p.t.Name, p.t.Columns)
+// check verifies chunk c on conn into its table's tally, which counts only once every chunk of
+// the table ran, so that a table either counts whole or is left to the final pass.
+func (e *earlyChecks) check(ctx context.Context, conn *sql.Conn, c chunkItem) error {
+	t := e.tables[c.p]
+	if t.checks == nil {
+		checks, err := chunkChecks(ctx, conn, c.p)
 		if err != nil {
-			return fmt.Errorf("--checksum: %w", err)
+			return err
 		}
-		cols[p] = cs
+		t.checks = checks
 	}
-	e.mu.Lock()
-	t := e.part[p]
-	if t == nil {
-		t = &checkTally{rows: map[*tablePlan]int64{}}
-		e.part[p] = t
-	}
-	e.mu.Unlock()
-	if err := e.r.checkChunk(ctx, conn, chunkCheck{p: p, n: c.n, cols: cols[p]}, t); err != nil {
+	if err := e.r.checkChunk(ctx, conn, t.checks[c.n], t.tally); err != nil {
 		return err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.nChecked[p]++; e.nChecked[p] == len(p.t.Chunks) {
-		e.done[p] = true
-		e.tally.rows[p] += t.rows[p]
-		e.tally.diffs = append(e.tally.diffs, t.diffs...)
-	}
+	t.checked++
 	return nil
 }
 
@@ -214,7 +200,13 @@ func (e *earlyChecks) checked(p *tablePlan) bool {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.done[p]
+	return e.done(p)
+}
+
+// done reports whether every chunk of p was checked; e.mu held.
+func (e *earlyChecks) done(p *tablePlan) bool {
+	t := e.tables[p]
+	return t != nil && t.checked == len(p.t.Chunks)
 }
 
 // count returns how many tables were checked early.
@@ -224,20 +216,28 @@ func (e *earlyChecks) count() int {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return len(e.done)
+	n := 0
+	for p := range e.tables {
+		if e.done(p) {
+			n++
+		}
+	}
+	return n
 }
 
-// addTo adds what the early checks found to t.
+// addTo adds what the early checks of the tables checked whole found to t.
 func (e *earlyChecks) addTo(t *checkTally) {
 	if e == nil {
 		return
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for p, n := range e.tally.rows {
-		t.rows[p] += n
+	for p, et := range e.tables {
+		if e.done(p) {
+			t.rows[p] += et.tally.rows[p]
+			t.diffs = append(t.diffs, et.tally.diffs...)
+		}
 	}
-	t.diffs = append(t.diffs, e.tally.diffs...)
 }
 
 // setSession runs checksum.Session on c.

@@ -302,7 +302,7 @@ func (r *restore) observe(plans []*tablePlan) func(t int, s scheduler.Stage) {
 	return func(t int, s scheduler.Stage) {
 		r.o.Log.Debug("table", "table", plans[t].String(), "stage", s.String())
 		if s == scheduler.DataDone {
-			r.early.dataDone(t, plans[t])
+			r.early.dataDone(plans[t])
 		}
 		if s == scheduler.Done {
 			r.c.TableDone()
