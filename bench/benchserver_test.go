@@ -3,6 +3,7 @@ package bench
 import (
 	"database/sql"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/sluicedb/sluice/internal/testserver"
@@ -10,14 +11,16 @@ import (
 
 // benchServer starts the one throwaway server of a load benchmark (BenchmarkLoadAB,
 // BenchmarkLoadPaths): binary log off, innodb_buffer_pool_size SLUICE_BENCH_POOL (default
-// 256M). It returns the server and a connection pool, both closed when b ends; it fails b
+// 256M), and the mariadbd options of SLUICE_BENCH_SERVER_ARGS (space separated, e.g.
+// --innodb-stats-auto-recalc=0) after the harness's own. It returns the server and a connection pool, both closed when b ends; it fails b
 // when the server does not start.
 func benchServer(b *testing.B) (*testserver.Server, *sql.DB) {
 	pool := os.Getenv("SLUICE_BENCH_POOL")
 	if pool == "" {
 		pool = "256M"
 	}
-	srv := testserver.ForTest(b, testserver.Options{BufferPool: pool, NoBinlog: true})
+	srv := testserver.ForTest(b, testserver.Options{BufferPool: pool, NoBinlog: true,
+		ExtraArgs: strings.Fields(os.Getenv("SLUICE_BENCH_SERVER_ARGS"))})
 	db, err := srv.DB("")
 	if err != nil {
 		b.Fatal(err)

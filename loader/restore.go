@@ -171,6 +171,9 @@ func (r *restore) run(ctx context.Context, dbs []dumpdir.Database) (*Result, err
 	if err := r.loadTables(ctx, tables, res); err != nil {
 		return nil, err
 	}
+	if err := r.restoreStats(ctx, tables); err != nil {
+		return nil, err
+	}
 	if err := r.createPostData(ctx, views, dbs); err != nil {
 		return nil, err
 	}
@@ -228,6 +231,11 @@ func (r *restore) createTables(ctx context.Context, plans []*tablePlan) error {
 		for i, s := range p.create {
 			if _, err := c.ExecContext(ctx, s); err != nil {
 				return fmt.Errorf("%s: %s statement %d: %w", p, p.t.SchemaFile, i+1, err)
+			}
+		}
+		if pausesStats(p, r.o) {
+			if err := pauseStats(ctx, c, p); err != nil {
+				return err
 			}
 		}
 		return r.j.add("created " + p.key)

@@ -1,0 +1,97 @@
+package loader
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/scheduler"
+)
+
+// InnoDB recalculates a table's persistent statistics in a background task whenever more than
+// a tenth of its rows changed since the last time (MariaDB manual, "InnoDB Persistent
+// Statistics", innodb_stats_auto_recalc). A table being loaded passes that mark again and
+// again: measured on mixed:600k (bench/README.md "Statistics recalculated while loading"),
+// those recalculations were a third of the server's CPU during the load, for the server's
+// own LOAD DATA INFILE as for sluice. So the loader creates each InnoDB table with
+// STATS_AUTO_RECALC=0 and, once every table's data and indexes are in, gives it back the
+// server's default and runs ANALYZE TABLE once: the table ends as a plain load leaves it,
+// with statistics of all its rows.
+
+// pausesStats reports whether the restore turns off p's automatic statistics recalculation
+// while it loads: a table (not a view or sequence) it creates itself, with data to load, in
+// InnoDB, whose dumped CREATE TABLE sets neither STATS_AUTO_RECALC nor STATS_PERSISTENT (those
+// are kept as dumped).
+func pausesStats(p *tablePlan, o *Options) bool {
+	if o.NoData || p.t.Kind != dumpdir.KindTable || p.t.SchemaFile == "" || p.t.Kept {
+		return false
+	}
+	c := strings.ToUpper(p.split.Create)
+	return strings.Contains(c, "ENGINE=INNODB") && !strings.Contains(c, "STATS_AUTO_RECALC") && !strings.Contains(c, "STATS_PERSISTENT")
+}
+
+// pauseStats turns off p's automatic statistics recalculation on c, right after its (empty)
+// table is created.
+func pauseStats(ctx context.Context, c *sql.Conn, p *tablePlan) error {
+	if _, err := c.ExecContext(ctx, "ALTER TABLE "+quoteIdent(p.t.Name)+" STATS_AUTO_RECALC=0"); err != nil {
+		return fmt.Errorf("%s: pausing its statistics (ALTER TABLE ... STATS_AUTO_RECALC=0): %w", p, err)
+	}
+	return nil
+}
+
+// restoreStats gives every table of plans whose statistics were paused (pausesStats) the
+// server's default STATS_AUTO_RECALC back and analyzes it, o.Threads tables at a time. The
+// ALTER changes metadata only (ALGORITHM=INSTANT; where a server refuses that, INPLACE, which
+// does not rebuild for a table option of statistics). It runs on resume too: for a table
+// whose statistics are already back it changes nothing.
+func (r *restore) restoreStats(ctx context.Context, plans []*tablePlan) error {
+	var todo []*tablePlan
+	for _, p := range plans {
+		if pausesStats(p, r.o) {
+			todo = append(todo, p)
+		}
+	}
+	return scheduler.Run(ctx, r.o.Threads, scheduler.Slice(todo), func(ctx context.Context, w int, p *tablePlan) error {
+		c, err := r.conn(ctx, w)
+		if err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, "SET NAMES utf8mb4"); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		name := quoteIdent(p.target) + "." + quoteIdent(p.t.Name)
+		q := "ALTER TABLE " + name + " STATS_AUTO_RECALC=DEFAULT, ALGORITHM=INSTANT"
+		if _, err = c.ExecContext(ctx, q); err != nil && errIs(err, 1845, 1846) {
+			q = "ALTER TABLE " + name + " STATS_AUTO_RECALC=DEFAULT, ALGORITHM=INPLACE"
+			_, err = c.ExecContext(ctx, q)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: giving back its statistics (%s): %w", p, q, err)
+		}
+		return analyze(ctx, c, p, name)
+	})
+}
+
+// analyze runs ANALYZE TABLE name on c and fails when the server answers with an error row.
+func analyze(ctx context.Context, c *sql.Conn, p *tablePlan, name string) error {
+	rows, err := c.QueryContext(ctx, "ANALYZE TABLE "+name)
+	if err != nil {
+		return fmt.Errorf("%s: ANALYZE TABLE: %w", p, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, op, typ, msg sql.NullString
+		if err := rows.Scan(&table, &op, &typ, &msg); err != nil {
+			return fmt.Errorf("%s: ANALYZE TABLE: %w", p, err)
+		}
+		if strings.EqualFold(typ.String, "error") {
+			return fmt.Errorf("%s: ANALYZE TABLE: %s", p, msg.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: ANALYZE TABLE: %w", p, err)
+	}
+	return nil
+}
