@@ -42,6 +42,8 @@ type Result struct {
 //     o.MaxTxBytes bytes (tsv files: one LOAD DATA LOCAL each); a table's deferred indexes are
 //     built as soon as its data is in, while other tables load (at most o.IndexThreads at once),
 //     and its foreign keys once the tables they reference are indexed (package scheduler);
+//     InnoDB's automatic statistics recalculation is paused on each created table meanwhile
+//     and given back, with one ANALYZE TABLE, once every table is in (stats.go);
 //  3. views, triggers, routines and events; then, unless o.Checksum is ChecksumSkip, every
 //     chunk's checksum is recomputed on the target and compared with the dump's (a difference
 //     is a *ChecksumError, exit code 3, or with ChecksumWarn a warning), and with o.Replicate
