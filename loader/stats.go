@@ -23,9 +23,11 @@ import (
 // pausesStats reports whether the restore turns off p's automatic statistics recalculation
 // while it loads: a table (not a view or sequence) it creates itself (not with --no-schemas,
 // whose tables are the operator's), with data to load, in InnoDB, whose dumped CREATE TABLE
-// sets neither STATS_AUTO_RECALC nor STATS_PERSISTENT (those are kept as dumped).
+// sets neither STATS_AUTO_RECALC nor STATS_PERSISTENT (those are kept as dumped). A table a
+// resumed copy keeps (Table.Kept) is not created again but was created, and paused, by the
+// interrupted run, so it counts too.
 func pausesStats(p *tablePlan, o *Options) bool {
-	if o.NoData || o.NoSchemas || p.t.Kind != dumpdir.KindTable || p.t.SchemaFile == "" || p.t.Kept {
+	if o.NoData || o.NoSchemas || p.t.Kind != dumpdir.KindTable || p.t.SchemaFile == "" {
 		return false
 	}
 	c := strings.ToUpper(p.split.Create)
