@@ -44,10 +44,10 @@ func pauseStats(ctx context.Context, c *sql.Conn, p *tablePlan) error {
 }
 
 // restoreStats gives every table of plans whose statistics were paused (pausesStats) the
-// server's default STATS_AUTO_RECALC back and analyzes it, o.Threads tables at a time. The
+// server's default STATS_AUTO_RECALC back and analyzes it. The
 // ALTER changes metadata only (ALGORITHM=INSTANT; where a server refuses that, INPLACE, which
-// does not rebuild for a table option of statistics). It runs on resume too: for a table
-// whose statistics are already back it changes nothing.
+// does not rebuild for a table option of statistics), one table at a time. It runs on resume
+// too: for a table whose statistics are already back it changes nothing.
 func (r *restore) restoreStats(ctx context.Context, plans []*tablePlan) error {
 	var todo []*tablePlan
 	for _, p := range plans {
@@ -55,7 +55,11 @@ func (r *restore) restoreStats(ctx context.Context, plans []*tablePlan) error {
 			todo = append(todo, p)
 		}
 	}
-	return scheduler.Run(ctx, r.o.Threads, scheduler.Slice(todo), func(ctx context.Context, w int, p *tablePlan) error {
+	// One table at a time, on one connection: two of these ALTERs at once on tables whose
+	// foreign keys reference each other (sakila's store and staff) never ended on MariaDB
+	// 10.11.19 (one spinning in "Committing alter table to storage engine", the other waiting
+	// for its metadata lock). Each takes milliseconds.
+	return scheduler.Run(ctx, 1, scheduler.Slice(todo), func(ctx context.Context, w int, p *tablePlan) error {
 		c, err := r.conn(ctx, w)
 		if err != nil {
 			return err
