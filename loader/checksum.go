@@ -10,6 +10,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/checksum"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"github.com/sluicedb/sluice/scheduler"
 )
 
@@ -196,7 +197,7 @@ func (r *restore) checkRows(ctx context.Context, p *tablePlan) ([]string, error)
 		return nil, nil
 	}
 	var n int64
-	q := "SELECT COUNT(*) FROM " + quoteIdent(p.target) + "." + quoteIdent(p.t.Name)
+	q := "SELECT COUNT(*) FROM " + sqltext.QualifiedName(p.target, p.t.Name)
 	if err := r.main.QueryRowContext(ctx, q).Scan(&n); err != nil {
 		return nil, fmt.Errorf("--checksum: %s: %w", p, err)
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
-	"github.com/sluicedb/sluice/scheduler"
+	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 // InnoDB recalculates a table's persistent statistics in a background task whenever more than
@@ -49,25 +49,22 @@ func pauseStats(ctx context.Context, c *sql.Conn, p *tablePlan) error {
 // does not rebuild for a table option of statistics), one table at a time. It runs on resume
 // too: for a table whose statistics are already back it changes nothing.
 func (r *restore) restoreStats(ctx context.Context, plans []*tablePlan) error {
-	var todo []*tablePlan
-	for _, p := range plans {
-		if pausesStats(p, r.o) {
-			todo = append(todo, p)
-		}
-	}
 	// One table at a time, on one connection: two of these ALTERs at once on tables whose
 	// foreign keys reference each other (sakila's store and staff) never ended on MariaDB
 	// 10.11.19 (one spinning in "Committing alter table to storage engine", the other waiting
 	// for its metadata lock). Each takes milliseconds.
-	return scheduler.Run(ctx, 1, scheduler.Slice(todo), func(ctx context.Context, w int, p *tablePlan) error {
-		c, err := r.conn(ctx, w)
+	for _, p := range plans {
+		if !pausesStats(p, r.o) {
+			continue
+		}
+		c, err := r.conn(ctx, 0)
 		if err != nil {
 			return err
 		}
 		if _, err := c.ExecContext(ctx, "SET NAMES utf8mb4"); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		name := quoteIdent(p.target) + "." + quoteIdent(p.t.Name)
+		name := sqltext.QualifiedName(p.target, p.t.Name)
 		q := "ALTER TABLE " + name + " STATS_AUTO_RECALC=DEFAULT, ALGORITHM=INSTANT"
 		if _, err = c.ExecContext(ctx, q); err != nil && errIs(err, 1845, 1846) {
 			q = "ALTER TABLE " + name + " STATS_AUTO_RECALC=DEFAULT, ALGORITHM=INPLACE"
@@ -76,8 +73,11 @@ func (r *restore) restoreStats(ctx context.Context, plans []*tablePlan) error {
 		if err != nil {
 			return fmt.Errorf("%s: giving back its statistics (%s): %w", p, q, err)
 		}
-		return analyze(ctx, c, p, name)
-	})
+		if err := analyze(ctx, c, p, name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // analyze runs ANALYZE TABLE name on c and fails when the server answers with an error row.
