@@ -40,7 +40,8 @@ type Result struct {
 //     sequences, o.Threads at a time;
 //  2. data files, largest table first, each in transactions of o.QueriesPerTx statements or
 //     o.MaxTxBytes bytes (tsv files: one LOAD DATA LOCAL each); a table's deferred indexes are
-//     built as soon as its data is in, while other tables load (at most o.IndexThreads at once),
+//     built as soon as its data is in, on connections of their own while other tables load (at
+//     most o.IndexThreads at once beside the o.Threads data connections),
 //     and its foreign keys once the tables they reference are indexed (package scheduler);
 //     InnoDB's automatic statistics recalculation is paused on each created table meanwhile
 //     and given back, with one ANALYZE TABLE, once every table is in (stats.go);
@@ -82,7 +83,7 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 		return nil, err
 	}
 	tables = withoutParts(tables, &o)
-	db, socks, err := wire.Open(ctx, cfg, o.Threads+3) // workers, the main connection, killQueries, the early checksums
+	db, socks, err := wire.Open(ctx, cfg, o.connections()+3) // workers, the main connection, killQueries, the early checksums
 	if err != nil {
 		return nil, err
 	}

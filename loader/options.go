@@ -21,8 +21,8 @@ const JournalName = "sluice-load.journal"
 // Options are the settings of one restore (the flags of `sluice load`).
 type Options struct {
 	Dir             string   // dump directory with a complete metadata file
-	Threads         int      // -t: jobs (data files, index builds) running at once (default 4)
-	IndexThreads    int      // --index-threads: index builds running at once, within Threads (default max(1, Threads/2))
+	Threads         int      // -t: data files loading at once, each on a connection of its own (default 4)
+	IndexThreads    int      // --index-threads: connections beside Threads that build deferred indexes, at most this many at once while data loads (default max(1, Threads/2)); myloader's --max-threads-for-index-creation
 	TargetDB        string   // -B: load every database of the dump into this one
 	SourceDB        string   // --source-db: load only this database of the dump
 	Tables          []string // -T: load only these "db.table" (names as dumped)
@@ -104,6 +104,10 @@ type Options struct {
 	dryRun bool             // set by DryRun: the index strategies go to the plan, the log has them at debug
 }
 
+// connections is how many worker connections the load's scheduler uses: Threads for the data
+// and IndexThreads more for index builds (scheduler.Load).
+func (o *Options) connections() int { return o.Threads + o.IndexThreads }
+
 func (o *Options) setDefaults() {
 	if o.Threads < 1 {
 		o.Threads = 4
@@ -111,7 +115,6 @@ func (o *Options) setDefaults() {
 	if o.IndexThreads < 1 {
 		o.IndexThreads = max(1, o.Threads/2)
 	}
-	o.IndexThreads = min(o.IndexThreads, o.Threads)
 	if o.QueriesPerTx < 1 {
 		o.QueriesPerTx = 1000
 	}

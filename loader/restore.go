@@ -47,7 +47,7 @@ type restore struct {
 
 func newRestore(ctx context.Context, db *sql.DB, dir *dumpdir.Dir, meta *dumpdir.Metadata, o *Options, id string, j *journal, plans []*tablePlan) (*restore, error) {
 	r := &restore{db: db, meta: meta, dir: dir, o: o, id: id, nonce: nonce(), j: j, plans: plans,
-		conns: make([]*sql.Conn, o.Threads), connIDs: make([]int64, o.Threads), current: make([]string, o.Threads)}
+		conns: make([]*sql.Conn, o.connections()), connIDs: make([]int64, o.connections()), current: make([]string, o.connections())}
 	var err error
 	if r.main, err = prepare(ctx, db, o); err != nil {
 		return nil, err
@@ -258,7 +258,7 @@ func (r *restore) loadTables(ctx context.Context, plans []*tablePlan, res *Resul
 		}
 	}
 	stopProgress := r.c.Go(r.o.Progress)
-	r.wt = newWorkerTime(r.o.Threads)
+	r.wt = newWorkerTime(r.o.connections())
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if r.o.stream == nil { // a followed table's files are not known before they arrive

@@ -6,28 +6,33 @@ import (
 	"slices"
 )
 
-// Load runs every job of tables on workers goroutines through Run, with a monitor goroutine
-// (Run's producer) that hands out the jobs and moves each table through its Stages:
+// Load runs every job of tables on workers+indexWorkers goroutines through Run, with a monitor
+// goroutine (Run's producer) that hands out the jobs and moves each table through its Stages:
 //
-//   - data jobs go out in Order (largest table first), files of one table in their order; in
-//     Load (not LoadStream) a worker is given a file of a table no other worker is loading
-//     while there is one, and shares a table only when no other has files left: two LOAD DATA
-//     statements into one InnoDB table wait on each other (with an AUTO_INCREMENT column the
-//     table-level AUTO-INC lock is held to the end of each LOAD DATA, MariaDB manual
-//     "AUTO_INCREMENT Handling in InnoDB", innodb_autoinc_lock_mode 1; and both writers latch
-//     the same index trees; measured in bench/README.md "Bulk insert and table affinity");
+//   - data jobs go out in Order (largest table first), files of one table in their order, at
+//     most workers at once; in Load (not LoadStream) a worker is given a file of a table no
+//     other worker is loading while there is one, and shares a table only when no other has
+//     files left: two LOAD DATA statements into one InnoDB table wait on each other (with an
+//     AUTO_INCREMENT column the table-level AUTO-INC lock is held to the end of each LOAD DATA,
+//     MariaDB manual "AUTO_INCREMENT Handling in InnoDB", innodb_autoinc_lock_mode 1; and both
+//     writers latch the same index trees; measured in bench/README.md "Bulk insert and table
+//     affinity");
 //   - a table's IndexJob is queued as soon as its last data file is in, and queued index and
-//     constraint jobs go out before data jobs, so index builds overlap the loading of other
-//     tables; while data jobs remain, at most indexWorkers IndexJobs run at once (values below
-//     1 mean 1), so that loading goes on; once every data job is handed out, index builds may
-//     take every worker, so the last tables' builds run side by side instead of one after
-//     another; never more than workers jobs run;
+//     constraint jobs go out before data jobs. The indexWorkers goroutines beyond workers are
+//     what lets index builds run beside workers data jobs (myloader's separate
+//     --max-threads-for-index-creation): a build whose table is read back from disk waits on
+//     its reads more than it computes, and the data jobs use the CPU it leaves
+//     (bench/README.md "Index builds on connections of their own"). While data jobs remain, at
+//     most max(indexWorkers, 1) IndexJobs run at once; once every data job is handed out,
+//     index builds may take every goroutine, so the last tables' builds run side by side
+//     instead of one after another. indexWorkers 0 (tests) runs the builds on the data
+//     workers' goroutines, one at a time while data jobs remain;
 //   - a table's ConstraintJob is queued once the table and every table in its Refs are Indexed.
 //
-// work runs one job on the worker's own connection (worker is 0..workers-1); observe, if not
-// nil, is called from the monitor goroutine each time a table changes stage (first with
-// Created for every table, in position order). Load returns nil once every table is Done, or
-// the first error of work (which cancels ctx for the others), or ctx.Err().
+// work runs one job on the goroutine's own connection (worker is 0..workers+indexWorkers-1);
+// observe, if not nil, is called from the monitor goroutine each time a table changes stage
+// (first with Created for every table, in position order). Load returns nil once every table is
+// Done, or the first error of work (which cancels ctx for the others), or ctx.Err().
 func Load(ctx context.Context, tables []Table, workers, indexWorkers int,
 	work func(ctx context.Context, worker int, j Job) error, observe func(table int, s Stage)) error {
 	for i, t := range tables {
@@ -52,8 +57,8 @@ type Arrival struct {
 // order they come, and reach DataDone only after their Arrival with Last (or once arrivals is
 // closed, which ends every open table). At most workers arrived files wait to be handed out:
 // beyond that LoadStream stops reading arrivals, so a producer faster than the load waits.
-// While arrivals is open, index builds keep within indexWorkers even when no data job waits,
-// since more may come. arrivals nil is Load.
+// While arrivals is open, index builds keep within max(indexWorkers, 1) even when no data job
+// waits, since more may come. arrivals nil is Load.
 func LoadStream(ctx context.Context, tables []Table, arrivals <-chan Arrival, workers, indexWorkers int,
 	work func(ctx context.Context, worker int, j Job) error, observe func(table int, s Stage)) error {
 	for i, t := range tables {
@@ -63,13 +68,14 @@ func LoadStream(ctx context.Context, tables []Table, arrivals <-chan Arrival, wo
 			}
 		}
 	}
-	m := newMonitor(tables, max(indexWorkers, 1), observe)
-	m.arrivals, m.maxQueued = arrivals, max(workers, 1)
+	workers, indexWorkers = max(workers, 1), max(indexWorkers, 0)
+	m := newMonitor(tables, workers, max(indexWorkers, 1), observe)
+	m.arrivals, m.maxQueued = arrivals, workers
 	if arrivals == nil {
-		m.workers = max(workers, 1) // table affinity for Load only (see nextData)
+		m.workers = workers // table affinity for Load only (see nextData)
 	}
-	events := make(chan Job, max(m.total, workers))
-	return Run(ctx, workers, func(ctx context.Context, jobs chan<- Job) error {
+	events := make(chan Job, max(m.total, workers+indexWorkers))
+	return Run(ctx, workers+indexWorkers, func(ctx context.Context, jobs chan<- Job) error {
 		return m.run(ctx, jobs, events)
 	}, func(ctx context.Context, w int, j Job) error {
 		if err := work(ctx, w, j); err != nil {
@@ -95,19 +101,21 @@ type monitor struct {
 	notDone      int   // tables not Done
 	indexRunning int
 	indexMax     int
+	dataRunning  int // data jobs handed out and not finished
+	dataMax      int // at most this many data jobs run at once (Load's workers)
 	observe      func(int, Stage)
 	open         []bool         // the table's files still arrive (Table.Open, until its Last)
 	arrivals     <-chan Arrival // nil once closed, or for Load
 	maxQueued    int            // arrivals are read while fewer data jobs than this wait
 }
 
-func newMonitor(tables []Table, indexMax int, observe func(int, Stage)) *monitor {
+func newMonitor(tables []Table, dataMax, indexMax int, observe func(int, Stage)) *monitor {
 	if observe == nil {
 		observe = func(int, Stage) {}
 	}
 	m := &monitor{tables: tables, stage: make([]Stage, len(tables)), queued: make([]bool, len(tables)), filesLeft: make([]int, len(tables)),
 		loading: make([]int, len(tables)), workers: 1,
-		notDone: len(tables), indexMax: indexMax, observe: observe, open: make([]bool, len(tables))}
+		notDone: len(tables), indexMax: indexMax, dataMax: dataMax, observe: observe, open: make([]bool, len(tables))}
 	for _, i := range Order(tables) {
 		for _, f := range tables[i].Files {
 			m.data = append(m.data, Job{Kind: DataJob, Table: i, File: f})
@@ -190,14 +198,15 @@ func (m *monitor) refsIndexed(t int) bool {
 }
 
 // next returns the job to offer workers now: the first ready job allowed to run, else the
-// next data job (nextData). The index-build bound holds only while data jobs remain.
+// next data job (nextData) while fewer than dataMax run. The index-build bound holds only while
+// data jobs remain.
 func (m *monitor) next() (Job, bool) {
 	for _, j := range m.ready {
 		if j.Kind != IndexJob || m.indexRunning < m.indexMax || len(m.data) == 0 && m.arrivals == nil {
 			return j, true
 		}
 	}
-	if len(m.data) > 0 {
+	if len(m.data) > 0 && m.dataRunning < m.dataMax {
 		return m.data[m.nextData()], true
 	}
 	return Job{}, false
@@ -231,6 +240,7 @@ func (m *monitor) handedOut(j Job) {
 			m.data = slices.Delete(m.data, i, i+1)
 		}
 		m.loading[j.Table]++
+		m.dataRunning++
 		if m.stage[j.Table] == Created {
 			m.set(j.Table, Loading)
 		}
@@ -247,6 +257,7 @@ func (m *monitor) finished(j Job) {
 	switch j.Kind {
 	case DataJob:
 		m.loading[j.Table]--
+		m.dataRunning--
 		if m.filesLeft[j.Table]--; m.filesLeft[j.Table] == 0 && !m.open[j.Table] {
 			m.dataDone(j.Table)
 		}

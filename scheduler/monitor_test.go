@@ -39,7 +39,7 @@ func TestLoadOrderLargestFirstIndexAsSoonAsDataIn(t *testing.T) {
 		{Bytes: 300, Files: []int{0, 1}, Index: true},
 		{Bytes: 300, Rows: 5, Files: []int{7}, Index: false},
 	}
-	got, stages := record(t, tables, 1, 1)
+	got, stages := record(t, tables, 1, 0) // one goroutine: a fixed order
 	want := []string{"data:2:7", "data:1:0", "data:1:1", "index:1", "data:0:0", "index:0"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("jobs ran in order %v, want %v", got, want)
@@ -58,7 +58,7 @@ func TestLoadConstraintWaitsForReferencedTables(t *testing.T) {
 		{Bytes: 50, Files: []int{0}, Index: true},
 		{Bytes: 10, Files: []int{0}, Index: false, Constraint: true, Refs: []int{0}}, // refs the child: no cycle wait
 	}
-	got, stages := record(t, tables, 1, 1)
+	got, stages := record(t, tables, 1, 0)
 	pos := func(s string) int {
 		i := slices.Index(got, s)
 		if i < 0 {
@@ -79,25 +79,30 @@ func TestLoadConstraintWaitsForReferencedTables(t *testing.T) {
 	}
 }
 
+// raise sets p to n if n is larger.
+func raise(p *atomic.Int32, n int32) {
+	for {
+		if v := p.Load(); n <= v || p.CompareAndSwap(v, n) {
+			return
+		}
+	}
+}
+
 func TestLoadBoundsIndexBuildsAndOverlapsThemWithData(t *testing.T) {
 	var tables []Table
 	for i := 0; i < 6; i++ {
 		tables = append(tables, Table{Bytes: int64(100 - i), Files: []int{0, 1}, Index: true})
 	}
-	var running, peak, dataDuringIndex atomic.Int32
+	var running, peak, data, dataPeak, dataDuringIndex atomic.Int32
 	err := Load(context.Background(), tables, 3, 1, func(ctx context.Context, w int, j Job) error {
 		if j.Kind == IndexJob {
-			n := running.Add(1)
+			raise(&peak, running.Add(1))
 			defer running.Add(-1)
-			for {
-				p := peak.Load()
-				if n <= p || peak.CompareAndSwap(p, n) {
-					break
-				}
-			}
 			time.Sleep(20 * time.Millisecond)
 			return nil
 		}
+		raise(&dataPeak, data.Add(1))
+		defer data.Add(-1)
 		if running.Load() > 0 {
 			dataDuringIndex.Add(1)
 		}
@@ -107,11 +112,47 @@ func TestLoadBoundsIndexBuildsAndOverlapsThemWithData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if peak.Load() > 3 {
-		t.Errorf("%d index builds ran at once with 3 workers", peak.Load())
+	if dataPeak.Load() > 3 {
+		t.Errorf("%d data jobs ran at once with 3 data workers", dataPeak.Load())
+	}
+	if peak.Load() > 4 {
+		t.Errorf("%d index builds ran at once with 3 + 1 workers", peak.Load())
 	}
 	if dataDuringIndex.Load() == 0 {
 		t.Error("no data file loaded while an index was building: index builds do not overlap loading")
+	}
+}
+
+// TestLoadBuildsIndexesBesideDataWorkers checks that an index build runs on a goroutine of its
+// own: with one data worker and one index worker, table 0's build waits until a file of table 1
+// is loading, which only a second goroutine can let happen; and never more than one data job
+// runs at once.
+func TestLoadBuildsIndexesBesideDataWorkers(t *testing.T) {
+	tables := []Table{{Bytes: 2, Files: []int{0}, Index: true}, {Bytes: 1, Files: []int{0, 1}}}
+	loading := make(chan struct{}, 2) // a file of table 1 started
+	var data, dataPeak atomic.Int32
+	err := Load(context.Background(), tables, 1, 1, func(ctx context.Context, w int, j Job) error {
+		if j.Kind == IndexJob {
+			select {
+			case <-loading:
+				return nil
+			case <-time.After(10 * time.Second):
+				return errors.New("no file of table 1 loaded while table 0's index was building")
+			}
+		}
+		raise(&dataPeak, data.Add(1))
+		defer data.Add(-1)
+		if j.Table == 1 {
+			loading <- struct{}{}
+		}
+		time.Sleep(5 * time.Millisecond)
+		return nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dataPeak.Load() != 1 {
+		t.Errorf("%d data jobs ran at once with one data worker", dataPeak.Load())
 	}
 }
 
@@ -120,7 +161,7 @@ func TestLoadBoundsIndexBuildsAndOverlapsThemWithData(t *testing.T) {
 // beside the first once they are all handed out.
 func TestIndexBoundHoldsWhileDataRemains(t *testing.T) {
 	tables := []Table{{Bytes: 3, Files: []int{0}, Index: true}, {Bytes: 2, Files: []int{0}, Index: true}, {Bytes: 1, Files: []int{0, 1}, Index: true}}
-	m := newMonitor(tables, 1, nil)
+	m := newMonitor(tables, 3, 1, nil)
 	take := func(want Kind, table int) {
 		t.Helper()
 		j, ok := m.next()
@@ -143,7 +184,7 @@ func TestLoadStopsAtFirstError(t *testing.T) {
 	tables := []Table{{Bytes: 2, Files: []int{0, 1, 2, 3}, Index: true}, {Bytes: 1, Files: []int{0}, Index: true}}
 	boom := errors.New("boom")
 	var ran atomic.Int32
-	err := Load(context.Background(), tables, 1, 1, func(ctx context.Context, w int, j Job) error {
+	err := Load(context.Background(), tables, 1, 0, func(ctx context.Context, w int, j Job) error {
 		ran.Add(1)
 		if j.File == 1 {
 			return boom
@@ -177,7 +218,7 @@ func TestLoadRunsEachConstraintOnce(t *testing.T) {
 		{Bytes: 2, Files: []int{0}, Index: true},
 		{Bytes: 1, Files: []int{0}, Index: true},
 	}
-	got, _ := record(t, tables, 1, 1)
+	got, _ := record(t, tables, 1, 0)
 	n := 0
 	for _, j := range got {
 		if j == "constraint:0" {

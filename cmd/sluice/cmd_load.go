@@ -66,8 +66,8 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.StringSliceVarP(&l.Tables, "tables-list", "T", nil, "restore only these tables, as db.table (comma-separated or repeated)")
 	})
 	fs.group("loading", func(fs *pflag.FlagSet) {
-		fs.IntVarP(&l.Threads, "threads", "t", 4, "connections loading at once (data files and index builds)")
-		fs.IntVar(&l.IndexThreads, "index-threads", 0, "index builds running at once, within --threads (default max(1, threads/2))")
+		fs.IntVarP(&l.Threads, "threads", "t", 4, "data files loading at once, each on a connection of its own (index builds run on --index-threads more)")
+		fs.IntVar(&l.IndexThreads, "index-threads", 0, "connections beside --threads that build deferred indexes while data loads (default max(1, threads/2))")
 		o.loadFlags = addLoadFlags(fs, l, "load")
 		fs.IntVarP(&l.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
 		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
