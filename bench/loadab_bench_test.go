@@ -3,7 +3,9 @@ package bench
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/internal/testserver"
+	"golang.org/x/sys/unix"
 )
 
 // BenchmarkLoadAB compares sluice binaries on one dump, interleaved, so that the neighbours'
@@ -27,7 +30,9 @@ import (
 // limitLoadTables from SELECT INTO OUTFILE files written once) into a
 // fresh database dst with `sluice load -t N` (N is SLUICE_BENCH_THREADS, default 2; the limit
 // uses as many connections) and SLUICE_BENCH_LOAD_ARGS (space separated, e.g.
-// --checksum=skip), and logs each load's wall time, the server's and the binary's CPU seconds
+// --checksum=skip). With SLUICE_BENCH_COLD set, the dump's and the limit's files are dropped
+// from the page cache before each load (evictDir), as for a restore of a dump written by
+// sluice (O_DIRECT) or on another machine. It logs each load's wall time, the server's and the binary's CPU seconds
 // and the load average, then each binary's median wall time and its ratio to the first's.
 // Run it alone:
 //
@@ -96,6 +101,7 @@ func BenchmarkLoadAB(b *testing.B) {
 		b.Fatal(err)
 	}
 	extra := strings.Fields(os.Getenv("SLUICE_BENCH_LOAD_ARGS"))
+	cold := os.Getenv("SLUICE_BENCH_COLD") != ""
 	rounds := 3
 	if v, err := strconv.Atoi(os.Getenv("SLUICE_BENCH_ROUNDS")); err == nil && v > 0 {
 		rounds = v
@@ -105,6 +111,13 @@ func BenchmarkLoadAB(b *testing.B) {
 		for i, bin := range bins {
 			if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS dst"); err != nil {
 				b.Fatal(err)
+			}
+			if cold {
+				for _, d := range []string{dir, filepath.Join(srv.FilesDir, "limit")} {
+					if err := evictDir(d); err != nil {
+						b.Fatal(err)
+					}
+				}
 			}
 			time.Sleep(3 * time.Second) // let the DROP's purge and flushing settle
 			cpu0, t0 := processCPU(srv.Pid()), time.Now()
@@ -162,4 +175,25 @@ func abLimit(ctx context.Context, srv *testserver.Server, db *sql.DB, bins []str
 		return nil, err
 	}
 	return func(ctx context.Context) error { return limitLoadTables(ctx, db, "dst", tables, splits, in, threads) }, nil
+}
+
+// evictDir asks the kernel to drop the files under dir from the page cache
+// (posix_fadvise(POSIX_FADV_DONTNEED)), so that the next load reads them from the disk as a
+// restore of a dump written elsewhere, or by sluice with O_DIRECT, does. A missing dir is
+// nothing to evict.
+func evictDir(dir string) error {
+	return filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
+	})
 }
