@@ -14,6 +14,7 @@ import (
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/privs"
+	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 // Plan is what Run would do with the same options (--dry-run): read from the dump and the
@@ -49,6 +50,10 @@ type PlannedTable struct {
 	// StrategyReason says why Strategy was chosen (--defer-indexes auto) or forced, with the
 	// figures the choice was made from.
 	StrategyReason string
+	// StatsPause is the ALTER TABLE that turns InnoDB's automatic statistics recalculation
+	// off while the table loads, run right after the CREATE ("" when the table keeps it: see
+	// stats.go); the default comes back, with one ANALYZE TABLE, once every table is in.
+	StatsPause string
 }
 
 // Problem is something a dry run found that Run would fail on (Fatal) or warn about.
@@ -153,6 +158,9 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 		pt := PlannedTable{Name: tp.String(), Rows: tp.t.Rows, Bytes: tp.t.Bytes, DataFiles: len(tp.t.DataFiles),
 			Indexes: tp.split.Indexes, ForeignKeys: tp.split.ForeignKeys, Kept: tp.split.Warning,
 			Strategy: tp.strat.name, StrategyReason: tp.strat.reason}
+		if pausesStats(tp, &o) {
+			pt.StatsPause = "ALTER TABLE " + sqltext.QualifiedName(tp.target, tp.t.Name) + " STATS_AUTO_RECALC=0"
+		}
 		for _, s := range tp.create {
 			if isCreateTable(s) {
 				pt.Create = s

@@ -47,12 +47,24 @@ func dryRunLoad(ctx context.Context, cfg conn.Config, o loader.Options, u *ui, s
 			fmt.Fprintf(w, "-- indexes %s: %s\n", pt.Strategy, pt.StrategyReason)
 		}
 		fmt.Fprintf(w, "%s;\n", pt.Create)
+		if pt.StatsPause != "" {
+			fmt.Fprintf(w, "%s; -- statistics recalculation off while it loads\n", pt.StatsPause)
+		}
 		for _, q := range pt.Indexes {
 			fmt.Fprintf(w, "%s;\n", q)
 		}
 		for _, q := range pt.ForeignKeys {
 			fmt.Fprintf(w, "%s;\n", q)
 		}
+	}
+	var paused []string
+	for _, pt := range p.Tables {
+		if pt.StatsPause != "" {
+			paused = append(paused, pt.Name)
+		}
+	}
+	if len(paused) > 0 {
+		fmt.Fprintf(w, "\nonce every table is in: ALTER TABLE ... STATS_AUTO_RECALC=DEFAULT, ALGORITHM=INSTANT and ANALYZE TABLE on %s\n", join(paused))
 	}
 	accts := join(p.Accounts)
 	if p.AccountsNote != "" {

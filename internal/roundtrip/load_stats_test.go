@@ -27,9 +27,22 @@ func TestLoadPausesStats(t *testing.T) {
 	if _, err := dumper.Run(ctx, Config(a), do); err != nil {
 		t.Fatal(err)
 	}
-	Exec(t, src, "SET GLOBAL log_output = 'TABLE'", "TRUNCATE mysql.general_log", "SET GLOBAL general_log = 1")
 	lo := loader.Options{Dir: do.OutDir, Threads: 2, TargetDB: "st2"}
-	_, err := loader.Run(ctx, Config(a), lo)
+	plan, err := loader.DryRun(ctx, Config(a), lo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pt := range plan.Tables {
+		want := ""
+		if pt.Name == "st2.plain" {
+			want = "ALTER TABLE `st2`.`plain` STATS_AUTO_RECALC=0"
+		}
+		if pt.StatsPause != want {
+			t.Errorf("dry run: %s StatsPause %q, want %q", pt.Name, pt.StatsPause, want)
+		}
+	}
+	Exec(t, src, "SET GLOBAL log_output = 'TABLE'", "TRUNCATE mysql.general_log", "SET GLOBAL general_log = 1")
+	_, err = loader.Run(ctx, Config(a), lo)
 	Exec(t, src, "SET GLOBAL general_log = 0")
 	if err != nil {
 		t.Fatal(err)
