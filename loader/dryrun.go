@@ -14,7 +14,6 @@ import (
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
 	"github.com/sluicedb/sluice/internal/privs"
-	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 // Plan is what Run would do with the same options (--dry-run): read from the dump and the
@@ -159,7 +158,7 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 			Indexes: tp.split.Indexes, ForeignKeys: tp.split.ForeignKeys, Kept: tp.split.Warning,
 			Strategy: tp.strat.name, StrategyReason: tp.strat.reason}
 		if pausesStats(tp, &o) {
-			pt.StatsPause = "ALTER TABLE " + sqltext.QualifiedName(tp.target, tp.t.Name) + " STATS_AUTO_RECALC=0"
+			pt.StatsPause = pauseStatsQuery(tp)
 		}
 		for _, s := range tp.create {
 			if isCreateTable(s) {

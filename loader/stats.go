@@ -34,10 +34,16 @@ func pausesStats(p *tablePlan, o *Options) bool {
 	return strings.Contains(c, "ENGINE=INNODB") && !strings.Contains(c, "STATS_AUTO_RECALC") && !strings.Contains(c, "STATS_PERSISTENT")
 }
 
+// pauseStatsQuery is the ALTER TABLE that turns off p's automatic statistics recalculation:
+// what pauseStats runs and the dry run's plan shows.
+func pauseStatsQuery(p *tablePlan) string {
+	return "ALTER TABLE " + sqltext.QualifiedName(p.target, p.t.Name) + " STATS_AUTO_RECALC=0"
+}
+
 // pauseStats turns off p's automatic statistics recalculation on c, right after its (empty)
 // table is created.
 func pauseStats(ctx context.Context, c *sql.Conn, p *tablePlan) error {
-	if _, err := c.ExecContext(ctx, "ALTER TABLE "+quoteIdent(p.t.Name)+" STATS_AUTO_RECALC=0"); err != nil {
+	if _, err := c.ExecContext(ctx, pauseStatsQuery(p)); err != nil {
 		return fmt.Errorf("%s: pausing its statistics (ALTER TABLE ... STATS_AUTO_RECALC=0): %w", p, err)
 	}
 	return nil

@@ -88,15 +88,15 @@ func raise(p *atomic.Int32, n int32) {
 	}
 }
 
-func TestLoadBoundsIndexBuildsAndOverlapsThemWithData(t *testing.T) {
+func TestLoadBoundsDataJobsAndOverlapsIndexBuilds(t *testing.T) {
 	var tables []Table
 	for i := 0; i < 6; i++ {
 		tables = append(tables, Table{Bytes: int64(100 - i), Files: []int{0, 1}, Index: true})
 	}
-	var running, peak, data, dataPeak, dataDuringIndex atomic.Int32
+	var running, data, dataPeak, dataDuringIndex atomic.Int32
 	err := Load(context.Background(), tables, 3, 1, func(ctx context.Context, w int, j Job) error {
 		if j.Kind == IndexJob {
-			raise(&peak, running.Add(1))
+			running.Add(1)
 			defer running.Add(-1)
 			time.Sleep(20 * time.Millisecond)
 			return nil
@@ -114,9 +114,6 @@ func TestLoadBoundsIndexBuildsAndOverlapsThemWithData(t *testing.T) {
 	}
 	if dataPeak.Load() > 3 {
 		t.Errorf("%d data jobs ran at once with 3 data workers", dataPeak.Load())
-	}
-	if peak.Load() > 4 {
-		t.Errorf("%d index builds ran at once with 3 + 1 workers", peak.Load())
 	}
 	if dataDuringIndex.Load() == 0 {
 		t.Error("no data file loaded while an index was building: index builds do not overlap loading")

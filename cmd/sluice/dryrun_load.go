@@ -40,6 +40,7 @@ func dryRunLoad(ctx context.Context, cfg conn.Config, o loader.Options, u *ui, s
 		s.bytes += pt.Bytes
 	}
 	t.Flush()
+	var paused []string // tables whose statistics are paused while they load
 	fmt.Fprintf(w, "\nstatements, in the order of the data (a table's indexes once its data is in, its foreign keys once the tables they reference are indexed):\n")
 	for _, pt := range p.Tables {
 		fmt.Fprintf(w, "\n-- %s\n", pt.Name)
@@ -49,18 +50,13 @@ func dryRunLoad(ctx context.Context, cfg conn.Config, o loader.Options, u *ui, s
 		fmt.Fprintf(w, "%s;\n", pt.Create)
 		if pt.StatsPause != "" {
 			fmt.Fprintf(w, "%s; -- statistics recalculation off while it loads\n", pt.StatsPause)
+			paused = append(paused, pt.Name)
 		}
 		for _, q := range pt.Indexes {
 			fmt.Fprintf(w, "%s;\n", q)
 		}
 		for _, q := range pt.ForeignKeys {
 			fmt.Fprintf(w, "%s;\n", q)
-		}
-	}
-	var paused []string
-	for _, pt := range p.Tables {
-		if pt.StatsPause != "" {
-			paused = append(paused, pt.Name)
 		}
 	}
 	if len(paused) > 0 {
