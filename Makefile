@@ -39,6 +39,7 @@ FUZZ_TARGETS := FuzzReadMetadata:./internal/dumpdir FuzzSplitCreateTable:./schem
 	FuzzSplit:./internal/sqlscript FuzzSplitRow:./internal/wire \
 	FuzzEncodeBody:./internal/sqlscript FuzzTSVRoundTrip:./internal/sqltext \
 	FuzzInsertRoundTrip:./internal/sqltext FuzzAppendInsertAsTSV:./internal/sqltext \
+	FuzzInsertValues:./internal/sqltext \
 	FuzzLiteralAsTSV:./internal/sqltext
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -48,6 +48,13 @@ type Options struct {
 	// table); the command line's default is 10,000.
 	DeferMinRows int64
 	QueriesPerTx int // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
+	// NoBulkInsert (--no-bulk-insert) sends an SQL dump's rows to MariaDB with LOAD DATA LOCAL
+	// even where a bulk INSERT could take them. By default a table with no BLOB, TEXT, JSON,
+	// spatial, BIT or YEAR column loads, on a MariaDB 10.2.7+ session over a plain socket,
+	// by a prepared INSERT IGNORE whose rows go in COM_STMT_BULK_EXECUTE commands (MariaDB's
+	// array binding): the server parses neither SQL nor LOAD DATA text, 30-40 % less server
+	// CPU for sysbench rows (bench/README.md, "Bulk INSERT"). Same transactions, same checks.
+	NoBulkInsert bool
 	// MaxTxBytes (--max-transaction-bytes) bounds every data transaction: the bytes of its
 	// rows' text (SQL or TSV) plus 64 per row. 0 reads the bound from the target's limits
 	// (wsrep_max_ws_size, group_replication_transaction_size_limit, max_binlog_cache_size: a

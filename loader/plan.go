@@ -28,6 +28,7 @@ type tablePlan struct {
 	encOnce sync.Once             // tsvEncodings fills enc once
 	enc     []sqltext.TSVEncoding // the dumped columns' TSV encodings on the target; nil: load SQL files as statements
 	encErr  error
+	bulk    bool // every dumped column's type can go by bulk INSERT (bulkType); set with enc
 }
 
 func (p *tablePlan) String() string { return p.target + "." + p.t.Name }

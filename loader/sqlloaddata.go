@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/sluicedb/sluice/internal/sqltext"
+	"github.com/sluicedb/sluice/internal/wire"
 )
 
 // tsvEncodings returns the TSV encodings of the columns the dump recorded for p's table, from
@@ -37,20 +38,23 @@ func (r *restore) tsvEncodings(ctx context.Context, c *sql.Conn, p *tablePlan) (
 			return
 		}
 		enc := make([]sqltext.TSVEncoding, len(p.t.Columns))
+		bulk := true
 		for i, col := range p.t.Columns {
 			t, ok := types[col]
 			if !ok {
 				return
 			}
 			enc[i] = sqltext.TSVEncodingOf(t)
+			bulk = bulk && bulkType(t)
 		}
-		p.enc = enc
+		p.enc, p.bulk = enc, bulk
 	})
 	return p.enc, p.encErr
 }
 
 // insertReader streams an SQL data file's INSERT statements as TSV rows (appendInsertAsTSV) to
-// one LOAD DATA LOCAL statement at a time: a batch ends after maxStmts statements, before a
+// one LOAD DATA LOCAL statement at a time, or with bulk as the rows' values for bulk INSERT
+// commands (sqltext.AppendInsertValues, each row's end in ends): a batch ends after maxStmts statements, before a
 // statement that would take it over bound, at the end of the file, or before a line that is
 // not an INSERT (held for the caller to run as a statement). The first skip INSERTs of the file
 // are passed over.
@@ -60,12 +64,14 @@ type insertReader struct {
 	skip     int64
 	maxStmts int64
 	bound    txBound
+	bulk     bool
 
 	n       int64  // INSERT statements read from the file so far, pending included
 	held    []byte // a non-INSERT line waiting to be run
 	eof     bool
 	err     error
 	buf     []byte // converted rows not yet read
+	ends    []int  // with bulk, where each row of buf ends
 	off     int
 	pending bool  // buf holds a converted statement that the next batch starts with
 	pCost   int64 // its counted bytes (see txBound)
@@ -114,7 +120,12 @@ func (ir *insertReader) fill() bool {
 			continue
 		}
 		var rows int64
-		ir.buf, rows, err = sqltext.AppendInsertAsTSV(ir.buf[:0], stmt, ir.enc)
+		if ir.bulk {
+			ir.buf, ir.ends, err = sqltext.AppendInsertValues(ir.buf[:0], ir.ends[:0], stmt, len(ir.enc), wire.AppendBulkValue)
+			rows = int64(len(ir.ends))
+		} else {
+			ir.buf, rows, err = sqltext.AppendInsertAsTSV(ir.buf[:0], stmt, ir.enc)
+		}
 		if err != nil {
 			ir.err = fmt.Errorf("INSERT %d: %w", ir.n, err)
 			return false
@@ -160,8 +171,15 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 		return committed, err
 	}
 	defer f.Close()
+	bulk, err := r.prepareBulk(ctx, c, p)
+	if err != nil {
+		return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w: try --no-bulk-insert", name, err)
+	}
+	if bulk != nil {
+		defer bulk.close(ctx, r, c)
+	}
 	ir := &insertReader{lr: sqlLineReader(f, name, p.t), enc: enc, skip: skip,
-		maxStmts: int64(r.o.QueriesPerTx), bound: r.bound}
+		maxStmts: int64(r.o.QueriesPerTx), bound: r.bound, bulk: bulk != nil}
 	handler := "sluice-" + r.nonce + "-" + name
 	mysql.RegisterReaderHandler(handler, func() io.Reader { return ir })
 	defer mysql.DeregisterReaderHandler(handler)
@@ -195,15 +213,28 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 		}
 		if ir.off < len(ir.buf) {
 			first := committed + 1
-			res, err := c.ExecContext(ctx, load)
+			how := "LOAD DATA LOCAL INFILE"
+			var n int64
+			if bulk != nil {
+				how = "bulk INSERT"
+				n, err = bulk.insert(ctx, r, c, ir)
+			} else {
+				var res sql.Result
+				if res, err = c.ExecContext(ctx, load); err == nil {
+					n, _ = res.RowsAffected()
+				}
+			}
 			if ir.err != nil {
 				return committed, fmt.Errorf("%s: %w", name, ir.err)
 			}
 			if err != nil {
-				return committed, fmt.Errorf("%s INSERTs %d-%d: LOAD DATA LOCAL INFILE: %w", name, first, ir.batchEnd(), err)
+				return committed, fmt.Errorf("%s INSERTs %d-%d: %s: %w", name, first, ir.batchEnd(), how, err)
 			}
-			if n, _ := res.RowsAffected(); n != ir.rows {
-				return committed, fmt.Errorf("%s INSERTs %d-%d: LOAD DATA loaded %d rows of %d%s", name, first, ir.batchEnd(), n, ir.rows, firstWarning(ctx, c))
+			if n != ir.rows {
+				return committed, fmt.Errorf("%s INSERTs %d-%d: %s loaded %d rows of %d%s", name, first, ir.batchEnd(), how, n, ir.rows, firstWarning(ctx, c))
+			}
+			if bulk != nil {
+				r.o.Log.Debug("bulk INSERT", "table", p.String(), "file", name, "rows", n)
 			}
 		}
 		end := ir.batchEnd()

@@ -131,3 +131,54 @@ func FuzzLiteralAsTSV(f *testing.F) {
 		}
 	})
 }
+
+// FuzzInsertValues: AppendInsertValues accepts exactly the lines AppendInsertAsTSV accepts
+// (every column raw), with the same rows, and its values are the bytes the TSV fields decode
+// to (UnescapeTSV), NULL as NULL; each row ends where ends says.
+func FuzzInsertValues(f *testing.F) {
+	f.Add([]byte("INSERT INTO `t` (`a`,`b`) VALUES (1,'x'),(NULL,0x00)"), 2)
+	f.Add([]byte("INSERT INTO `t` (`a`,`b`) VALUES (_binary'\\'\\t',''),('a''b',-1.5e3)"), 2)
+	f.Add([]byte("INSERT INTO `t` (`a`) VALUES (_binary'\\''"), 1)
+	f.Fuzz(func(t *testing.T, line []byte, cols int) {
+		if cols < 1 || cols > 8 {
+			cols = 1
+		}
+		tsv, n, errTSV := AppendInsertAsTSV(nil, line, make([]TSVEncoding, cols))
+		// Each value as a NUL-free record: 'N' for NULL, or 'V' and its bytes in hex.
+		var vals []byte
+		got, ends, err := AppendInsertValues(nil, nil, line, cols, func(dst, v []byte) []byte {
+			vals = append(vals, '|')
+			if v == nil {
+				vals = append(vals, 'N')
+			} else {
+				vals = append(vals, 'V')
+				vals = AppendHex(vals, v)
+			}
+			return append(dst, byte(len(v)))
+		})
+		if (err == nil) != (errTSV == nil) {
+			t.Fatalf("%q: AppendInsertValues err %v, AppendInsertAsTSV err %v", line, err, errTSV)
+		}
+		if err != nil {
+			return
+		}
+		if int64(len(ends)) != n || ends[len(ends)-1] != len(got) || len(got) != int(n)*cols {
+			t.Fatalf("%q: %d rows ending at %v in %d bytes, TSV has %d rows", line, len(ends), ends, len(got), n)
+		}
+		var want []byte
+		for _, l := range bytes.Split(bytes.TrimSuffix(tsv, []byte("\n")), []byte("\n")) {
+			for _, fld := range bytes.Split(l, []byte("\t")) {
+				want = append(want, '|')
+				if v := UnescapeTSV(nil, fld); v == nil {
+					want = append(want, 'N')
+				} else {
+					want = append(want, 'V')
+					want = AppendHex(want, v)
+				}
+			}
+		}
+		if !bytes.Equal(vals, want) {
+			t.Fatalf("%q: values %s, TSV fields %s", line, vals, want)
+		}
+	})
+}

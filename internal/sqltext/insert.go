@@ -25,29 +25,8 @@ var ErrNotInsert = errors.New("not an INSERT of the form package dumper writes")
 // encoding enc[i], and returns them with the number of rows. The statement must name exactly
 // len(enc) columns; anything else is ErrNotInsert (wrapped, with the row and column).
 func AppendInsertAsTSV(dst, line []byte, enc []TSVEncoding) ([]byte, int64, error) {
-	rest, ok := bytes.CutPrefix(line, []byte("INSERT INTO "))
+	rest, ok := insertValues(line, len(enc))
 	if !ok {
-		return dst, 0, ErrNotInsert
-	}
-	rest, ok = skipIdent(rest)
-	if !ok || !bytes.HasPrefix(rest, []byte(" (")) {
-		return dst, 0, ErrNotInsert
-	}
-	rest = rest[2:]
-	for i := range enc {
-		if rest, ok = skipIdent(rest); !ok {
-			return dst, 0, ErrNotInsert
-		}
-		sep := byte(',')
-		if i == len(enc)-1 {
-			sep = ')'
-		}
-		if len(rest) == 0 || rest[0] != sep {
-			return dst, 0, ErrNotInsert
-		}
-		rest = rest[1:]
-	}
-	if rest, ok = bytes.CutPrefix(rest, []byte(" VALUES ")); !ok {
 		return dst, 0, ErrNotInsert
 	}
 	var rows int64
@@ -92,6 +71,76 @@ func AppendInsertAsTSV(dst, line []byte, enc []TSVEncoding) ([]byte, int64, erro
 }
 
 // skipIdent skips one backtick-quoted identifier.
+// insertValues returns what follows " VALUES " in line, an INSERT as package dumper writes it
+// naming ncols columns; false for any other line.
+func insertValues(line []byte, ncols int) ([]byte, bool) {
+	rest, ok := bytes.CutPrefix(line, []byte("INSERT INTO "))
+	if !ok {
+		return nil, false
+	}
+	rest, ok = skipIdent(rest)
+	if !ok || !bytes.HasPrefix(rest, []byte(" (")) {
+		return nil, false
+	}
+	rest = rest[2:]
+	for i := range ncols {
+		if rest, ok = skipIdent(rest); !ok {
+			return nil, false
+		}
+		sep := byte(',')
+		if i == ncols-1 {
+			sep = ')'
+		}
+		if len(rest) == 0 || rest[0] != sep {
+			return nil, false
+		}
+		rest = rest[1:]
+	}
+	return bytes.CutPrefix(rest, []byte(" VALUES "))
+}
+
+// AppendInsertValues appends the values of the rows of one INSERT line naming ncols columns,
+// each decoded (DecodeLiteral: the bytes the column holds, nil for NULL) and written by
+// appendValue, and returns them with ends extended by the offset in dst where each row ends.
+// It reads what AppendInsertAsTSV reads, with the same errors; FuzzInsertValues checks that
+// both give the same values.
+func AppendInsertValues(dst []byte, ends []int, line []byte, ncols int, appendValue func(dst, v []byte) []byte) ([]byte, []int, error) {
+	rest, ok := insertValues(line, ncols)
+	if !ok || ncols == 0 {
+		return dst, ends, ErrNotInsert
+	}
+	var err error
+	var raw []byte
+	for rows := 1; ; rows++ {
+		if len(rest) == 0 || rest[0] != '(' {
+			return dst, ends, fmt.Errorf("row %d: %w", rows, ErrNotInsert)
+		}
+		rest = rest[1:]
+		for i := range ncols {
+			if raw, rest, err = DecodeLiteral(raw[:0], rest); err != nil {
+				return dst, ends, fmt.Errorf("row %d column %d: %w", rows, i+1, err)
+			}
+			dst = appendValue(dst, raw)
+			sep := byte(',')
+			if i == ncols-1 {
+				sep = ')'
+			}
+			if len(rest) == 0 || rest[0] != sep {
+				return dst, ends, fmt.Errorf("row %d column %d: %w", rows, i+1, ErrNotInsert)
+			}
+			rest = rest[1:]
+		}
+		ends = append(ends, len(dst))
+		if len(rest) == 0 {
+			return dst, ends, nil
+		}
+		if rest[0] != ',' {
+			return dst, ends, fmt.Errorf("after row %d: %w", rows, ErrNotInsert)
+		}
+		rest = rest[1:]
+	}
+}
+
 func skipIdent(b []byte) ([]byte, bool) {
 	if len(b) == 0 || b[0] != '`' {
 		return b, false

@@ -38,18 +38,33 @@ type Conn struct {
 	src *socketReader
 	r   *bufio.Reader // reads src
 
-	mu   sync.Mutex
-	caps uint32 // client capabilities of the handshake response; 0 until it is written
-	out  []byte // the COM_QUERY packet being sent
+	mu      sync.Mutex
+	caps    uint32   // client capabilities of the handshake response; 0 until it is written
+	greet   greeting // the server's greeting, read before the handshake response (bulk.go)
+	bulk    bool     // the handshake response asked for bulk operations (bulk.go)
+	out     []byte   // the COM_QUERY packet being sent
+	bulkOut []byte   // the COM_STMT_BULK_EXECUTE packet being sent
 }
 
-func (c *Conn) Read(p []byte) (int, error) { return c.r.Read(p) }
+func (c *Conn) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.mu.Lock()
+	if c.caps == 0 {
+		c.greet.add(p[:n])
+	}
+	c.mu.Unlock()
+	return n, err
+}
 
 // Write sends p. The first packet with sequence number 1 is the client's handshake response
-// (or SSL request): its bytes 4-7 are the capability flags the session runs with.
+// (or SSL request): its bytes 4-7 are the capability flags the session runs with. When the
+// server's greeting offered MariaDB's bulk operations, the response asks for them (askBulk).
 func (c *Conn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	if c.caps == 0 && len(p) >= 8 && p[3] == 1 {
+		if c.greet.bulk && askBulk(p) {
+			c.bulk = true
+		}
 		c.caps = binary.LittleEndian.Uint32(p[4:8])
 	}
 	c.mu.Unlock()

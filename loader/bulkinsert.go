@@ -1,0 +1,134 @@
+package loader
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/sluicedb/sluice/internal/sqltext"
+	"github.com/sluicedb/sluice/internal/wire"
+)
+
+// bulkPacketBytes bounds the rows one COM_STMT_BULK_EXECUTE carries: well under the 16 MiB
+// max_allowed_packet of MariaDB 10.11, and big enough that the round trips cost nothing
+// measurable.
+const bulkPacketBytes = 4 << 20
+
+// bulkMinPacket is the smallest max_allowed_packet the bulk path runs under: any row of a table
+// it takes (no BLOB, TEXT, JSON or spatial column, so at most 65,535 bytes of values, MariaDB
+// manual "InnoDB Row Formats", plus 10 bytes of framing per column) fits in half of it.
+const bulkMinPacket = 1 << 20
+
+// bulkType reports whether a column of information_schema DATA_TYPE dataType goes into a bulk
+// INSERT as its decoded bytes (a string parameter the server stores as LOAD DATA stores a
+// field): every type but the large objects, BIT and YEAR, whose TSV encodings convert them
+// (sqltext.TSVLoadClause) and whose values could make a row longer than a packet.
+func bulkType(dataType string) bool {
+	switch dt := strings.ToLower(dataType); {
+	case strings.HasSuffix(dt, "blob"), strings.HasSuffix(dt, "text"):
+		return false
+	case sqltext.TSVEncodingOf(dt) != sqltext.TSVRaw:
+		return false
+	}
+	return true
+}
+
+// bulkStmt is the bulk INSERT of one table prepared on one worker's connection.
+type bulkStmt struct {
+	st     wire.Stmt
+	packet int // bytes of rows per command
+}
+
+// prepareBulk prepares on c, when p's rows may go by MariaDB's bulk INSERT (every column a
+// bulkType, the session negotiated bulk operations, max_allowed_packet at least bulkMinPacket),
+// `INSERT IGNORE INTO t (columns) VALUES (?, ...)`: IGNORE, as LOAD DATA LOCAL implies it, so
+// that a row the server refuses is a warning and a short count (loadSQLAsTSV's check), not a
+// different error. It returns nil when the table or the session cannot take it; an error only
+// when the server failed on the statement for another reason than not knowing bulk commands.
+func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*bulkStmt, error) {
+	if r.socks == nil || r.o.NoBulkInsert {
+		return nil, nil
+	}
+	if !p.bulk {
+		r.o.Log.Debug("bulk INSERT: not for this table's column types", "table", p.String())
+		return nil, nil
+	}
+	var maxPacket int
+	if err := c.QueryRowContext(ctx, "SELECT @@max_allowed_packet").Scan(&maxPacket); err != nil {
+		return nil, err
+	}
+	if maxPacket < bulkMinPacket {
+		return nil, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(p.t.Columns)), ", ")
+	cols := make([]string, len(p.t.Columns))
+	for i, n := range p.t.Columns {
+		cols[i] = quoteIdent(n)
+	}
+	q := "INSERT IGNORE INTO " + quoteIdent(p.t.Name) + " (" + strings.Join(cols, ", ") + ") VALUES (" + marks + ")"
+	var b *bulkStmt
+	err := c.Raw(func(dc any) error {
+		wc := r.socks.Lookup(dc)
+		if wc == nil || !wc.Bulk() {
+			r.o.Log.Debug("bulk INSERT: the session did not negotiate bulk operations", "table", p.String(), "direct", wc != nil && wc.Direct())
+			return nil
+		}
+		st, err := wc.Prepare(ctx, q)
+		if err != nil {
+			return err
+		}
+		b = &bulkStmt{st: st, packet: min(bulkPacketBytes, maxPacket/2)}
+		return nil
+	})
+	if wire.IsBulkUnsupported(err) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// close deallocates the statement.
+func (b *bulkStmt) close(ctx context.Context, r *restore, c *sql.Conn) {
+	_ = c.Raw(func(dc any) error {
+		if wc := r.socks.Lookup(dc); wc != nil {
+			return wc.CloseStmt(ctx, b.st)
+		}
+		return nil
+	})
+}
+
+// insert sends the rows of the batch ir is in (its converted statements, sqltext.AppendInsertValues
+// with wire.AppendBulkValue) in commands of at most b.packet bytes, cut at rows, and returns the
+// rows the server inserted.
+func (b *bulkStmt) insert(ctx context.Context, r *restore, c *sql.Conn, ir *insertReader) (int64, error) {
+	var total int64
+	err := c.Raw(func(dc any) error {
+		wc := r.socks.Lookup(dc)
+		if wc == nil {
+			return errors.New("bulk INSERT: the connection's socket is gone")
+		}
+		send := func(rows []byte) error {
+			n, err := wc.BulkInsert(ctx, b.st, rows)
+			total += n
+			return err
+		}
+		for ir.fill() {
+			start, last := ir.off, ir.off
+			for _, e := range ir.ends {
+				if e-start > b.packet && last > start {
+					if err := send(ir.buf[start:last]); err != nil {
+						return err
+					}
+					start = last
+				}
+				last = e
+			}
+			if err := send(ir.buf[start:last]); err != nil {
+				return err
+			}
+			ir.off = len(ir.buf)
+		}
+		return nil
+	})
+	return total, err
+}
