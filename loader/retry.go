@@ -28,17 +28,17 @@ func (r *restore) loadWithRetry(ctx context.Context, w int, p *tablePlan, name s
 			err = r.loadDataFile(ctx, w, p, name)
 		case p.t.Format == "tsv":
 			skip, err = r.loadTSV(ctx, w, p, name, skip)
-		case r.localInfile:
+		default:
+			// SQL: its rows go by bulk INSERT or LOAD DATA LOCAL when either can take them
+			// (loadSQLAsTSV), else statement by statement.
 			var enc []sqltext.TSVEncoding
 			if enc, err = r.tsvEncodings(ctx, r.conns[w], p); err == nil {
-				if enc != nil {
+				if enc != nil && (r.localInfile || p.bulk) {
 					skip, err = r.loadSQLAsTSV(ctx, r.conns[w], p, name, skip, enc)
 				} else {
 					skip, err = r.loadSQL(ctx, r.conns[w], p, name, skip)
 				}
 			}
-		default:
-			skip, err = r.loadSQL(ctx, r.conns[w], p, name, skip)
 		}
 		if err == nil || !retryable(err) || attempt == maxAttempts {
 			if err != nil && retryable(err) {

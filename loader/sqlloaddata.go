@@ -158,26 +158,29 @@ func (ir *insertReader) Read(p []byte) (int, error) {
 }
 
 // loadSQLAsTSV loads an SQL data file as loadSQL does — the same transactions, the same
-// progress records, so the same resume — but sends each transaction's rows with one LOAD DATA
-// LOCAL INFILE instead of running the INSERT statements, which spares the server parsing them.
+// progress records, so the same resume — but sends each transaction's rows by bulk INSERT
+// commands (prepareBulk), or else with one LOAD DATA LOCAL INFILE (else, with local_infile
+// off, it is loadSQL), instead of running the INSERT statements, which spares the server parsing them.
 // After each LOAD DATA the affected rows must equal the rows converted, or the file fails.
 // Warnings are not errors here, as with INSERT: MariaDB warns (1265) when it stores the empty
 // ENUM error value ” that the source itself held. It returns how many of the file's INSERTs are
 // committed.
 func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, name string, skip int64, enc []sqltext.TSVEncoding) (committed int64, err error) {
 	committed = skip
-	f, err := r.openData(ctx, name, p.t.Compression)
-	if err != nil {
-		return committed, err
-	}
-	defer f.Close()
 	bulk, err := r.prepareBulk(ctx, c, p)
 	if err != nil {
 		return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w: try --no-bulk-insert", name, err)
 	}
 	if bulk != nil {
 		defer bulk.close(ctx, r, c)
+	} else if !r.localInfile {
+		return r.loadSQL(ctx, c, p, name, skip)
 	}
+	f, err := r.openData(ctx, name, p.t.Compression)
+	if err != nil {
+		return committed, err
+	}
+	defer f.Close()
 	ir := &insertReader{lr: sqlLineReader(f, name, p.t), enc: enc, skip: skip,
 		maxStmts: int64(r.o.QueriesPerTx), bound: r.bound, bulk: bulk != nil}
 	handler := "sluice-" + r.nonce + "-" + name

@@ -12,7 +12,8 @@ import (
 
 // checkLocalInfile reads the server's local_infile (MariaDB manual, "LOAD DATA INFILE": LOCAL
 // needs it ON). With it, tsv files and the rows of SQL files go through LOAD DATA LOCAL INFILE;
-// without it, both are loaded as INSERT statements, which is slower, and a log line says so.
+// without it, both are loaded as INSERT statements, which is slower, and a log line says so
+// (SQL rows still go by bulk INSERT where it can take them: loadSQLAsTSV).
 func (r *restore) checkLocalInfile(ctx context.Context) error {
 	for _, p := range r.plans {
 		// A pipe's tables have no data file yet: theirs arrive while the load runs.
@@ -21,7 +22,7 @@ func (r *restore) checkLocalInfile(ctx context.Context) error {
 				return fmt.Errorf("reading local_infile: %w", err)
 			}
 			if !r.localInfile {
-				return r.o.warn.Warn("local_infile_off", "local_infile is OFF on the server: loading data with INSERT statements, which is slower; SET GLOBAL local_infile = 1 to use LOAD DATA LOCAL INFILE")
+				return r.o.warn.Warn("local_infile_off", "local_infile is OFF on the server: tsv files, and the SQL rows a bulk INSERT cannot take, load as INSERT statements, which is slower; SET GLOBAL local_infile = 1 to use LOAD DATA LOCAL INFILE")
 			}
 			return nil
 		}
