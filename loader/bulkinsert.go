@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/sqltext"
@@ -11,13 +12,14 @@ import (
 )
 
 // bulkPacketBytes bounds the rows one COM_STMT_BULK_EXECUTE carries: well under the 16 MiB
-// max_allowed_packet of MariaDB 10.11, and big enough that the round trips cost nothing
-// measurable.
+// max_allowed_packet of MariaDB 10.11. A command holds the rows of one of the dump's INSERT
+// statements (1 MiB by default, mydumper's and sluice's --statement-size), or of a part of a
+// larger one, so that the round trips cost nothing measurable.
 const bulkPacketBytes = 4 << 20
 
-// bulkMinPacket is the smallest max_allowed_packet the bulk path runs under: any row of a table
-// it takes (no BLOB, TEXT, JSON or spatial column, so at most 65,535 bytes of values, MariaDB
-// manual "InnoDB Row Formats", plus 10 bytes of framing per column) fits in half of it.
+// bulkMinPacket is the smallest max_allowed_packet the bulk path runs under, so that a command
+// of bulkPacketBytes or half the packet has room for rows; a single row longer than the
+// packet is refused with an error naming the file (insert).
 const bulkMinPacket = 1 << 20
 
 // bulkType reports whether a column of information_schema DATA_TYPE dataType goes into a bulk
@@ -36,8 +38,9 @@ func bulkType(dataType string) bool {
 
 // bulkStmt is the bulk INSERT of one table prepared on one worker's connection.
 type bulkStmt struct {
-	st     wire.Stmt
-	packet int // bytes of rows per command
+	st        wire.Stmt
+	packet    int // bytes of rows per command, at most
+	maxPacket int // the session's max_allowed_packet, bytes
 }
 
 // prepareBulk prepares on c, when p's rows may go by MariaDB's bulk INSERT (every column a
@@ -52,6 +55,16 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 	}
 	if !p.bulk {
 		r.o.Log.Debug("bulk INSERT: not for this table's column types", "table", p.String())
+		return nil, nil
+	}
+	var bulk bool
+	_ = c.Raw(func(dc any) error {
+		wc := r.socks.Lookup(dc)
+		bulk = wc != nil && wc.Bulk()
+		return nil
+	})
+	if !bulk || r.bulkRefused.Load() {
+		r.o.Log.Debug("bulk INSERT: the session did not negotiate bulk operations, or the server refused them", "table", p.String())
 		return nil, nil
 	}
 	var maxPacket int
@@ -69,16 +82,11 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 	q := "INSERT IGNORE INTO " + quoteIdent(p.t.Name) + " (" + strings.Join(cols, ", ") + ") VALUES (" + marks + ")"
 	var b *bulkStmt
 	err := c.Raw(func(dc any) error {
-		wc := r.socks.Lookup(dc)
-		if wc == nil || !wc.Bulk() {
-			r.o.Log.Debug("bulk INSERT: the session did not negotiate bulk operations", "table", p.String(), "direct", wc != nil && wc.Direct())
-			return nil
-		}
-		st, err := wc.Prepare(ctx, q)
+		st, err := r.socks.Lookup(dc).Prepare(ctx, q)
 		if err != nil {
 			return err
 		}
-		b = &bulkStmt{st: st, packet: min(bulkPacketBytes, maxPacket/2)}
+		b = &bulkStmt{st: st, packet: min(bulkPacketBytes, maxPacket/2), maxPacket: maxPacket}
 		return nil
 	})
 	if wire.IsBulkUnsupported(err) {
@@ -108,6 +116,9 @@ func (b *bulkStmt) insert(ctx context.Context, r *restore, c *sql.Conn, ir *inse
 			return errors.New("bulk INSERT: the connection's socket is gone")
 		}
 		send := func(rows []byte) error {
+			if len(rows)+11+2*b.st.Params > b.maxPacket { // a single row longer than the packet; 11 bytes of header and 2 per column
+				return fmt.Errorf("a row of %d bytes does not fit max_allowed_packet (%d bytes): raise it, or use --no-bulk-insert", len(rows), b.maxPacket)
+			}
 			n, err := wc.BulkInsert(ctx, b.st, rows)
 			total += n
 			return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sluicedb/sluice/accounts"
@@ -38,6 +39,7 @@ type restore struct {
 	users       *accounts.Restore // the dump's accounts; nil when none are restored
 	early       *earlyChecks      // the tables checksummed during the data phase; nil for none
 	wt          *workerTime       // each worker's data, index and idle seconds in the data phase
+	bulkRefused atomic.Bool       // the server refused a bulk INSERT command (wire.IsBulkUnsupported): LOAD DATA from then on
 
 	// mu guards, while a pipe is followed (follow.go), the data files arriving: meta.Files,
 	// the plans' DataFiles and piped.

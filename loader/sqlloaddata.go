@@ -169,6 +169,9 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 	committed = skip
 	bulk, err := r.prepareBulk(ctx, c, p)
 	if err != nil {
+		if ctx.Err() != nil {
+			return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w", name, err)
+		}
 		return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w: try --no-bulk-insert", name, err)
 	}
 	if bulk != nil {
@@ -220,7 +223,16 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 			var n int64
 			if bulk != nil {
 				how = "bulk INSERT"
-				n, err = bulk.insert(ctx, r, c, ir)
+				if n, err = bulk.insert(ctx, r, c, ir); wire.IsBulkUnsupported(err) {
+					// A server (or proxy) that offered bulk operations but refuses the command:
+					// this batch again, and every file after it, by LOAD DATA.
+					r.o.Log.Warn("the server refused a bulk INSERT command: loading by LOAD DATA LOCAL", "table", p.String(), "file", name, "err", err)
+					r.bulkRefused.Store(true)
+					if err := exec("ROLLBACK"); err != nil {
+						return committed, fmt.Errorf("%s: %w", name, err)
+					}
+					return r.loadSQLAsTSV(ctx, c, p, name, committed, enc)
+				}
 			} else {
 				var res sql.Result
 				if res, err = c.ExecContext(ctx, load); err == nil {

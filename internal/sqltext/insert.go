@@ -70,7 +70,6 @@ func AppendInsertAsTSV(dst, line []byte, enc []TSVEncoding) ([]byte, int64, erro
 	}
 }
 
-// skipIdent skips one backtick-quoted identifier.
 // insertValues returns what follows " VALUES " in line, an INSERT as package dumper writes it
 // naming ncols columns; false for any other line.
 func insertValues(line []byte, ncols int) ([]byte, bool) {
@@ -141,6 +140,7 @@ func AppendInsertValues(dst []byte, ends []int, line []byte, ncols int, appendVa
 	}
 }
 
+// skipIdent skips one backtick-quoted identifier.
 func skipIdent(b []byte) ([]byte, bool) {
 	if len(b) == 0 || b[0] != '`' {
 		return b, false

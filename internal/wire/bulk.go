@@ -25,9 +25,10 @@ const (
 	bulkSendTypes   = 128 // bulk flag SEND_TYPES_TO_SERVER
 )
 
-// BulkTypeString is the parameter type (MYSQL_TYPE_STRING) BulkRows sends every value as: the
-// server stores it as LOAD DATA stores a field, by converting the string to the column's type.
-const BulkTypeString = 0xfe
+// BulkTypeBlob is the parameter type (MYSQL_TYPE_BLOB) BulkInsert sends every value as: bytes
+// the server takes as binary whatever the session's character_set_client, and stores as LOAD
+// DATA ... CHARACTER SET binary stores a field, converting them to the column's type.
+const BulkTypeBlob = 0xfc
 
 // greeting records the server's first packet as the driver reads it, until its payload is
 // complete; bulk reports whether it offers MARIADB_CLIENT_STMT_BULK_OPERATIONS.
@@ -115,7 +116,7 @@ func (c *Conn) Bulk() bool {
 // parameters.
 type Stmt struct {
 	id     uint32
-	Params int
+	Params int // placeholders in the statement
 }
 
 // Prepare prepares query (COM_STMT_PREPARE) on c, which must be idle and Bulk. A server error
@@ -148,13 +149,14 @@ func (c *Conn) Prepare(ctx context.Context, query string) (Stmt, error) {
 	return st, err
 }
 
-// CloseStmt deallocates st on the server (COM_STMT_CLOSE, which has no response).
+// CloseStmt deallocates st on the server (COM_STMT_CLOSE, which has no response). Its only
+// error is the socket's (or ctx's), which unwraps to driver.ErrBadConn.
 func (c *Conn) CloseStmt(ctx context.Context, st Stmt) error {
 	p := binary.LittleEndian.AppendUint32([]byte{0, 0, 0, 0, comStmtClose}, st.id)
 	return c.command(ctx, p, nil)
 }
 
-// BulkInsert executes st, an INSERT of st.Params parameters each sent as BulkTypeString, once
+// BulkInsert executes st, an INSERT of st.Params parameters each sent as BulkTypeBlob, once
 // per row of rows (COM_STMT_BULK_EXECUTE): rows is the rows' parameters one after another, each
 // as AppendBulkValue writes it. It returns the rows the server reports affected. The command must
 // fit the server's max_allowed_packet; callers send at most a few MiB at once. A server error
@@ -165,7 +167,7 @@ func (c *Conn) BulkInsert(ctx context.Context, st Stmt, rows []byte) (affected i
 	c.bulkOut = binary.LittleEndian.AppendUint32(c.bulkOut, st.id)
 	c.bulkOut = binary.LittleEndian.AppendUint16(c.bulkOut, bulkSendTypes)
 	for range st.Params {
-		c.bulkOut = append(c.bulkOut, BulkTypeString, 0)
+		c.bulkOut = append(c.bulkOut, BulkTypeBlob, 0)
 	}
 	c.bulkOut = append(c.bulkOut, rows...)
 	err = c.command(ctx, c.bulkOut, func(_ *packetReader, p []byte) error {
@@ -228,6 +230,11 @@ func (c *Conn) command(ctx context.Context, pkt []byte, resp func(*packetReader,
 		return nil
 	}
 	pr := &packetReader{c: c}
+	defer func() {
+		if pr.batching {
+			c.src.batch(false)
+		}
+	}()
 	p, err := pr.next()
 	if err != nil {
 		return badConnError{err}

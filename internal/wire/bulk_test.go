@@ -90,7 +90,8 @@ func TestAskBulk(t *testing.T) {
 }
 
 // TestBulkInsert runs a bulk INSERT on a real server: the session negotiates bulk operations,
-// the rows arrive as sent (NULLs, empty strings, bytes that are not UTF-8, numbers as text), a
+// the rows arrive as sent (NULLs, empty strings, bytes that are not UTF-8 into a latin1 column
+// of a utf8mb4 session, numbers as text), a
 // duplicate key under INSERT IGNORE is a short count, and a server error is a *mysql.MySQLError
 // that leaves the connection usable.
 func TestBulkInsert(t *testing.T) {
@@ -106,7 +107,7 @@ func TestBulkInsert(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	for _, q := range []string{"CREATE DATABASE bk", "USE bk", "SET NAMES binary",
+	for _, q := range []string{"CREATE DATABASE bk", "USE bk", "SET NAMES utf8mb4",
 		"CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET latin1, b VARBINARY(4), d DECIMAL(6,2))"} {
 		if _, err := c.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -46,6 +46,8 @@ type Conn struct {
 	bulkOut []byte   // the COM_STMT_BULK_EXECUTE packet being sent
 }
 
+// Read fills p from the socket's read buffer, for the driver; until the handshake response is
+// written it also keeps the server's greeting (bulk.go).
 func (c *Conn) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.mu.Lock()
