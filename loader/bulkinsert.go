@@ -18,29 +18,28 @@ import (
 const bulkPacketBytes = 4 << 20
 
 // bulkMinPacket is the smallest max_allowed_packet the bulk path runs under, so that a command
-// of bulkPacketBytes or half the packet has room for rows; a single row longer than the
-// packet is refused with an error naming the file (insert).
+// of bulkPacketBytes or half the packet has room for rows. A single row longer than the
+// packet, or than the 16 MiB of one protocol packet (a large BLOB or TEXT value), is
+// errRowTooLong: its table then goes by LOAD DATA.
 const bulkMinPacket = 1 << 20
 
+// errRowTooLong is a row that no bulk INSERT command can carry: its values and the command's
+// header exceed the session's max_allowed_packet or one protocol packet (16 MiB).
+var errRowTooLong = errors.New("a row longer than max_allowed_packet")
+
 // bulkType reports whether a column of information_schema DATA_TYPE dataType goes into a bulk
-// INSERT as its decoded bytes (a string parameter the server stores as LOAD DATA stores a
-// field): every type but the large objects, BIT and YEAR, whose TSV encodings convert them
-// (sqltext.TSVLoadClause) and whose values could make a row longer than a packet.
+// INSERT as its decoded bytes (a binary parameter the server stores as LOAD DATA ... CHARACTER
+// SET binary stores a field): every type whose TSV encoding is raw (sqltext.TSVEncodingOf), so
+// not BIT, YEAR, MySQL's JSON or the spatial types, which LOAD DATA converts with SET clauses.
 func bulkType(dataType string) bool {
-	switch dt := strings.ToLower(dataType); {
-	case strings.HasSuffix(dt, "blob"), strings.HasSuffix(dt, "text"):
-		return false
-	case sqltext.TSVEncodingOf(dt) != sqltext.TSVRaw:
-		return false
-	}
-	return true
+	return sqltext.TSVEncodingOf(dataType) == sqltext.TSVRaw
 }
 
 // bulkStmt is the bulk INSERT of one table prepared on one worker's connection.
 type bulkStmt struct {
 	st        wire.Stmt
 	packet    int // bytes of rows per command, at most
-	maxPacket int // the session's max_allowed_packet, bytes
+	maxPacket int // bytes a command may hold: the session's max_allowed_packet, at most one packet
 }
 
 // prepareBulk prepares on c, when p's rows may go by MariaDB's bulk INSERT (every column a
@@ -53,8 +52,8 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 	if r.socks == nil || r.o.NoBulkInsert {
 		return nil, nil
 	}
-	if !p.bulk {
-		r.o.Log.Debug("bulk INSERT: not for this table's column types", "table", p.String())
+	if !p.bulk || p.noBulk.Load() {
+		r.o.Log.Debug("bulk INSERT: not for this table (its column types, or a row too long)", "table", p.String())
 		return nil, nil
 	}
 	var bulk bool
@@ -86,6 +85,8 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 		if err != nil {
 			return err
 		}
+		// A command is one protocol packet (wire.Conn.BulkInsert): less than 16 MiB.
+		maxPacket = min(maxPacket, 1<<24-1)
 		b = &bulkStmt{st: st, packet: min(bulkPacketBytes, maxPacket/2), maxPacket: maxPacket}
 		return nil
 	})
@@ -117,7 +118,7 @@ func (b *bulkStmt) insert(ctx context.Context, r *restore, c *sql.Conn, ir *inse
 		}
 		send := func(rows []byte) error {
 			if len(rows)+11+2*b.st.Params > b.maxPacket { // a single row longer than the packet; 11 bytes of header and 2 per column
-				return fmt.Errorf("a row of %d bytes does not fit max_allowed_packet (%d bytes): raise it, or use --no-bulk-insert", len(rows), b.maxPacket)
+				return fmt.Errorf("%w: %d bytes of values, max_allowed_packet %d", errRowTooLong, len(rows), b.maxPacket)
 			}
 			n, err := wc.BulkInsert(ctx, b.st, rows)
 			total += n

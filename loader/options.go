@@ -49,11 +49,12 @@ type Options struct {
 	DeferMinRows int64
 	QueriesPerTx int // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
 	// NoBulkInsert (--no-bulk-insert) sends an SQL dump's rows to MariaDB with LOAD DATA LOCAL
-	// even where a bulk INSERT could take them. By default a table with no BLOB, TEXT, JSON,
-	// spatial, BIT or YEAR column loads, on a MariaDB 10.2.7+ session over a plain socket,
+	// even where a bulk INSERT could take them. By default a table with no spatial, BIT or
+	// YEAR column (nor MySQL's JSON) loads, on a MariaDB 10.2.7+ session over a plain socket,
 	// by a prepared INSERT IGNORE whose rows go in COM_STMT_BULK_EXECUTE commands (MariaDB's
 	// array binding): the server parses neither SQL nor LOAD DATA text, 30-40 % less server
-	// CPU for sysbench rows (bench/README.md, "Bulk INSERT"). Same transactions, same checks.
+	// CPU for sysbench rows (bench/README.md, "Bulk INSERT"). Same transactions, same checks; a
+	// row longer than max_allowed_packet sends its table back to LOAD DATA.
 	NoBulkInsert bool
 	// MaxTxBytes (--max-transaction-bytes) bounds every data transaction: the bytes of its
 	// rows' text (SQL or TSV) plus 64 per row. 0 reads the bound from the target's limits

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"fmt"
 	"github.com/sluicedb/sluice/internal/sqltext"
@@ -28,7 +29,8 @@ type tablePlan struct {
 	encOnce sync.Once             // tsvEncodings fills enc once
 	enc     []sqltext.TSVEncoding // the dumped columns' TSV encodings on the target; nil: load SQL files as statements
 	encErr  error
-	bulk    bool // every dumped column's type can go by bulk INSERT (bulkType); set with enc
+	bulk    bool        // every dumped column's type can go by bulk INSERT (bulkType); set with enc
+	noBulk  atomic.Bool // a row was too long for a bulk INSERT command: LOAD DATA from then on
 }
 
 func (p *tablePlan) String() string { return p.target + "." + p.t.Name }

@@ -3,6 +3,7 @@ package loader
 import (
 	"bytes"
 	"context"
+	"errors"
 	"database/sql"
 	"fmt"
 	"io"
@@ -223,15 +224,24 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 			var n int64
 			if bulk != nil {
 				how = "bulk INSERT"
-				if n, err = bulk.insert(ctx, r, c, ir); wire.IsBulkUnsupported(err) {
-					// A server (or proxy) that offered bulk operations but refuses the command:
-					// this batch again, and every file after it, by LOAD DATA.
-					r.o.Log.Warn("the server refused a bulk INSERT command: loading by LOAD DATA LOCAL", "table", p.String(), "file", name, "err", err)
-					r.bulkRefused.Store(true)
+				n, err = bulk.insert(ctx, r, c, ir)
+				refused, long := wire.IsBulkUnsupported(err), errors.Is(err, errRowTooLong)
+				if refused || long && r.localInfile {
+					// A server (or proxy) that offered bulk operations but refuses the command,
+					// or a row no command can carry: this batch again by LOAD DATA, and with it
+					// every later file of the server, or of the table.
+					r.o.Log.Warn("bulk INSERT not possible: loading by LOAD DATA LOCAL", "table", p.String(), "file", name, "err", err)
+					if refused {
+						r.bulkRefused.Store(true)
+					}
+					p.noBulk.Store(true)
 					if err := exec("ROLLBACK"); err != nil {
 						return committed, fmt.Errorf("%s: %w", name, err)
 					}
 					return r.loadSQLAsTSV(ctx, c, p, name, committed, enc)
+				}
+				if long {
+					err = fmt.Errorf("%w: raise it, or SET GLOBAL local_infile = 1", err)
 				}
 			} else {
 				var res sql.Result

@@ -11,12 +11,14 @@ import (
 	"github.com/sluicedb/sluice/loader"
 )
 
-// TestLoadBulkInsert checks the bulk INSERT path (loader/bulkinsert.go): a table of every type it
+// TestLoadBulkInsert checks the bulk INSERT path (loader/bulkinsert.go): tables of every type it
 // takes (latin1 and utf8mb4 text, bytes that are not text, temporal values, DECIMAL, FLOAT,
-// ENUM with its ” error value, SET, NULLs) loads by bulk INSERT commands, statements larger
-// than one 4 MiB command included, while a table with BLOB and TEXT columns loads by LOAD
-// DATA; both restore equal to the source, checked row by row (compare) and by the loader's own
-// checksums, and with --no-bulk-insert no table takes the bulk path.
+// ENUM with its ” error value, SET, NULLs, TEXT and BLOB) load by bulk INSERT commands,
+// statements larger than one command included, while a table with a spatial column loads by
+// LOAD DATA. Everything restores equal to the source, checked row by row (compare) and by the
+// loader's own checksums. With --no-bulk-insert no table takes the bulk path, and under a
+// max_allowed_packet of 1 MiB a table with a row longer than that falls back to LOAD DATA
+// (commands of 512 KiB for the rest).
 func TestLoadBulkInsert(t *testing.T) {
 	a := testserver.ForTest(t, testserver.Options{NoBinlog: true})
 	ctx := context.Background()
@@ -31,35 +33,57 @@ func TestLoadBulkInsert(t *testing.T) {
 			" IF(seq % 3 = 0, NULL, FROM_UNIXTIME(1000000000 + seq)), -seq / 7, seq * 1.1, -seq / 3e10, IF(seq % 6 = 0, '', 'b'),"+
 			" IF(seq % 2 = 0, 'x,y', ''), REPEAT('w', 1000 + seq % 100) FROM bk.seq_1_to_12000",
 		"CREATE TABLE bk.lobs (id INT NOT NULL PRIMARY KEY, t TEXT, bl BLOB) ENGINE=InnoDB",
-		"INSERT INTO bk.lobs SELECT seq, REPEAT('t', seq), UNHEX(REPEAT('00FF', seq)) FROM bk.seq_1_to_300")
+		"INSERT INTO bk.lobs SELECT seq, REPEAT('t', seq), UNHEX(REPEAT('00FF', seq)) FROM bk.seq_1_to_300",
+		"CREATE TABLE bk.geo (id INT NOT NULL PRIMARY KEY, p POINT) ENGINE=InnoDB",
+		"INSERT INTO bk.geo SELECT seq, POINT(seq, -seq) FROM bk.seq_1_to_100",
+		"CREATE TABLE bk.big (id INT NOT NULL PRIMARY KEY, b LONGBLOB) ENGINE=InnoDB",
+		"INSERT INTO bk.big SELECT seq, REPEAT(CHAR(seq), IF(seq = 2, 1536 * 1024, 10)) FROM bk.seq_1_to_3")
 	// One statement holds more than a 4 MiB bulk command's rows (about 1.2 KiB a row).
 	do := dumper.Options{OutDir: t.TempDir() + "/dump", Databases: []string{"bk"}, Threads: 1, StatementSize: 6 << 20}
 	if _, err := dumper.Run(ctx, Config(a), do); err != nil {
 		t.Fatal(err)
 	}
-	for _, noBulk := range []bool{false, true} {
+	for _, c := range []struct {
+		target      string
+		noBulk      bool
+		smallPacket bool // max_allowed_packet 1 MiB while loading
+	}{{"bk2", false, false}, {"bk3", true, false}, {"bk4", false, true}} {
 		var log bytes.Buffer
-		target := map[bool]string{false: "bk2", true: "bk3"}[noBulk]
-		lo := loader.Options{Dir: do.OutDir, Threads: 2, TargetDB: target, NoBulkInsert: noBulk, Log: testLogger(&log)}
-		if _, err := loader.Run(ctx, Config(a), lo); err != nil {
-			t.Fatalf("NoBulkInsert %v: %v\n%s", noBulk, err, log.String())
+		lo := loader.Options{Dir: do.OutDir, Threads: 2, TargetDB: c.target, NoBulkInsert: c.noBulk, Log: testLogger(&log)}
+		if c.smallPacket {
+			// The row of 1.5 MiB cannot be read back under this packet either: no checksums.
+			lo.Checksum = loader.ChecksumSkip
+			Exec(t, src, "SET GLOBAL max_allowed_packet = 1048576")
 		}
-		Equal(t, a, "bk", a, target)
-		rows := map[string]int{}
+		_, err := loader.Run(ctx, Config(a), lo)
+		if c.smallPacket {
+			Exec(t, src, "SET GLOBAL max_allowed_packet = 1073741824")
+		}
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", c.target, err, log.String())
+		}
+		Equal(t, a, "bk", a, c.target)
+		bulk, fellBack := map[string]int{}, map[string]bool{}
 		for _, l := range strings.Split(log.String(), "\n") {
-			if strings.Contains(l, `msg="bulk INSERT"`) {
-				for _, f := range strings.Fields(l) {
-					if v, ok := strings.CutPrefix(f, "table="); ok {
-						rows[v]++
+			for _, f := range strings.Fields(l) {
+				if v, ok := strings.CutPrefix(f, "table="); ok {
+					if strings.Contains(l, `msg="bulk INSERT"`) {
+						bulk[strings.TrimPrefix(v, c.target+".")]++
+					}
+					if strings.Contains(l, "bulk INSERT not possible") {
+						fellBack[strings.TrimPrefix(v, c.target+".")] = true
 					}
 				}
 			}
 		}
+		t.Logf("%s: bulk INSERT transactions %v, fell back to LOAD DATA %v", c.target, bulk, fellBack)
 		switch {
-		case noBulk && len(rows) > 0:
-			t.Errorf("--no-bulk-insert: bulk INSERT transactions %v", rows)
-		case !noBulk && (rows[target+".typed"] == 0 || rows[target+".lobs"] > 0):
-			t.Errorf("bulk INSERT transactions %v: want some for %s.typed and none for %s.lobs", rows, target, target)
+		case c.noBulk && len(bulk) > 0:
+			t.Errorf("%s, --no-bulk-insert: bulk INSERT transactions %v", c.target, bulk)
+		case !c.noBulk && (bulk["typed"] == 0 || bulk["lobs"] == 0 || bulk["geo"] > 0):
+			t.Errorf("%s: bulk INSERT transactions %v: want some for typed and lobs, none for geo", c.target, bulk)
+		case c.smallPacket != fellBack["big"] || len(fellBack) > 1:
+			t.Errorf("%s: tables that fell back to LOAD DATA %v, want big only under a 1 MiB packet", c.target, fellBack)
 		}
 	}
 }

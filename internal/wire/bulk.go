@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -123,7 +124,7 @@ type Stmt struct {
 // is a *mysql.MySQLError and leaves c usable; any other failure unwraps to driver.ErrBadConn.
 func (c *Conn) Prepare(ctx context.Context, query string) (Stmt, error) {
 	var st Stmt
-	err := c.command(ctx, append([]byte{0, 0, 0, 0, comStmtPrepare}, query...), func(pr *packetReader, p []byte) error {
+	err := c.command(ctx, append([]byte{0, 0, 0, 0, comStmtPrepare}, query...), nil, func(pr *packetReader, p []byte) error {
 		if len(p) < 12 || p[0] != 0 {
 			return fmt.Errorf("unexpected COM_STMT_PREPARE response %x", p[:min(len(p), 8)])
 		}
@@ -153,13 +154,14 @@ func (c *Conn) Prepare(ctx context.Context, query string) (Stmt, error) {
 // error is the socket's (or ctx's), which unwraps to driver.ErrBadConn.
 func (c *Conn) CloseStmt(ctx context.Context, st Stmt) error {
 	p := binary.LittleEndian.AppendUint32([]byte{0, 0, 0, 0, comStmtClose}, st.id)
-	return c.command(ctx, p, nil)
+	return c.command(ctx, p, nil, nil)
 }
 
 // BulkInsert executes st, an INSERT of st.Params parameters each sent as BulkTypeBlob, once
 // per row of rows (COM_STMT_BULK_EXECUTE): rows is the rows' parameters one after another, each
 // as AppendBulkValue writes it. It returns the rows the server reports affected. The command must
-// fit the server's max_allowed_packet; callers send at most a few MiB at once. A server error
+// fit the server's max_allowed_packet and one protocol packet (less than 16 MiB, else an error
+// before anything is sent); callers send at most a few MiB at once. A server error
 // is a *mysql.MySQLError naming what failed and leaves c usable; any other failure unwraps to
 // driver.ErrBadConn.
 func (c *Conn) BulkInsert(ctx context.Context, st Stmt, rows []byte) (affected int64, err error) {
@@ -169,8 +171,7 @@ func (c *Conn) BulkInsert(ctx context.Context, st Stmt, rows []byte) (affected i
 	for range st.Params {
 		c.bulkOut = append(c.bulkOut, BulkTypeBlob, 0)
 	}
-	c.bulkOut = append(c.bulkOut, rows...)
-	err = c.command(ctx, c.bulkOut, func(_ *packetReader, p []byte) error {
+	err = c.command(ctx, c.bulkOut, rows, func(_ *packetReader, p []byte) error {
 		if len(p) == 0 || p[0] != 0 {
 			return fmt.Errorf("unexpected COM_STMT_BULK_EXECUTE response %x", p[:min(len(p), 8)])
 		}
@@ -206,13 +207,14 @@ func AppendBulkValue(dst, v []byte) []byte {
 	return append(dst, v...)
 }
 
-// command writes pkt, 4 bytes for the packet header and then the command's payload, as one
-// packet with sequence number 0 and, unless resp is nil, reads the first response packet: an
-// ERR packet is returned as *mysql.MySQLError, anything else is given to resp. A payload of 16
-// MiB or more (more than one packet) is refused. Failures other than a server error unwrap to
-// driver.ErrBadConn.
-func (c *Conn) command(ctx context.Context, pkt []byte, resp func(*packetReader, []byte) error) (err error) {
-	n := len(pkt) - 4
+// command writes one packet with sequence number 0: pkt, 4 bytes for the packet header and then
+// the start of the command's payload, followed by body, the rest of it (sent from where it is,
+// with one writev where the socket allows). Unless resp is nil it then reads the first response
+// packet: an ERR packet is returned as *mysql.MySQLError, anything else is given to resp. A
+// payload of 16 MiB or more (more than one packet) is refused. Failures other than a server
+// error unwrap to driver.ErrBadConn.
+func (c *Conn) command(ctx context.Context, pkt, body []byte, resp func(*packetReader, []byte) error) (err error) {
+	n := len(pkt) - 4 + len(body)
 	if n >= maxPacket {
 		return fmt.Errorf("command of %d bytes is longer than one packet", n)
 	}
@@ -223,7 +225,8 @@ func (c *Conn) command(ctx context.Context, pkt []byte, resp func(*packetReader,
 		}
 	}()
 	pkt[0], pkt[1], pkt[2], pkt[3] = byte(n), byte(n>>8), byte(n>>16), 0
-	if _, err := c.Conn.Write(pkt); err != nil {
+	bufs := net.Buffers{pkt, body}
+	if _, err := bufs.WriteTo(c.Conn); err != nil {
 		return badConnError{err}
 	}
 	if resp == nil {

@@ -43,7 +43,7 @@ type Conn struct {
 	greet   greeting // the server's greeting, read before the handshake response (bulk.go)
 	bulk    bool     // the handshake response asked for bulk operations (bulk.go)
 	out     []byte   // the COM_QUERY packet being sent
-	bulkOut []byte   // the COM_STMT_BULK_EXECUTE packet being sent
+	bulkOut []byte   // the header of the COM_STMT_BULK_EXECUTE command being sent
 }
 
 // Read fills p from the socket's read buffer, for the driver; until the handshake response is
