@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/sqltext"
+	"github.com/sluicedb/sluice/internal/wire"
 )
 
 // Algorithm names the checksum in a dump's metadata (checksum = crc32-sum).
@@ -54,21 +55,13 @@ func (s *Sum) AddValues(vals [][]byte, scratch []byte) []byte {
 	return scratch
 }
 
+// appendLenenc appends v as the text protocol writes a value: 0xFB for NULL (nil), else its
+// length (wire.AppendLenenc) and its bytes.
 func appendLenenc(dst, v []byte) []byte {
-	n := uint64(len(v))
-	switch {
-	case v == nil:
+	if v == nil {
 		return append(dst, 0xfb)
-	case n < 251:
-		dst = append(dst, byte(n))
-	case n < 1<<16:
-		dst = append(dst, 0xfc, byte(n), byte(n>>8))
-	case n < 1<<24:
-		dst = append(dst, 0xfd, byte(n), byte(n>>8), byte(n>>16))
-	default:
-		dst = append(dst, 0xfe, byte(n), byte(n>>8), byte(n>>16), byte(n>>24), byte(n>>32), byte(n>>40), byte(n>>48), byte(n>>56))
 	}
-	return append(dst, v...)
+	return append(wire.AppendLenenc(dst, uint64(len(v))), v...)
 }
 
 // ParseSum reads String's form.

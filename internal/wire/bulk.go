@@ -191,20 +191,22 @@ func AppendBulkValue(dst, v []byte) []byte {
 	if v == nil {
 		return append(dst, 1)
 	}
-	dst = append(dst, 0)
-	n := uint64(len(v))
+	return append(AppendLenenc(append(dst, 0), uint64(len(v))), v...)
+}
+
+// AppendLenenc appends n as a length-encoded integer ("Protocol::LengthEncodedInteger" in the
+// MySQL source documentation): one byte below 251, else 0xFC, 0xFD or 0xFE and 2, 3 or 8
+// little-endian bytes.
+func AppendLenenc(dst []byte, n uint64) []byte {
 	switch {
 	case n < 251:
-		dst = append(dst, byte(n))
+		return append(dst, byte(n))
 	case n < 1<<16:
-		dst = append(dst, 0xfc, byte(n), byte(n>>8))
+		return append(dst, 0xfc, byte(n), byte(n>>8))
 	case n < 1<<24:
-		dst = append(dst, 0xfd, byte(n), byte(n>>8), byte(n>>16))
-	default:
-		dst = append(dst, 0xfe)
-		dst = binary.LittleEndian.AppendUint64(dst, n)
+		return append(dst, 0xfd, byte(n), byte(n>>8), byte(n>>16))
 	}
-	return append(dst, v...)
+	return binary.LittleEndian.AppendUint64(append(dst, 0xfe), n)
 }
 
 // command writes one packet with sequence number 0: pkt, 4 bytes for the packet header and then

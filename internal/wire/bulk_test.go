@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -158,5 +159,20 @@ func TestBulkInsert(t *testing.T) {
 	}
 	if want := "1,E974E9,00FF,-1.50;2,null,,null;3,,null,0.00"; got != want {
 		t.Errorf("table holds %s, want %s", got, want)
+	}
+}
+
+// TestAppendLenenc checks the length-encoded integer at each width's bounds.
+func TestAppendLenenc(t *testing.T) {
+	for n, want := range map[uint64]string{
+		0: "00", 250: "fa", 251: "fcfb00", 65535: "fcffff", 65536: "fd000001",
+		1<<24 - 1: "fdffffff", 1 << 24: "fe0000000100000000",
+	} {
+		if got := fmt.Sprintf("%x", AppendLenenc(nil, n)); got != want {
+			t.Errorf("AppendLenenc(%d) = %s, want %s", n, got, want)
+		}
+	}
+	if got := fmt.Sprintf("%x", AppendBulkValue(AppendBulkValue(nil, nil), []byte("ab"))); got != "0100026162" {
+		t.Errorf("AppendBulkValue(NULL, 'ab') = %s, want 010002 6162", got)
 	}
 }
