@@ -73,6 +73,7 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 	if maxPacket < bulkMinPacket {
 		return nil, nil
 	}
+	maxPacket = min(maxPacket, 1<<24-1) // a command is one protocol packet (wire.Conn.BulkInsert)
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(p.t.Columns)), ", ")
 	cols := make([]string, len(p.t.Columns))
 	for i, n := range p.t.Columns {
@@ -85,8 +86,6 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 		if err != nil {
 			return err
 		}
-		// A command is one protocol packet (wire.Conn.BulkInsert): less than 16 MiB.
-		maxPacket = min(maxPacket, 1<<24-1)
 		b = &bulkStmt{st: st, packet: min(bulkPacketBytes, maxPacket/2), maxPacket: maxPacket}
 		return nil
 	})

@@ -25,32 +25,46 @@ var ErrNotInsert = errors.New("not an INSERT of the form package dumper writes")
 // encoding enc[i], and returns them with the number of rows. The statement must name exactly
 // len(enc) columns; anything else is ErrNotInsert (wrapped, with the row and column).
 func AppendInsertAsTSV(dst, line []byte, enc []TSVEncoding) ([]byte, int64, error) {
-	rest, ok := insertValues(line, len(enc))
+	var raw []byte // a decoded value
+	value := func(dst []byte, i int, b []byte) ([]byte, []byte, error) {
+		if i > 0 {
+			dst = append(dst, '\t')
+		}
+		if e := enc[i]; e == TSVRaw || e == TSVJSON {
+			return appendLiteralAsTSV(dst, b)
+		}
+		var rest []byte
+		var err error
+		if raw, rest, err = DecodeLiteral(raw[:0], b); err != nil {
+			return dst, b, err
+		}
+		return AppendTSVField(dst, enc[i], raw), rest, nil
+	}
+	return appendInsertRows(dst, line, len(enc), value, func(dst []byte) []byte { return append(dst, '\n') })
+}
+
+// appendInsertRows walks the rows of line, an INSERT naming ncols columns as package dumper
+// writes it: value appends the value of column i, which b starts with, to dst and returns the
+// rest of b after it; rowEnd appends what ends a row. It returns dst and the number of rows;
+// a line of another form is ErrNotInsert, wrapped with the row and column.
+func appendInsertRows(dst, line []byte, ncols int, value func(dst []byte, i int, b []byte) ([]byte, []byte, error), rowEnd func(dst []byte) []byte) ([]byte, int64, error) {
+	rest, ok := insertValues(line, ncols)
 	if !ok {
 		return dst, 0, ErrNotInsert
 	}
 	var rows int64
 	var err error
-	var raw []byte // a decoded value
 	for {
 		if len(rest) == 0 || rest[0] != '(' {
 			return dst, rows, fmt.Errorf("row %d: %w", rows+1, ErrNotInsert)
 		}
 		rest = rest[1:]
-		for i, e := range enc {
-			if i > 0 {
-				dst = append(dst, '\t')
-			}
-			if e == TSVRaw || e == TSVJSON {
-				dst, rest, err = appendLiteralAsTSV(dst, rest)
-			} else if raw, rest, err = DecodeLiteral(raw[:0], rest); err == nil {
-				dst = AppendTSVField(dst, e, raw)
-			}
-			if err != nil {
+		for i := range ncols {
+			if dst, rest, err = value(dst, i, rest); err != nil {
 				return dst, rows, fmt.Errorf("row %d column %d: %w", rows+1, i+1, err)
 			}
 			sep := byte(',')
-			if i == len(enc)-1 {
+			if i == ncols-1 {
 				sep = ')'
 			}
 			if len(rest) == 0 || rest[0] != sep {
@@ -58,7 +72,7 @@ func AppendInsertAsTSV(dst, line []byte, enc []TSVEncoding) ([]byte, int64, erro
 			}
 			rest = rest[1:]
 		}
-		dst = append(dst, '\n')
+		dst = rowEnd(dst)
 		rows++
 		if len(rest) == 0 {
 			return dst, rows, nil
@@ -104,40 +118,23 @@ func insertValues(line []byte, ncols int) ([]byte, bool) {
 // It reads what AppendInsertAsTSV reads, with the same errors; FuzzInsertValues checks that
 // both give the same values.
 func AppendInsertValues(dst []byte, ends []int, line []byte, ncols int, appendValue func(dst, v []byte) []byte) ([]byte, []int, error) {
-	rest, ok := insertValues(line, ncols)
-	if !ok || ncols == 0 {
+	if ncols == 0 {
 		return dst, ends, ErrNotInsert
 	}
-	var err error
-	var raw []byte
-	for rows := 1; ; rows++ {
-		if len(rest) == 0 || rest[0] != '(' {
-			return dst, ends, fmt.Errorf("row %d: %w", rows, ErrNotInsert)
+	var raw []byte // a decoded value
+	value := func(dst []byte, _ int, b []byte) ([]byte, []byte, error) {
+		var rest []byte
+		var err error
+		if raw, rest, err = DecodeLiteral(raw[:0], b); err != nil {
+			return dst, b, err
 		}
-		rest = rest[1:]
-		for i := range ncols {
-			if raw, rest, err = DecodeLiteral(raw[:0], rest); err != nil {
-				return dst, ends, fmt.Errorf("row %d column %d: %w", rows, i+1, err)
-			}
-			dst = appendValue(dst, raw)
-			sep := byte(',')
-			if i == ncols-1 {
-				sep = ')'
-			}
-			if len(rest) == 0 || rest[0] != sep {
-				return dst, ends, fmt.Errorf("row %d column %d: %w", rows, i+1, ErrNotInsert)
-			}
-			rest = rest[1:]
-		}
-		ends = append(ends, len(dst))
-		if len(rest) == 0 {
-			return dst, ends, nil
-		}
-		if rest[0] != ',' {
-			return dst, ends, fmt.Errorf("after row %d: %w", rows, ErrNotInsert)
-		}
-		rest = rest[1:]
+		return appendValue(dst, raw), rest, nil
 	}
+	dst, _, err := appendInsertRows(dst, line, ncols, value, func(dst []byte) []byte {
+		ends = append(ends, len(dst))
+		return dst
+	})
+	return dst, ends, err
 }
 
 // skipIdent skips one backtick-quoted identifier.
