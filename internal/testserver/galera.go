@@ -112,7 +112,7 @@ func (c *Cluster) start(ctx context.Context, opts ClusterOptions) error {
 	if err := first.installDB(ctx); err != nil {
 		return err
 	}
-	if err := first.bootstrap(ctx); err != nil {
+	if err := c.launchNode(opts, 0, ports[0], members, func() error { return first.bootstrap(ctx) }); err != nil {
 		return err
 	}
 	if err := first.setupAccounts(ctx); err != nil {
@@ -121,7 +121,7 @@ func (c *Cluster) start(ctx context.Context, opts ClusterOptions) error {
 	joiners := c.Nodes[1:]
 	if opts.SST {
 		for i, s := range joiners {
-			if err := s.launch(ctx, s.opts); err != nil {
+			if err := c.launchNode(opts, i+1, ports[i+1], members, func() error { return s.launch(ctx, s.opts) }); err != nil {
 				return fmt.Errorf("testserver: Galera node %d (SST): %w", i+2, err)
 			}
 		}
@@ -134,7 +134,7 @@ func (c *Cluster) start(ctx context.Context, opts ClusterOptions) error {
 				return err
 			}
 		}
-		if err := first.bootstrap(ctx); err != nil {
+		if err := c.launchNode(opts, 0, ports[0], members, func() error { return first.bootstrap(ctx) }); err != nil {
 			return err
 		}
 		errs := make([]error, len(joiners))
@@ -143,7 +143,7 @@ func (c *Cluster) start(ctx context.Context, opts ClusterOptions) error {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if err := s.launch(ctx, s.opts); err != nil {
+				if err := c.launchNode(opts, i+1, ports[i+1], members, func() error { return s.launch(ctx, s.opts) }); err != nil {
 					errs[i] = fmt.Errorf("testserver: Galera node %d: %w", i+2, err)
 				}
 			}()
@@ -160,6 +160,26 @@ func (c *Cluster) start(ctx context.Context, opts ClusterOptions) error {
 		}
 	}
 	return nil
+}
+
+// launchNode runs start (node i's launch or bootstrap). When the node's SQL port was taken
+// since it was picked (errBind: the test servers of other packages start beside it), it picks
+// another and starts again, up to startAttempts times, as Server.start does; the cluster's
+// own ports (members) stay.
+func (c *Cluster) launchNode(opts ClusterOptions, i int, p galeraPorts, members string, start func() error) error {
+	s := c.Nodes[i]
+	for attempt := 1; ; attempt++ {
+		err := start()
+		if err == nil || !errors.Is(err, errBind) || attempt == startAttempts {
+			return err
+		}
+		port, perr := freePort()
+		if perr != nil {
+			return perr
+		}
+		s.Port, s.ServerID = port, port
+		s.galera = galeraArgs(c.Name, i, p, members, port, opts.MaxWSSize)
+	}
 }
 
 // newNode sets up node i's directories and options; nothing runs yet.
