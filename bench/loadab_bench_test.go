@@ -24,7 +24,7 @@ import (
 // differ by more than the changes measured; bench/README.md "Bulk insert and table affinity").
 // On one throwaway server (binary log off, SLUICE_BENCH_POOL buffer pool, default 256M) it
 // generates SLUICE_BENCH_SPEC (default sysbench:4x1000k) into database src, dumps it once with
-// the first binary (-t 2), then SLUICE_BENCH_ROUNDS times (default 3) in turn loads it with each binary of
+// the first binary (-t 2, and SLUICE_BENCH_DUMP_ARGS, space separated, e.g. --format tsv), then SLUICE_BENCH_ROUNDS times (default 3) in turn loads it with each binary of
 // SLUICE_BENCH_BINS (comma separated paths, relative ones from bench/ where go test runs;
 // default ../bin/sluice, the module's make build; the name "limit" is the server's own limit,
 // limitLoadTables from SELECT INTO OUTFILE files written once) into a
@@ -89,7 +89,7 @@ func BenchmarkLoadAB(b *testing.B) {
 			break
 		}
 	}
-	if err := run(first, "dump", "-B", "src", "-t", "2", "-o", dir); err != nil {
+	if err := run(first, "dump", append([]string{"-B", "src", "-t", "2", "-o", dir}, strings.Fields(os.Getenv("SLUICE_BENCH_DUMP_ARGS"))...)...); err != nil {
 		b.Fatal(err)
 	}
 	threads := 2

@@ -95,6 +95,29 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 	return b, err
 }
 
+// tsvBulk prepares p's bulk INSERT for its tsv files (prepareBulk) when their load clause, as
+// package dumper writes it, loads every field into its column as it is (no SET expression:
+// not BIT, YEAR, spatial or MySQL's JSON), in the order of the dump's columns. It returns nil
+// for other tables, mydumper's load clauses, and sessions prepareBulk refuses.
+func (r *restore) tsvBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*bulkStmt, error) {
+	if r.socks == nil || r.o.NoBulkInsert {
+		return nil, nil
+	}
+	ts, err := parseLoadClause(p.t.LoadClause)
+	if err != nil || len(ts) != len(p.t.Columns) {
+		return nil, nil
+	}
+	for i, t := range ts {
+		if t.expr != "" || t.column != quoteIdent(p.t.Columns[i]) {
+			return nil, nil
+		}
+	}
+	if _, err := r.tsvEncodings(ctx, c, p); err != nil {
+		return nil, err
+	}
+	return r.prepareBulk(ctx, c, p)
+}
+
 // close deallocates the statement.
 func (b *bulkStmt) close(ctx context.Context, r *restore, c *sql.Conn) {
 	_ = c.Raw(func(dc any) error {
@@ -105,10 +128,18 @@ func (b *bulkStmt) close(ctx context.Context, r *restore, c *sql.Conn) {
 	})
 }
 
-// insert sends the rows of the batch ir is in (its converted statements, sqltext.AppendInsertValues
-// with wire.AppendBulkValue) in commands of at most b.packet bytes, cut at rows, and returns the
-// rows the server inserted.
-func (b *bulkStmt) insert(ctx context.Context, r *restore, c *sql.Conn, ir *insertReader) (int64, error) {
+// bulkRows is a batch's rows waiting to be sent: buf[off:] unread, and with bulk each row's
+// values (wire.AppendBulkValue) ending at the offsets in ends.
+type bulkRows struct {
+	buf  []byte
+	ends []int // with bulk, where each row of buf ends
+	off  int
+}
+
+// insert sends the rows of the current batch, which fill makes wait in rb (an SQL file's
+// converted statements, sqltext.AppendInsertValues; or a tsv file's lines, tsvReader.fillBulk),
+// in commands of at most b.packet bytes, cut at rows, and returns the rows the server inserted.
+func (b *bulkStmt) insert(ctx context.Context, r *restore, c *sql.Conn, fill func() bool, rb *bulkRows) (int64, error) {
 	var total int64
 	err := c.Raw(func(dc any) error {
 		wc := r.socks.Lookup(dc)
@@ -123,21 +154,21 @@ func (b *bulkStmt) insert(ctx context.Context, r *restore, c *sql.Conn, ir *inse
 			total += n
 			return err
 		}
-		for ir.fill() {
-			start, last := ir.off, ir.off
-			for _, e := range ir.ends {
+		for fill() {
+			start, last := rb.off, rb.off
+			for _, e := range rb.ends {
 				if e-start > b.packet && last > start {
-					if err := send(ir.buf[start:last]); err != nil {
+					if err := send(rb.buf[start:last]); err != nil {
 						return err
 					}
 					start = last
 				}
 				last = e
 			}
-			if err := send(ir.buf[start:last]); err != nil {
+			if err := send(rb.buf[start:last]); err != nil {
 				return err
 			}
-			ir.off = len(ir.buf)
+			rb.off = len(rb.buf)
 		}
 		return nil
 	})

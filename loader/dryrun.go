@@ -203,7 +203,7 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 			return nil, err
 		}
 		if !on {
-			warn("local_infile is OFF on the target: tsv files, and SQL rows a bulk INSERT cannot take, would load as INSERT statements, slower (exit 4; --strict fails): SET GLOBAL local_infile = 1")
+			warn("local_infile is OFF on the target: the rows a bulk INSERT cannot take (tsv or SQL) would load as INSERT statements, slower (exit 4; --strict fails): SET GLOBAL local_infile = 1")
 		}
 	}
 

@@ -48,8 +48,8 @@ type Options struct {
 	// table); the command line's default is 10,000.
 	DeferMinRows int64
 	QueriesPerTx int // --queries-per-transaction: INSERT statements per transaction (default 1000, mydumper's)
-	// NoBulkInsert (--no-bulk-insert) sends an SQL dump's rows to MariaDB with LOAD DATA LOCAL
-	// even where a bulk INSERT could take them. By default a table with no spatial, BIT or
+	// NoBulkInsert (--no-bulk-insert) sends a dump's rows (SQL, or tsv as sluice writes it) to
+	// MariaDB with LOAD DATA LOCAL even where a bulk INSERT could take them. By default a table with no spatial, BIT or
 	// YEAR column (nor MySQL's JSON) loads, on a MariaDB 10.2.7+ session over a plain socket,
 	// by a prepared INSERT IGNORE whose rows go in COM_STMT_BULK_EXECUTE commands (MariaDB's
 	// array binding): the server parses neither SQL nor LOAD DATA text, 30-40 % less server

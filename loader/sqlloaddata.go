@@ -67,16 +67,14 @@ type insertReader struct {
 	bound    txBound
 	bulk     bool
 
-	n       int64  // INSERT statements read from the file so far, pending included
-	held    []byte // a non-INSERT line waiting to be run
-	eof     bool
-	err     error
-	buf     []byte // converted rows not yet read
-	ends    []int  // with bulk, where each row of buf ends
-	off     int
-	pending bool  // buf holds a converted statement that the next batch starts with
-	pCost   int64 // its counted bytes (see txBound)
-	pRows   int64 // its rows
+	n        int64  // INSERT statements read from the file so far, pending included
+	held     []byte // a non-INSERT line waiting to be run
+	eof      bool
+	err      error
+	bulkRows       // converted rows: TSV, or with bulk the rows' values
+	pending  bool  // buf holds a converted statement that the next batch starts with
+	pCost    int64 // its counted bytes (see txBound)
+	pRows    int64 // its rows
 
 	stmts, bytes, rows int64 // in the current batch
 }
@@ -224,7 +222,7 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 			var n int64
 			if bulk != nil {
 				how = "bulk INSERT"
-				n, err = bulk.insert(ctx, r, c, ir)
+				n, err = bulk.insert(ctx, r, c, ir.fill, &ir.bulkRows)
 				refused, long := wire.IsBulkUnsupported(err), errors.Is(err, errRowTooLong)
 				if refused || long && r.localInfile {
 					// A server (or proxy) that offered bulk operations but refuses the command,

@@ -1,13 +1,17 @@
 package loader
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/sqltext"
+	"github.com/sluicedb/sluice/internal/wire"
 )
 
 // checkLocalInfile reads the server's local_infile (MariaDB manual, "LOAD DATA INFILE": LOCAL
@@ -22,7 +26,7 @@ func (r *restore) checkLocalInfile(ctx context.Context) error {
 				return fmt.Errorf("reading local_infile: %w", err)
 			}
 			if !r.localInfile {
-				return r.o.warn.Warn("local_infile_off", "local_infile is OFF on the server: tsv files, and the SQL rows a bulk INSERT cannot take, load as INSERT statements, which is slower; SET GLOBAL local_infile = 1 to use LOAD DATA LOCAL INFILE")
+				return r.o.warn.Warn("local_infile_off", "local_infile is OFF on the server: the rows a bulk INSERT cannot take (tsv or SQL) load as INSERT statements, which is slower; SET GLOBAL local_infile = 1 to use LOAD DATA LOCAL INFILE")
 			}
 			return nil
 		}
@@ -36,8 +40,10 @@ func (r *restore) checkLocalInfile(ctx context.Context) error {
 // (rows: sluice's TSV escapes a newline inside a value as \n, so every newline ends a row) up
 // to the bound, and its transaction records in the progress table how many of the file's rows
 // are in, so that --resume skips exactly those. The first skip rows (committed by an
-// interrupted run) are passed over. Without local_infile each transaction's rows go in as
-// INSERTs (insertTSV). It returns how many of the file's rows are committed.
+// interrupted run) are passed over. Where a bulk INSERT can take the table (tsvBulk), the same
+// transactions' lines go as its parameters instead (fillBulk), as loadSQLAsTSV sends an SQL
+// file's rows, falling back the same way. Without either, with local_infile off, each
+// transaction's rows go in as INSERTs (insertTSV). It returns how many of the file's rows are committed.
 func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string, skip int64) (committed int64, err error) {
 	committed = skip
 	c := r.conns[w]
@@ -61,25 +67,60 @@ func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string,
 		defer mysql.DeregisterReaderHandler(handler)
 	}
 	load := "LOAD DATA LOCAL INFILE 'Reader::" + handler + "' INTO TABLE " + quoteIdent(p.t.Name) + " " + p.t.LoadClause
+	bulk, err := r.tsvBulk(ctx, c, p)
+	if err != nil {
+		return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w: try --no-bulk-insert", name, err)
+	}
+	if bulk != nil {
+		defer bulk.close(ctx, r, c)
+		tr.conv = tsvBulkValues(len(p.t.Columns))
+	}
 	for done := false; !done; {
 		tr.bytes, tr.rows = 0, 0
 		if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
 			return committed, fmt.Errorf("%s: %w", name, err)
 		}
-		if tr.fill() {
-			first := committed + 1
-			if r.localInfile {
-				res, err := c.ExecContext(ctx, load)
-				if tr.err != nil {
-					return committed, fmt.Errorf("%s: %w", name, tr.err)
+		first := committed + 1
+		switch {
+		case bulk != nil:
+			n, err := bulk.insert(ctx, r, c, tr.fillBulk, &tr.bulkRows)
+			if refused, long := wire.IsBulkUnsupported(err), errors.Is(err, errRowTooLong); refused || long {
+				// As in loadSQLAsTSV: this transaction again, and the rest of the file, by
+				// LOAD DATA (or INSERT statements).
+				r.o.Log.Warn("bulk INSERT not possible: loading by LOAD DATA LOCAL", "table", p.String(), "file", name, "err", err)
+				if refused {
+					r.bulkRefused.Store(true)
 				}
-				if err != nil {
-					return committed, fmt.Errorf("%s rows %d-%d: LOAD DATA LOCAL INFILE: %w", name, first, tr.batchEnd(), err)
+				p.noBulk.Store(true)
+				if _, err := c.ExecContext(ctx, "ROLLBACK"); err != nil {
+					return committed, fmt.Errorf("%s: %w", name, err)
 				}
-				if n, _ := res.RowsAffected(); n != tr.rows {
-					return committed, fmt.Errorf("%s rows %d-%d: LOAD DATA loaded %d rows of %d%s", name, first, tr.batchEnd(), n, tr.rows, firstWarning(ctx, c))
-				}
-			} else if err := r.insertTSV(ctx, c, p, tr, name); err != nil {
+				return r.loadTSV(ctx, w, p, name, committed)
+			}
+			if tr.err != nil {
+				return committed, fmt.Errorf("%s: %w", name, tr.err)
+			}
+			if err != nil {
+				return committed, fmt.Errorf("%s rows %d-%d: bulk INSERT: %w", name, first, tr.batchEnd(), err)
+			}
+			if n != tr.rows {
+				return committed, fmt.Errorf("%s rows %d-%d: bulk INSERT loaded %d rows of %d%s", name, first, tr.batchEnd(), n, tr.rows, firstWarning(ctx, c))
+			}
+			r.o.Log.Debug("bulk INSERT", "table", p.String(), "file", name, "rows", n)
+		case !tr.fill():
+		case r.localInfile:
+			res, err := c.ExecContext(ctx, load)
+			if tr.err != nil {
+				return committed, fmt.Errorf("%s: %w", name, tr.err)
+			}
+			if err != nil {
+				return committed, fmt.Errorf("%s rows %d-%d: LOAD DATA LOCAL INFILE: %w", name, first, tr.batchEnd(), err)
+			}
+			if n, _ := res.RowsAffected(); n != tr.rows {
+				return committed, fmt.Errorf("%s rows %d-%d: LOAD DATA loaded %d rows of %d%s", name, first, tr.batchEnd(), n, tr.rows, firstWarning(ctx, c))
+			}
+		default:
+			if err := r.insertTSV(ctx, c, p, tr, name); err != nil {
 				return committed, fmt.Errorf("%s rows %d-%d: %w", name, first, tr.batchEnd(), err)
 			}
 		}
@@ -105,12 +146,13 @@ type tsvReader struct {
 	lr    *lineReader
 	bound txBound
 
-	n       int64 // lines read from the file so far, pending included
-	buf     []byte
-	off     int
-	pending bool // buf holds a line that the next transaction starts with
-	eof     bool
-	err     error
+	n        int64 // lines read from the file so far, pending included
+	bulkRows       // the current transaction's lines waiting to be read; with conv, their rows' values
+	pending  bool  // a line waits that the next transaction starts with: in buf, or with conv in line
+	line     []byte
+	conv     func(dst, line []byte) ([]byte, error) // with a bulk INSERT: appends a line's values (tsvBulkValues)
+	eof      bool
+	err      error
 
 	bytes, rows int64 // in the current transaction (counted bytes, see txBound)
 }
@@ -166,6 +208,76 @@ func (tr *tsvReader) Read(p []byte) (int, error) {
 		return 0, tr.err
 	}
 	return 0, io.EOF
+}
+
+// fillBulk is fill for a bulk INSERT (tr.conv set): it converts the current transaction's next
+// lines into their rows' values in buf (each row's end in ends), bulkPacketBytes or a little
+// more at a time, and reports whether rows wait. A line that would take the transaction over
+// bound waits in line for the next one.
+func (tr *tsvReader) fillBulk() bool {
+	if tr.off < len(tr.buf) {
+		return true
+	}
+	tr.buf, tr.ends, tr.off = tr.buf[:0], tr.ends[:0], 0
+	for len(tr.buf) < bulkPacketBytes && tr.err == nil {
+		if !tr.pending {
+			if tr.eof {
+				break
+			}
+			line, err := tr.lr.next()
+			if err == io.EOF {
+				tr.eof = true
+				break
+			}
+			if err != nil {
+				tr.err = err
+				break
+			}
+			tr.n++
+			tr.line = append(tr.line[:0], line...)
+			tr.pending = true
+		}
+		cost := int64(len(tr.line)) + 1 + rowOverhead
+		if tr.bound.full(tr.bytes, tr.rows, cost, 1) {
+			break
+		}
+		buf, err := tr.conv(tr.buf, tr.line)
+		if err != nil {
+			tr.err = fmt.Errorf("line %d: %w", tr.n, err)
+			break
+		}
+		tr.buf, tr.ends = buf, append(tr.ends, len(buf))
+		tr.pending = false
+		tr.bytes += cost
+		tr.rows++
+	}
+	return len(tr.buf) > 0
+}
+
+// tsvBulkValues returns tsvReader.conv for a table of ncols columns: it splits a line (no
+// newline) at tabs into exactly ncols fields, decodes each (sqltext.UnescapeTSV: \N is NULL) and
+// appends it as a bulk INSERT parameter (wire.AppendBulkValue). Another field count is an error.
+func tsvBulkValues(ncols int) func(dst, line []byte) ([]byte, error) {
+	var field []byte
+	return func(dst, line []byte) ([]byte, error) {
+		rest := line
+		for i := range ncols {
+			f := rest
+			j := bytes.IndexByte(rest, '\t')
+			if j >= 0 {
+				f, rest = rest[:j], rest[j+1:]
+			}
+			if (j < 0) != (i == ncols-1) {
+				return dst, fmt.Errorf("%d fields, the load clause has %d", bytes.Count(line, []byte{'\t'})+1, ncols)
+			}
+			v := sqltext.UnescapeTSV(field, f)
+			if v != nil {
+				field = v
+			}
+			dst = wire.AppendBulkValue(dst, v)
+		}
+		return dst, nil
+	}
 }
 
 // batchEnd returns how many of the file's lines the transactions so far hold.

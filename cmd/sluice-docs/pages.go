@@ -43,7 +43,7 @@ func pages(s *session) []page {
 		{name: "load", intro: "Restores a dump directory into a server: tables created with their primary key only, data " +
 			"files loaded largest table first, each table's secondary indexes built as soon as its data is in and its " +
 			"foreign keys once the tables they reference are indexed, then views, triggers, routines and events. " +
-			"An SQL dump's rows go to MariaDB by bulk INSERT (prepared INSERT IGNORE, rows in COM_STMT_BULK_EXECUTE " +
+			"A dump's rows (SQL or sluice's tsv) go to MariaDB by bulk INSERT (prepared INSERT IGNORE, rows in COM_STMT_BULK_EXECUTE " +
 			"commands) where the table has no spatial, BIT or YEAR column, else by LOAD DATA LOCAL " +
 			"(--no-bulk-insert: always). An interrupted restore (exit 130 or 143) is finished with --resume.",
 			steps: func() []step {

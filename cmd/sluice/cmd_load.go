@@ -70,7 +70,7 @@ func (o *loadOptions) addFlags(fs *flagSet) {
 		fs.IntVar(&l.IndexThreads, "index-threads", 0, "connections beside --threads that build deferred indexes while data loads (default max(1, threads/2))")
 		o.loadFlags = addLoadFlags(fs, l, "load")
 		fs.IntVarP(&l.QueriesPerTx, "queries-per-transaction", "q", 1000, "INSERT statements per transaction")
-		fs.BoolVar(&l.NoBulkInsert, "no-bulk-insert", false, "on MariaDB, send an SQL dump's rows with LOAD DATA LOCAL instead of bulk INSERT commands")
+		fs.BoolVar(&l.NoBulkInsert, "no-bulk-insert", false, "on MariaDB, send a dump's rows (SQL or tsv) with LOAD DATA LOCAL instead of bulk INSERT commands")
 		fs.Int64Var(&l.MaxTxBytes, "max-transaction-bytes", 0, "bytes of rows per transaction, SQL or tsv (default: a quarter of the target's wsrep_max_ws_size, group_replication_transaction_size_limit or max_binlog_cache_size, at most 64 MiB)")
 		fs.BoolVar(&l.Resume, "resume", false, "finish an interrupted restore recorded in the journal (with --binlogs: or an interrupted replay, after its last applied transaction)")
 		fs.StringVar(&l.Journal, "journal", "", "resume journal file (default DIR/"+loader.JournalName+"; for s3:// in the working directory)")

@@ -18,7 +18,8 @@ import (
 // LOAD DATA. Everything restores equal to the source, checked row by row (compare) and by the
 // loader's own checksums. With --no-bulk-insert no table takes the bulk path, and under a
 // max_allowed_packet of 1 MiB a table with a row longer than that falls back to LOAD DATA
-// (commands of 512 KiB for the rest).
+// (commands of 512 KiB for the rest). A tsv dump of the same tables takes the same paths
+// (tsvReader.fillBulk), under the default and the 1 MiB packet.
 func TestLoadBulkInsert(t *testing.T) {
 	a := testserver.ForTest(t, testserver.Options{NoBinlog: true})
 	ctx := context.Background()
@@ -43,13 +44,19 @@ func TestLoadBulkInsert(t *testing.T) {
 	if _, err := dumper.Run(ctx, Config(a), do); err != nil {
 		t.Fatal(err)
 	}
+	dt := dumper.Options{OutDir: t.TempDir() + "/tsv", Databases: []string{"bk"}, Threads: 1, Format: dumper.FormatTSV}
+	if _, err := dumper.Run(ctx, Config(a), dt); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
+		dir         string
 		target      string
 		noBulk      bool
 		smallPacket bool // max_allowed_packet 1 MiB while loading
-	}{{"bk2", false, false}, {"bk3", true, false}, {"bk4", false, true}} {
+	}{{do.OutDir, "bk2", false, false}, {do.OutDir, "bk3", true, false}, {do.OutDir, "bk4", false, true},
+		{dt.OutDir, "bk5", false, false}, {dt.OutDir, "bk6", false, true}} {
 		var log bytes.Buffer
-		lo := loader.Options{Dir: do.OutDir, Threads: 2, TargetDB: c.target, NoBulkInsert: c.noBulk, Log: testLogger(&log)}
+		lo := loader.Options{Dir: c.dir, Threads: 2, TargetDB: c.target, NoBulkInsert: c.noBulk, Log: testLogger(&log)}
 		if c.smallPacket {
 			// The row of 1.5 MiB cannot be read back under this packet either: no checksums.
 			lo.Checksum = loader.ChecksumSkip

@@ -47,7 +47,7 @@ func TestLoadFaults(t *testing.T) {
 		o := loader.Options{Dir: tsvDir, TargetDB: "f_kill", Threads: 2, MaxTxBytes: 64 << 10, Journal: t.TempDir() + "/journal"}
 		err := loadUntil(t, dst, o, watch, func() {
 			// A worker in the middle of a file, killed as a DBA's KILL or a proxy would. The
-			// tables are read-locked first, so that the next LOAD DATA of a worker waits (its
+			// tables are read-locked first, so that the next command of a worker waits (its
 			// file partly loaded) however fast the machine is; that worker is killed, then the
 			// lock released.
 			lock, err := watch.Conn(ctx)
@@ -61,8 +61,9 @@ func TestLoadFaults(t *testing.T) {
 			defer lock.ExecContext(ctx, "UNLOCK TABLES")
 			for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
 				var id int64
-				err := watch.QueryRow("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = 'f_kill' AND COMMAND = 'Query'" +
-					" AND INFO LIKE 'LOAD DATA%' AND STATE LIKE '%metadata lock%' LIMIT 1").Scan(&id)
+				// A bulk INSERT command (the tsv tables' path) or a LOAD DATA.
+				err := watch.QueryRow("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = 'f_kill'" +
+					" AND (INFO LIKE 'LOAD DATA%' OR INFO LIKE 'INSERT%') AND STATE LIKE '%metadata lock%' LIMIT 1").Scan(&id)
 				if err == nil {
 					if _, err := watch.Exec("KILL CONNECTION " + strconv.FormatInt(id, 10)); err != nil {
 						t.Fatal(err)
@@ -70,7 +71,7 @@ func TestLoadFaults(t *testing.T) {
 					return
 				}
 			}
-			t.Fatal("no worker ever waited in a LOAD DATA behind the lock")
+			t.Fatal("no worker ever waited in a bulk INSERT or LOAD DATA behind the lock")
 		})
 		if !strings.Contains(err.Error(), ".tsv") {
 			t.Errorf("the error does not name the data file: %v", err)

@@ -12,7 +12,8 @@ import (
 )
 
 // TestLoadTSV restores tsv dumps (zstd-compressed, hard values and Sakila with its foreign keys)
-// with LOAD DATA LOCAL INFILE, and with INSERTs into a server with local_infile off, in
+// by bulk INSERT (the tables it takes; the others by LOAD DATA LOCAL), with LOAD DATA LOCAL
+// INFILE only (--no-bulk-insert), and into a server with local_infile off, in
 // transactions of at most 16 KiB, so that every file of more than a few rows is cut into
 // several.
 func TestLoadTSV(t *testing.T) {
@@ -28,18 +29,27 @@ func TestLoadTSV(t *testing.T) {
 		t.Fatalf("dump: %v", err)
 	}
 
-	t.Run("load data local", func(t *testing.T) {
-		b := testserver.ForTest(t, testserver.Options{})
-		var logs strings.Builder
-		if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 3, Checksum: loader.ChecksumFail, MaxTxBytes: 16 << 10, Log: testLogger(&logs)}); err != nil {
-			t.Fatalf("load: %v", err)
-		}
-		if strings.Contains(logs.String(), "local_infile is OFF") {
-			t.Fatalf("fell back to INSERTs with local_infile on:\n%s", logs.String())
-		}
-		Equal(t, a, "sakila", b, "sakila")
-		Equal(t, a, "hardv", b, "hardv")
-	})
+	for _, c := range []struct {
+		name   string
+		noBulk bool
+	}{{"bulk insert", false}, {"load data local", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			b := testserver.ForTest(t, testserver.Options{})
+			var logs strings.Builder
+			if _, err := loader.Run(ctx, Config(b), loader.Options{Dir: dir, Threads: 3, Checksum: loader.ChecksumFail, MaxTxBytes: 16 << 10,
+				NoBulkInsert: c.noBulk, Log: testLogger(&logs)}); err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			if strings.Contains(logs.String(), "local_infile is OFF") {
+				t.Fatalf("fell back to INSERTs with local_infile on:\n%s", logs.String())
+			}
+			if bulk := strings.Contains(logs.String(), `msg="bulk INSERT"`); bulk == c.noBulk {
+				t.Errorf("bulk INSERT transactions logged: %v, want %v", bulk, !c.noBulk)
+			}
+			Equal(t, a, "sakila", b, "sakila")
+			Equal(t, a, "hardv", b, "hardv")
+		})
+	}
 	t.Run("local_infile off", func(t *testing.T) {
 		b := testserver.ForTest(t, testserver.Options{ExtraArgs: []string{"--local-infile=0"}})
 		var logs strings.Builder

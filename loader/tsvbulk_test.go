@@ -1,0 +1,32 @@
+package loader
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/sluicedb/sluice/internal/wire"
+)
+
+// TestTSVBulkValues checks the conversion of a tsv line into bulk INSERT parameters: escapes
+// decoded, \N a NULL, an empty field an empty value, and a line with another field count an
+// error naming both counts.
+func TestTSVBulkValues(t *testing.T) {
+	conv := tsvBulkValues(4)
+	got, err := conv([]byte("x"), []byte(`a\tb	\N		c\\d\nend`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []byte("x")
+	for _, v := range [][]byte{[]byte("a\tb"), nil, {}, []byte("c\\d\nend")} {
+		want = wire.AppendBulkValue(want, v)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for line, n := range map[string]string{"a\tb\tc": "3 fields", "a\tb\tc\td\te": "5 fields", "": "1 fields"} {
+		if _, err := conv(nil, []byte(line)); err == nil || !strings.Contains(err.Error(), n+", the load clause has 4") {
+			t.Errorf("%q: err %v, want %q", line, err, n)
+		}
+	}
+}
