@@ -24,9 +24,26 @@ func TestTSVBulkValues(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	// A one-column table's empty first line is '', not NULL.
+	if got, want := mustConv(t, tsvBulkValues(1), ""), wire.AppendBulkValue(nil, []byte{}); !bytes.Equal(got, want) {
+		t.Errorf("empty line: got %q, want %q", got, want)
+	}
 	for line, n := range map[string]string{"a\tb\tc": "3 fields", "a\tb\tc\td\te": "5 fields", "": "1 fields"} {
 		if _, err := conv(nil, []byte(line)); err == nil || !strings.Contains(err.Error(), n+", the load clause has 4") {
 			t.Errorf("%q: err %v, want %q", line, err, n)
 		}
 	}
+}
+
+func mustConv(t *testing.T, conv func(dst, line []byte) ([]byte, error), line string) []byte {
+	t.Helper()
+	var l []byte
+	if line != "" {
+		l = []byte(line)
+	}
+	got, err := conv(nil, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }

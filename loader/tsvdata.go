@@ -234,7 +234,7 @@ func (tr *tsvReader) fillBulk() bool {
 				break
 			}
 			tr.n++
-			tr.line = append(tr.line[:0], line...)
+			tr.line = line // valid until the next lr.next, which comes after it is taken
 			tr.pending = true
 		}
 		cost := int64(len(tr.line)) + 1 + rowOverhead
@@ -255,8 +255,8 @@ func (tr *tsvReader) fillBulk() bool {
 }
 
 // tsvBulkValues returns tsvReader.conv for a table of ncols columns: it splits a line (no
-// newline) at tabs into exactly ncols fields, decodes each (sqltext.UnescapeTSV: \N is NULL) and
-// appends it as a bulk INSERT parameter (wire.AppendBulkValue). Another field count is an error.
+// newline) at tabs into exactly ncols fields, decodes each as sqltext.UnescapeTSV does (\N is NULL), without
+// allocating, and appends it as a bulk INSERT parameter (wire.AppendBulkValue). Another field count is an error.
 func tsvBulkValues(ncols int) func(dst, line []byte) ([]byte, error) {
 	var field []byte
 	return func(dst, line []byte) ([]byte, error) {
@@ -270,11 +270,17 @@ func tsvBulkValues(ncols int) func(dst, line []byte) ([]byte, error) {
 			if (j < 0) != (i == ncols-1) {
 				return dst, fmt.Errorf("%d fields, the load clause has %d", bytes.Count(line, []byte{'\t'})+1, ncols)
 			}
-			v := sqltext.UnescapeTSV(field, f)
-			if v != nil {
-				field = v
+			switch {
+			case sqltext.IsTSVNull(f):
+				dst = wire.AppendBulkValue(dst, nil)
+			case len(f) == 0:
+				dst = wire.AppendBulkValue(dst, []byte{}) // '', not NULL, even when f is nil
+			case bytes.IndexByte(f, '\\') < 0:
+				dst = wire.AppendBulkValue(dst, f)
+			default:
+				field = sqltext.AppendUnescapedTSV(field[:0], f)
+				dst = wire.AppendBulkValue(dst, field)
 			}
-			dst = wire.AppendBulkValue(dst, v)
 		}
 		return dst, nil
 	}

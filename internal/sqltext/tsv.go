@@ -1,6 +1,7 @@
 package sqltext
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 )
@@ -130,36 +131,48 @@ func AppendTSVField(dst []byte, enc TSVEncoding, v []byte) []byte {
 
 // UnescapeTSV decodes one TSV field as LOAD DATA ... ESCAPED BY '\\' does (MySQL manual, "LOAD
 // DATA Statement"): \N is NULL (nil), and \0, \b, \n, \r, \t, \Z are the bytes they name;
-// a backslash before any other byte stands for that byte. It reuses dst's storage and returns
-// a non-nil empty slice for an empty field. It is the inverse of AppendTSV (FuzzTSVRoundTrip).
+// a backslash before any other byte stands for that byte. It returns a new slice (dst's
+// storage is not reused, so earlier results stay valid), non-nil and empty for an empty field.
+// It is the inverse of AppendTSV (FuzzTSVRoundTrip).
 func UnescapeTSV(dst, f []byte) []byte {
-	if len(f) == 2 && f[0] == '\\' && f[1] == 'N' {
+	if IsTSVNull(f) {
 		return nil
 	}
-	dst = dst[:0:0]
-	for i := 0; i < len(f); i++ {
-		c := f[i]
-		if c == '\\' && i+1 < len(f) {
-			i++
-			switch c = f[i]; c {
-			case '0':
-				c = 0
-			case 'b':
-				c = '\b'
-			case 'n':
-				c = '\n'
-			case 'r':
-				c = '\r'
-			case 't':
-				c = '\t'
-			case 'Z':
-				c = 0x1a
-			}
-		}
-		dst = append(dst, c)
-	}
+	dst = AppendUnescapedTSV(dst[:0:0], f)
 	if dst == nil {
 		dst = []byte{}
 	}
 	return dst
+}
+
+// IsTSVNull reports whether the TSV field f is \N, LOAD DATA's NULL.
+func IsTSVNull(f []byte) bool { return len(f) == 2 && f[0] == '\\' && f[1] == 'N' }
+
+// AppendUnescapedTSV appends the bytes the TSV field f stands for (UnescapeTSV's decoding; f
+// must not be \N) to dst, without allocating when dst has room.
+func AppendUnescapedTSV(dst, f []byte) []byte {
+	for {
+		i := bytes.IndexByte(f, '\\')
+		if i < 0 || i+1 == len(f) {
+			return append(dst, f...)
+		}
+		dst = append(dst, f[:i]...)
+		c := f[i+1]
+		switch c {
+		case '0':
+			c = 0
+		case 'b':
+			c = '\b'
+		case 'n':
+			c = '\n'
+		case 'r':
+			c = '\r'
+		case 't':
+			c = '\t'
+		case 'Z':
+			c = 0x1a
+		}
+		dst = append(dst, c)
+		f = f[i+2:]
+	}
 }
