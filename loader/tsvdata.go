@@ -69,6 +69,9 @@ func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string,
 	load := "LOAD DATA LOCAL INFILE 'Reader::" + handler + "' INTO TABLE " + quoteIdent(p.t.Name) + " " + p.t.LoadClause
 	bulk, err := r.tsvBulk(ctx, c, p)
 	if err != nil {
+		if ctx.Err() != nil {
+			return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w", name, err)
+		}
 		return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w: try --no-bulk-insert", name, err)
 	}
 	if bulk != nil {
@@ -84,9 +87,10 @@ func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string,
 		switch {
 		case bulk != nil:
 			n, err := bulk.insert(ctx, r, c, tr.fillBulk, &tr.bulkRows)
-			if refused, long := wire.IsBulkUnsupported(err), errors.Is(err, errRowTooLong); refused || long {
+			refused, long := wire.IsBulkUnsupported(err), errors.Is(err, errRowTooLong)
+			if refused || long && r.localInfile {
 				// As in loadSQLAsTSV: this transaction again, and the rest of the file, by
-				// LOAD DATA (or INSERT statements).
+				// LOAD DATA (or, for a refused command with local_infile off, INSERT statements).
 				r.o.Log.Warn("bulk INSERT not possible: loading by LOAD DATA LOCAL", "table", p.String(), "file", name, "err", err)
 				if refused {
 					r.bulkRefused.Store(true)
@@ -96,6 +100,10 @@ func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string,
 					return committed, fmt.Errorf("%s: %w", name, err)
 				}
 				return r.loadTSV(ctx, w, p, name, committed)
+			}
+			if long {
+				// No statement could carry the row either: LOAD DATA streams it.
+				err = fmt.Errorf("%w: raise it, or SET GLOBAL local_infile = 1", err)
 			}
 			if tr.err != nil {
 				return committed, fmt.Errorf("%s: %w", name, tr.err)
