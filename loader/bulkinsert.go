@@ -118,6 +118,39 @@ func (r *restore) tsvBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*bulk
 	return r.prepareBulk(ctx, c, p)
 }
 
+// bulkPrepareError wraps an error of prepareBulk or tsvBulk for data file name: with the hint
+// --no-bulk-insert, unless the load was cancelled.
+func bulkPrepareError(ctx context.Context, name string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s: preparing its bulk INSERT: %w", name, err)
+	}
+	return fmt.Errorf("%s: preparing its bulk INSERT: %w: try --no-bulk-insert", name, err)
+}
+
+// bulkFailed decides what follows a bulk INSERT batch of p's data file name that ended with
+// err (bulkStmt.insert's). A command the server refuses though it offered bulk operations
+// (wire.IsBulkUnsupported: a server or proxy), or with local_infile on a row no command can
+// carry (errRowTooLong), rolls the transaction back and turns the bulk path off for the server
+// or the table: bulkFailed returns again, and the caller loads this batch and the rest of the
+// file by LOAD DATA (its error is the ROLLBACK's). Otherwise it returns err, a too-long row
+// with the hint to raise max_allowed_packet or turn local_infile on (LOAD DATA streams it).
+func (r *restore) bulkFailed(ctx context.Context, c *sql.Conn, p *tablePlan, name string, err error) (again bool, _ error) {
+	refused, long := wire.IsBulkUnsupported(err), errors.Is(err, errRowTooLong)
+	if refused || long && r.localInfile {
+		r.o.Log.Warn("bulk INSERT not possible: loading by LOAD DATA LOCAL", "table", p.String(), "file", name, "err", err)
+		if refused {
+			r.bulkRefused.Store(true)
+		}
+		p.noBulk.Store(true)
+		_, err := c.ExecContext(ctx, "ROLLBACK")
+		return true, err
+	}
+	if long {
+		return false, fmt.Errorf("%w: raise it, or SET GLOBAL local_infile = 1", err)
+	}
+	return false, err
+}
+
 // close deallocates the statement.
 func (b *bulkStmt) close(ctx context.Context, r *restore, c *sql.Conn) {
 	_ = c.Raw(func(dc any) error {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 
@@ -168,10 +167,7 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 	committed = skip
 	bulk, err := r.prepareBulk(ctx, c, p)
 	if err != nil {
-		if ctx.Err() != nil {
-			return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w", name, err)
-		}
-		return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w: try --no-bulk-insert", name, err)
+		return committed, bulkPrepareError(ctx, name, err)
 	}
 	if bulk != nil {
 		defer bulk.close(ctx, r, c)
@@ -223,23 +219,14 @@ func (r *restore) loadSQLAsTSV(ctx context.Context, c *sql.Conn, p *tablePlan, n
 			if bulk != nil {
 				how = "bulk INSERT"
 				n, err = bulk.insert(ctx, r, c, ir.fill, &ir.bulkRows)
-				refused, long := wire.IsBulkUnsupported(err), errors.Is(err, errRowTooLong)
-				if refused || long && r.localInfile {
-					// A server (or proxy) that offered bulk operations but refuses the command,
-					// or a row no command can carry: this batch again by LOAD DATA, and with it
-					// every later file of the server, or of the table.
-					r.o.Log.Warn("bulk INSERT not possible: loading by LOAD DATA LOCAL", "table", p.String(), "file", name, "err", err)
-					if refused {
-						r.bulkRefused.Store(true)
-					}
-					p.noBulk.Store(true)
-					if err := exec("ROLLBACK"); err != nil {
+				var again bool
+				if again, err = r.bulkFailed(ctx, c, p, name, err); again {
+					// This batch again by LOAD DATA, and with it every later file of the
+					// server, or of the table.
+					if err != nil {
 						return committed, fmt.Errorf("%s: %w", name, err)
 					}
 					return r.loadSQLAsTSV(ctx, c, p, name, committed, enc)
-				}
-				if long {
-					err = fmt.Errorf("%w: raise it, or SET GLOBAL local_infile = 1", err)
 				}
 			} else {
 				var res sql.Result

@@ -3,7 +3,6 @@ package loader
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -69,10 +68,7 @@ func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string,
 	load := "LOAD DATA LOCAL INFILE 'Reader::" + handler + "' INTO TABLE " + quoteIdent(p.t.Name) + " " + p.t.LoadClause
 	bulk, err := r.tsvBulk(ctx, c, p)
 	if err != nil {
-		if ctx.Err() != nil {
-			return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w", name, err)
-		}
-		return committed, fmt.Errorf("%s: preparing its bulk INSERT: %w: try --no-bulk-insert", name, err)
+		return committed, bulkPrepareError(ctx, name, err)
 	}
 	if bulk != nil {
 		defer bulk.close(ctx, r, c)
@@ -87,23 +83,14 @@ func (r *restore) loadTSV(ctx context.Context, w int, p *tablePlan, name string,
 		switch {
 		case bulk != nil:
 			n, err := bulk.insert(ctx, r, c, tr.fillBulk, &tr.bulkRows)
-			refused, long := wire.IsBulkUnsupported(err), errors.Is(err, errRowTooLong)
-			if refused || long && r.localInfile {
-				// As in loadSQLAsTSV: this transaction again, and the rest of the file, by
-				// LOAD DATA (or, for a refused command with local_infile off, INSERT statements).
-				r.o.Log.Warn("bulk INSERT not possible: loading by LOAD DATA LOCAL", "table", p.String(), "file", name, "err", err)
-				if refused {
-					r.bulkRefused.Store(true)
-				}
-				p.noBulk.Store(true)
-				if _, err := c.ExecContext(ctx, "ROLLBACK"); err != nil {
+			again, err := r.bulkFailed(ctx, c, p, name, err)
+			if again {
+				// This transaction again, and the rest of the file, by LOAD DATA (or, for a
+				// refused command with local_infile off, INSERT statements).
+				if err != nil {
 					return committed, fmt.Errorf("%s: %w", name, err)
 				}
 				return r.loadTSV(ctx, w, p, name, committed)
-			}
-			if long {
-				// No statement could carry the row either: LOAD DATA streams it.
-				err = fmt.Errorf("%w: raise it, or SET GLOBAL local_infile = 1", err)
 			}
 			if tr.err != nil {
 				return committed, fmt.Errorf("%s: %w", name, tr.err)
