@@ -32,8 +32,11 @@ import (
 // uses as many connections) and SLUICE_BENCH_LOAD_ARGS (space separated, e.g.
 // --checksum=skip). With SLUICE_BENCH_COLD set, the dump's and the limit's files are dropped
 // from the page cache before each load (evictDir), as for a restore of a dump written by
-// sluice (O_DIRECT) or on another machine. It logs each load's wall time, the server's and the binary's CPU seconds
-// and the load average, then each binary's median wall time and its ratio to the first's.
+// sluice (O_DIRECT) or on another machine. With SLUICE_BENCH_LOGDIR set, every run's output
+// (e.g. with SLUICE_BENCH_LOAD_ARGS=--log-level=debug, the per-job timeline) is written to a
+// file in that directory, one per run in order. It logs each load's wall time, the server's
+// and the binary's CPU seconds, the binary's peak RSS (MiB) and the load average, then each
+// binary's median wall time and its ratio to the first's.
 // Run it alone:
 //
 //	SLUICE_BENCH_BINS=/tmp/sluice-before,/tmp/sluice-after \
@@ -68,13 +71,23 @@ func BenchmarkLoadAB(b *testing.B) {
 	}
 	conn := []string{"-h", srv.Host, "-P", strconv.Itoa(srv.Port), "-u", srv.User}
 	var clientCPU float64 // CPU seconds of the last run's process
-	// run runs bin sub on srv and returns its output with the error when it fails.
+	var clientRSS int64   // peak resident set size of the last run's process, bytes
+	logDir, runs := os.Getenv("SLUICE_BENCH_LOGDIR"), 0
+	// run runs bin sub on srv and returns its output with the error when it fails; with
+	// SLUICE_BENCH_LOGDIR set it also writes the output to DIR/NN-sub.log.
 	run := func(bin, sub string, args ...string) error {
 		cmd := exec.CommandContext(ctx, bin, append(append([]string{sub}, conn...), args...)...)
 		cmd.Env = append(os.Environ(), "MYSQL_PWD="+srv.Password)
 		out, err := cmd.CombinedOutput()
+		if logDir != "" {
+			runs++
+			if werr := os.WriteFile(filepath.Join(logDir, fmt.Sprintf("%02d-%s.log", runs, sub)), out, 0o600); werr != nil {
+				return werr
+			}
+		}
 		if cmd.ProcessState != nil {
 			clientCPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+			clientRSS = maxRSS(cmd.ProcessState)
 		}
 		if err != nil {
 			return fmt.Errorf("%s %s: %w\n%s", bin, sub, err, out)
@@ -121,7 +134,7 @@ func BenchmarkLoadAB(b *testing.B) {
 			}
 			time.Sleep(3 * time.Second) // let the DROP's purge and flushing settle
 			cpu0, t0 := processCPU(srv.Pid()), time.Now()
-			clientCPU = 0
+			clientCPU, clientRSS = 0, 0
 			if bin == ToolLimit {
 				err = limit(ctx)
 			} else {
@@ -133,7 +146,7 @@ func BenchmarkLoadAB(b *testing.B) {
 			wall, cpu := time.Since(t0).Seconds(), processCPU(srv.Pid())-cpu0
 			la, _ := os.ReadFile("/proc/loadavg")
 			walls[i] = append(walls[i], wall)
-			b.Logf("%-30s wall %6.2f s  server CPU %6.2f s  client CPU %5.2f s  loadavg %s", bin, wall, cpu, clientCPU, strings.Join(strings.Fields(string(la))[:3], " "))
+			b.Logf("%-30s wall %6.2f s  server CPU %6.2f s  client CPU %5.2f s  peak RSS %3d MiB  loadavg %s", bin, wall, cpu, clientCPU, clientRSS>>20, strings.Join(strings.Fields(string(la))[:3], " "))
 		}
 	}
 	for i, bin := range bins {
