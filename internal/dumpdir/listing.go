@@ -49,21 +49,13 @@ func (d *Dir) Children(ctx context.Context) ([]string, error) {
 		}
 		return out, nil
 	}
-	it := d.bucket.List(&blob.ListOptions{Prefix: d.prefix, Delimiter: "/"})
-	for {
-		obj, err := it.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, d.objectError("list", "", err)
-		}
+	err := d.listObjects(ctx, func(obj *blob.ListObject) {
 		if obj.IsDir {
 			out = append(out, strings.TrimSuffix(strings.TrimPrefix(obj.Key, d.prefix), "/"))
 		}
-	}
+	})
 	sort.Strings(out)
-	return out, nil
+	return out, err
 }
 
 // Files returns d's files (not its subdirectories) with their stored sizes, sorted by name.
@@ -83,20 +75,29 @@ func (d *Dir) Files(ctx context.Context) ([]Stored, error) {
 		}
 		return out, nil
 	}
+	err := d.listObjects(ctx, func(obj *blob.ListObject) {
+		if !obj.IsDir {
+			out = append(out, Stored{Name: strings.TrimPrefix(obj.Key, d.prefix), Size: obj.Size, ModTime: obj.ModTime})
+		}
+	})
+	return out, err
+}
+
+// listObjects calls each for every object and subdirectory ("/"-delimited) directly under d's
+// prefix in its bucket, in the store's order (by key). A listing error, named by d's location,
+// ends it and is returned.
+func (d *Dir) listObjects(ctx context.Context, each func(*blob.ListObject)) error {
 	it := d.bucket.List(&blob.ListOptions{Prefix: d.prefix, Delimiter: "/"})
 	for {
 		obj, err := it.Next(ctx)
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, d.objectError("list", "", err)
+			return d.objectError("list", "", err)
 		}
-		if !obj.IsDir {
-			out = append(out, Stored{Name: strings.TrimPrefix(obj.Key, d.prefix), Size: obj.Size, ModTime: obj.ModTime})
-		}
+		each(obj)
 	}
-	return out, nil
 }
 
 // RemoveAll deletes the dump d: the directory and everything in it, or every object under the
