@@ -24,8 +24,27 @@ const bulkPacketBytes = 4 << 20
 const bulkMinPacket = 1 << 20
 
 // errRowTooLong is a row that no bulk INSERT command can carry: its values and the command's
-// header exceed the session's max_allowed_packet or one protocol packet (16 MiB).
-var errRowTooLong = errors.New("a row longer than max_allowed_packet")
+// header exceed the session's max_allowed_packet or one protocol packet (16 MiB). Errors of it
+// are *rowTooLongError.
+var errRowTooLong = errors.New("a row too long for a bulk INSERT")
+
+// rowTooLongError is errRowTooLong for one row: size bytes of values and command header,
+// against the session's max_allowed_packet (bytes). A row within max_allowed_packet that is
+// only longer than one protocol packet can still go as an INSERT statement, which the driver
+// sends in several packets.
+type rowTooLongError struct {
+	size, maxAllowed int
+}
+
+func (e *rowTooLongError) Error() string {
+	if e.size <= e.maxAllowed {
+		return fmt.Sprintf("%v: %d bytes with its command header, more than one protocol packet (16 MiB)", errRowTooLong, e.size)
+	}
+	return fmt.Sprintf("%v: %d bytes with its command header, more than max_allowed_packet %d", errRowTooLong, e.size, e.maxAllowed)
+}
+
+// Is makes errors.Is(err, errRowTooLong) true.
+func (e *rowTooLongError) Is(target error) bool { return target == errRowTooLong }
 
 // bulkType reports whether a column of information_schema DATA_TYPE dataType goes into a bulk
 // INSERT as its decoded bytes (a binary parameter the server stores as LOAD DATA ... CHARACTER
@@ -37,9 +56,10 @@ func bulkType(dataType string) bool {
 
 // bulkStmt is the bulk INSERT of one table prepared on one worker's connection.
 type bulkStmt struct {
-	st        wire.Stmt
-	packet    int // bytes of rows per command, at most
-	maxPacket int // bytes a command may hold: the session's max_allowed_packet, at most one packet
+	st         wire.Stmt
+	packet     int // bytes of rows per command, at most
+	maxPacket  int // bytes a command may hold: the session's max_allowed_packet, at most one packet
+	maxAllowed int // the session's max_allowed_packet, bytes
 }
 
 // prepareBulk prepares on c, when p's rows may go by MariaDB's bulk INSERT (every column a
@@ -73,6 +93,7 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 	if maxPacket < bulkMinPacket {
 		return nil, nil
 	}
+	maxAllowed := maxPacket
 	maxPacket = min(maxPacket, 1<<24-1) // a command is one protocol packet (wire.Conn.BulkInsert)
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(p.t.Columns)), ", ")
 	cols := make([]string, len(p.t.Columns))
@@ -86,7 +107,7 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 		if err != nil {
 			return err
 		}
-		b = &bulkStmt{st: st, packet: min(bulkPacketBytes, maxPacket/2), maxPacket: maxPacket}
+		b = &bulkStmt{st: st, packet: min(bulkPacketBytes, maxPacket/2), maxPacket: maxPacket, maxAllowed: maxAllowed}
 		return nil
 	})
 	if wire.IsBulkUnsupported(err) {
@@ -129,15 +150,22 @@ func bulkPrepareError(ctx context.Context, name string, err error) error {
 
 // bulkFailed decides what follows a bulk INSERT batch of p's data file name that ended with
 // err (bulkStmt.insert's). A command the server refuses though it offered bulk operations
-// (wire.IsBulkUnsupported: a server or proxy), or with local_infile on a row no command can
-// carry (errRowTooLong), rolls the transaction back and turns the bulk path off for the server
-// or the table: bulkFailed returns again, and the caller loads this batch and the rest of the
-// file by LOAD DATA (its error is the ROLLBACK's). Otherwise it returns err, a too-long row
-// with the hint to raise max_allowed_packet or turn local_infile on (LOAD DATA streams it).
+// (wire.IsBulkUnsupported: a server or proxy), or a row no command can carry (errRowTooLong)
+// when local_infile is on or the row is within max_allowed_packet, rolls the transaction back
+// and turns the bulk path off for the server or the table: bulkFailed returns again, and the
+// caller loads this batch and the rest of the file by LOAD DATA, or with local_infile off by
+// INSERT statements (its error is the ROLLBACK's). Otherwise it returns err, a row longer than
+// max_allowed_packet with the hint to raise it or turn local_infile on (LOAD DATA streams it).
 func (r *restore) bulkFailed(ctx context.Context, c *sql.Conn, p *tablePlan, name string, err error) (again bool, _ error) {
-	refused, long := wire.IsBulkUnsupported(err), errors.Is(err, errRowTooLong)
-	if refused || long && r.localInfile {
-		r.o.Log.Warn("bulk INSERT not possible: loading by LOAD DATA LOCAL", "table", p.String(), "file", name, "err", err)
+	refused := wire.IsBulkUnsupported(err)
+	var tooLong *rowTooLongError
+	long := errors.As(err, &tooLong)
+	if refused || long && (r.localInfile || tooLong.size <= tooLong.maxAllowed) {
+		how := "LOAD DATA LOCAL"
+		if !r.localInfile {
+			how = "INSERT statements"
+		}
+		r.o.Log.Warn("bulk INSERT not possible: loading by "+how, "table", p.String(), "file", name, "err", err)
 		if refused {
 			r.bulkRefused.Store(true)
 		}
@@ -146,7 +174,7 @@ func (r *restore) bulkFailed(ctx context.Context, c *sql.Conn, p *tablePlan, nam
 		return true, err
 	}
 	if long {
-		return false, fmt.Errorf("%w: raise it, or SET GLOBAL local_infile = 1", err)
+		return false, fmt.Errorf("%w: raise max_allowed_packet, or SET GLOBAL local_infile = 1", err)
 	}
 	return false, err
 }
@@ -181,7 +209,7 @@ func (b *bulkStmt) insert(ctx context.Context, r *restore, c *sql.Conn, fill fun
 		}
 		send := func(rows []byte) error {
 			if len(rows)+11+2*b.st.Params > b.maxPacket { // a single row longer than the packet; 11 bytes of header and 2 per column
-				return fmt.Errorf("%w: %d bytes of values, max_allowed_packet %d", errRowTooLong, len(rows), b.maxPacket)
+				return &rowTooLongError{size: len(rows) + 11 + 2*b.st.Params, maxAllowed: b.maxAllowed}
 			}
 			n, err := wc.BulkInsert(ctx, b.st, rows)
 			total += n

@@ -33,6 +33,16 @@ func TestTSVBulkValues(t *testing.T) {
 			t.Errorf("%q: err %v, want %q", line, err, n)
 		}
 	}
+	// A backslash before a raw tab or at the line's end escapes it for LOAD DATA, which would
+	// cut the line elsewhere: refused. An even run of backslashes is escaped backslashes.
+	for line, field := range map[string]string{"a\\\tb\tc\td": "field 1", "a\tb\tc\td\\": "field 4", "a\\\\\\\tb\tc\td": "field 1"} {
+		if _, err := conv(nil, []byte(line)); err == nil || !strings.Contains(err.Error(), field+" ends in an escaping backslash") {
+			t.Errorf("%q: err %v, want %q ending in an escaping backslash", line, err, field)
+		}
+	}
+	if _, err := conv(nil, []byte("a\\\\\tb\tc\td\\\\")); err != nil {
+		t.Errorf("even runs of backslashes: %v", err)
+	}
 }
 
 func mustConv(t *testing.T, conv func(dst, line []byte) ([]byte, error), line string) []byte {

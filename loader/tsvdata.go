@@ -251,7 +251,9 @@ func (tr *tsvReader) fillBulk() bool {
 
 // tsvBulkValues returns tsvReader.conv for a table of ncols columns: it splits a line (no
 // newline) at tabs into exactly ncols fields, decodes each as sqltext.UnescapeTSV does (\N is NULL), without
-// allocating, and appends it as a bulk INSERT parameter (wire.AppendBulkValue). Another field count is an error.
+// allocating, and appends it as a bulk INSERT parameter (wire.AppendBulkValue). Another field
+// count is an error, and so is a field ending in an escaping backslash (escapesNext), whose
+// line LOAD DATA would split elsewhere.
 func tsvBulkValues(ncols int) func(dst, line []byte) ([]byte, error) {
 	var field []byte
 	return func(dst, line []byte) ([]byte, error) {
@@ -264,6 +266,9 @@ func tsvBulkValues(ncols int) func(dst, line []byte) ([]byte, error) {
 			}
 			if (j < 0) != (i == ncols-1) {
 				return dst, fmt.Errorf("%d fields, the load clause has %d", bytes.Count(line, []byte{'\t'})+1, ncols)
+			}
+			if escapesNext(f) {
+				return dst, fmt.Errorf("field %d ends in an escaping backslash, which LOAD DATA reads as a literal tab or newline: not a tsv file sluice wrote; try --no-bulk-insert", i+1)
 			}
 			switch {
 			case sqltext.IsTSVNull(f):
@@ -279,6 +284,18 @@ func tsvBulkValues(ncols int) func(dst, line []byte) ([]byte, error) {
 		}
 		return dst, nil
 	}
+}
+
+// escapesNext reports whether the TSV field f ends in an odd number of backslashes, so that
+// LOAD DATA ... ESCAPED BY '\\' would read the tab or newline after it as part of the field
+// (sql_load.cc, READ_INFO::read_field). sluice's encoder (sqltext.AppendTSV) escapes every
+// backslash, tab and newline, so its files never hold one.
+func escapesNext(f []byte) bool {
+	n := 0
+	for n < len(f) && f[len(f)-1-n] == '\\' {
+		n++
+	}
+	return n%2 == 1
 }
 
 // batchEnd returns how many of the file's lines the transactions so far hold.

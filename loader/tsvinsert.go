@@ -71,12 +71,15 @@ func parseLoadClause(clause string) ([]tsvTarget, error) {
 			expr := rest[:end]
 			rest = strings.TrimPrefix(rest[end:], ", ")
 			at := strings.Index(expr, "@")
+			if at < 0 {
+				return nil, errors.New("bad SET clause")
+			}
 			name := expr[at:]
 			if j := strings.IndexAny(name, " )"); j >= 0 {
 				name = name[:j]
 			}
 			i, ok := vars[name]
-			if at < 0 || !ok {
+			if !ok {
 				return nil, errors.New("bad SET clause")
 			}
 			ts[i].column, ts[i].expr = col, expr

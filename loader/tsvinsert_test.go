@@ -26,4 +26,8 @@ func TestParseLoadClause(t *testing.T) {
 	if _, err := parseLoadClause("FIELDS TERMINATED BY ','"); err == nil {
 		t.Error("a foreign load clause was accepted")
 	}
+	// A SET expression that names no variable is an error, not a panic.
+	if _, err := parseLoadClause("CHARACTER SET binary " + sqltext.TSVFieldsClause + " (`id`,@sluice_2) SET `b` = NOW()"); err == nil {
+		t.Error("a SET expression without a variable was accepted")
+	}
 }

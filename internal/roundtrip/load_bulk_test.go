@@ -19,7 +19,9 @@ import (
 // loader's own checksums. With --no-bulk-insert no table takes the bulk path, and under a
 // max_allowed_packet of 1 MiB a table with a row longer than that falls back to LOAD DATA
 // (commands of 512 KiB for the rest). A tsv dump of the same tables takes the same paths
-// (tsvReader.fillBulk), under the default and the 1 MiB packet.
+// (tsvReader.fillBulk), under the default and the 1 MiB packet. A row of 17 MiB, within
+// max_allowed_packet but more than one protocol packet, falls back too: to LOAD DATA, or with
+// local_infile off to INSERT statements.
 func TestLoadBulkInsert(t *testing.T) {
 	a := testserver.ForTest(t, testserver.Options{NoBinlog: true})
 	ctx := context.Background()
@@ -38,7 +40,9 @@ func TestLoadBulkInsert(t *testing.T) {
 		"CREATE TABLE bk.geo (id INT NOT NULL PRIMARY KEY, p POINT) ENGINE=InnoDB",
 		"INSERT INTO bk.geo SELECT seq, POINT(seq, -seq) FROM bk.seq_1_to_100",
 		"CREATE TABLE bk.big (id INT NOT NULL PRIMARY KEY, b LONGBLOB) ENGINE=InnoDB",
-		"INSERT INTO bk.big SELECT seq, REPEAT(CHAR(seq), IF(seq = 2, 1536 * 1024, 10)) FROM bk.seq_1_to_3")
+		"INSERT INTO bk.big SELECT seq, REPEAT(CHAR(seq), IF(seq = 2, 1536 * 1024, 10)) FROM bk.seq_1_to_3",
+		"CREATE TABLE bk.huge (id INT NOT NULL PRIMARY KEY, b LONGBLOB) ENGINE=InnoDB",
+		"INSERT INTO bk.huge SELECT seq, REPEAT(CHAR(64 + seq), IF(seq = 2, 17 << 20, 10)) FROM bk.seq_1_to_3")
 	// One statement holds more than a 4 MiB bulk command's rows (about 1.2 KiB a row).
 	do := dumper.Options{OutDir: t.TempDir() + "/dump", Databases: []string{"bk"}, Threads: 1, StatementSize: 6 << 20}
 	if _, err := dumper.Run(ctx, Config(a), do); err != nil {
@@ -53,8 +57,10 @@ func TestLoadBulkInsert(t *testing.T) {
 		target      string
 		noBulk      bool
 		smallPacket bool // max_allowed_packet 1 MiB while loading
-	}{{do.OutDir, "bk2", false, false}, {do.OutDir, "bk3", true, false}, {do.OutDir, "bk4", false, true},
-		{dt.OutDir, "bk5", false, false}, {dt.OutDir, "bk6", false, true}} {
+		noInfile    bool // local_infile OFF while loading
+	}{{do.OutDir, "bk2", false, false, false}, {do.OutDir, "bk3", true, false, false}, {do.OutDir, "bk4", false, true, false},
+		{dt.OutDir, "bk5", false, false, false}, {dt.OutDir, "bk6", false, true, false},
+		{do.OutDir, "bk7", false, false, true}, {dt.OutDir, "bk8", false, false, true}} {
 		var log bytes.Buffer
 		lo := loader.Options{Dir: c.dir, Threads: 2, TargetDB: c.target, NoBulkInsert: c.noBulk, Log: testLogger(&log)}
 		if c.smallPacket {
@@ -62,9 +68,15 @@ func TestLoadBulkInsert(t *testing.T) {
 			lo.Checksum = loader.ChecksumSkip
 			Exec(t, src, "SET GLOBAL max_allowed_packet = 1048576")
 		}
+		if c.noInfile {
+			Exec(t, src, "SET GLOBAL local_infile = 0")
+		}
 		_, err := loader.Run(ctx, Config(a), lo)
 		if c.smallPacket {
 			Exec(t, src, "SET GLOBAL max_allowed_packet = 1073741824")
+		}
+		if c.noInfile {
+			Exec(t, src, "SET GLOBAL local_infile = 1")
 		}
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", c.target, err, log.String())
@@ -89,8 +101,10 @@ func TestLoadBulkInsert(t *testing.T) {
 			t.Errorf("%s, --no-bulk-insert: bulk INSERT transactions %v", c.target, bulk)
 		case !c.noBulk && (bulk["typed"] == 0 || bulk["lobs"] == 0 || bulk["geo"] > 0):
 			t.Errorf("%s: bulk INSERT transactions %v: want some for typed and lobs, none for geo", c.target, bulk)
-		case c.smallPacket != fellBack["big"] || len(fellBack) > 1:
-			t.Errorf("%s: tables that fell back to LOAD DATA %v, want big only under a 1 MiB packet", c.target, fellBack)
+		case !c.noBulk && (c.smallPacket != fellBack["big"] || !fellBack["huge"] || len(fellBack) > 2):
+			t.Errorf("%s: tables that fell back from bulk INSERT %v, want huge, and big only under a 1 MiB packet", c.target, fellBack)
+		case c.noInfile && !strings.Contains(log.String(), "loading by INSERT statements"):
+			t.Errorf("%s: local_infile OFF: no fallback to INSERT statements logged", c.target)
 		}
 	}
 }
