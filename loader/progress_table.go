@@ -65,9 +65,17 @@ func createProgressTable(ctx context.Context, c *sql.Conn) error {
 	return nil
 }
 
-// readProgress returns the progress recorded for restore id, by file name.
+// readProgress returns the progress recorded for restore id, by file name. It is a locking
+// read (LOCK IN SHARE MODE): a transaction of the interrupted restore whose COMMIT the server
+// received but had not finished (a slow fsync, semi-sync, Galera certification) holds its
+// progress row, and a plain read would see the count before it and load its rows again. A
+// session of that restore the server still holds open makes the read wait, and fail after
+// innodb_lock_wait_timeout with the hint to end it.
 func readProgress(ctx context.Context, c *sql.Conn, id string) (map[string]fileProgress, error) {
-	rows, err := c.QueryContext(ctx, "SELECT file, statements, done FROM "+progressTable+" WHERE restore_id = ?", id)
+	rows, err := c.QueryContext(ctx, "SELECT file, statements, done FROM "+progressTable+" WHERE restore_id = ? LOCK IN SHARE MODE", id)
+	if errIs(err, 1205) {
+		return nil, fmt.Errorf("resume progress table %s: %w: a session of the interrupted restore still holds its progress: wait for it to end (SHOW PROCESSLIST; KILL it) and resume again", progressTable, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("resume progress table %s: %w", progressTable, err)
 	}
