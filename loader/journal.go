@@ -101,6 +101,14 @@ func (j *journal) has(entry string) bool {
 	return j.done[j.line(entry)]
 }
 
+// forget makes has report entry as not recorded for the rest of this run (the file keeps
+// it): for the work a resume does again (markPartialReloads).
+func (j *journal) forget(entry string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	delete(j.done, j.line(entry))
+}
+
 // add records entry durably (write and fsync) before returning.
 func (j *journal) add(entry string) error {
 	j.mu.Lock()

@@ -115,6 +115,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	}
 	j.keyed(journalKey)
 	defer j.close()
+	if o.Resume {
+		if err := markPartialReloads(ctx, db, plans, j, &o); err != nil {
+			return nil, err
+		}
+	}
 	if o.Pipe == nil { // a pipe's files are in memory, just written
 		if err := verifyFiles(ctx, dir, &o, meta, dbs, plans, j); err != nil {
 			if !o.Resume {

@@ -29,8 +29,9 @@ type tablePlan struct {
 	encOnce sync.Once             // tsvEncodings fills enc once
 	enc     []sqltext.TSVEncoding // the dumped columns' TSV encodings on the target; nil: load SQL files as statements
 	encErr  error
-	bulk    bool        // every dumped column's type can go by bulk INSERT (bulkType); set with enc
+	bulk    bool        // a transactional table every dumped column of which can go by bulk INSERT (bulkType); set with enc
 	noBulk  atomic.Bool // a row was too long for a bulk INSERT command: LOAD DATA from then on
+	reload  bool        // resumed non-transactional table loaded again whole (markPartialReloads)
 }
 
 func (p *tablePlan) String() string { return p.target + "." + p.t.Name }

@@ -170,6 +170,9 @@ func (r *restore) run(ctx context.Context, dbs []dumpdir.Database) (*Result, err
 	if err := r.createTables(ctx, tables); err != nil {
 		return nil, err
 	}
+	if err := r.truncateReloads(ctx, tables); err != nil {
+		return nil, err
+	}
 	if err := r.loadTables(ctx, tables, res); err != nil {
 		return nil, err
 	}

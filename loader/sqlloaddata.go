@@ -47,7 +47,9 @@ func (r *restore) tsvEncodings(ctx context.Context, c *sql.Conn, p *tablePlan) (
 			enc[i] = sqltext.TSVEncodingOf(t)
 			bulk = bulk && bulkType(t)
 		}
-		p.enc, p.bulk = enc, bulk
+		// A non-transactional table keeps the rows of a bulk batch its fallback rolls back
+		// (bulkFailed): LOAD DATA, whose batch is one statement, is its only path.
+		p.enc, p.bulk = enc, bulk && !nonTransactional(p)
 	})
 	return p.enc, p.encErr
 }

@@ -44,8 +44,10 @@ func pages(s *session) []page {
 			"files loaded largest table first, each table's secondary indexes built as soon as its data is in and its " +
 			"foreign keys once the tables they reference are indexed, then views, triggers, routines and events. " +
 			"A dump's rows (SQL or sluice's tsv) go to MariaDB by bulk INSERT (prepared INSERT IGNORE, rows in COM_STMT_BULK_EXECUTE " +
-			"commands) where the table has no spatial, BIT or YEAR column, else by LOAD DATA LOCAL " +
-			"(--no-bulk-insert: always). An interrupted restore (exit 130 or 143) is finished with --resume.",
+			"commands) where the table is transactional (InnoDB) and has no spatial, BIT or YEAR column, else by LOAD DATA LOCAL " +
+			"(--no-bulk-insert: always). An interrupted restore (exit 130 or 143, or killed) is finished with --resume, every row once: " +
+			"InnoDB tables go on from the last committed transaction, while a MyISAM, Aria or other non-transactional table that was partly loaded " +
+			"(whose rows no ROLLBACK undoes) is emptied and loaded again whole.",
 			steps: func() []step {
 				return []step{
 					s.step(s.dst, "Plan a restore (--dry-run)", "Reads the dump and the target; changes nothing. Lists each "+
