@@ -96,6 +96,9 @@ func (pr *packetReader) header() (int, error) {
 // rest of the result set is drained); any other failure unwraps to driver.ErrBadConn, so
 // database/sql discards the connection.
 func (c *Conn) QueryRows(ctx context.Context, query string, ncols int, row RowFunc) (err error) {
+	if 1+len(query) >= maxPacket { // refused before anything is sent: the connection stays usable
+		return fmt.Errorf("query of %d bytes is longer than one packet", len(query))
+	}
 	stop := context.AfterFunc(ctx, c.src.stop)
 	defer func() {
 		if !stop() {
@@ -184,7 +187,11 @@ func readResultSet(pr *packetReader, deprecateEOF bool, ncols int, row RowFunc) 
 			return err
 		}
 		if len(p) > 0 && p[0] == pktEOF && len(p) < maxPacket {
-			if endStatus(p, deprecateEOF)&statusMoreResults != 0 {
+			status, ok := endStatus(p, deprecateEOF)
+			if !ok {
+				return fmt.Errorf("malformed end of rows packet (%d bytes)", len(p))
+			}
+			if status&statusMoreResults != 0 {
 				return errors.New("more than one result set")
 			}
 			if rowErr != nil {
@@ -262,21 +269,22 @@ func lenenc(b []byte) (v uint64, width int, ok bool) {
 
 // endStatus returns the status flags of the packet that ends the rows: an EOF packet (0xFE,
 // warnings, status) or, with CLIENT_DEPRECATE_EOF, an OK packet with a 0xFE header (affected
-// rows, last insert id, status). 0 when the packet is too short to say.
-func endStatus(p []byte, deprecateEOF bool) uint16 {
+// rows, last insert id, status). ok is false when the packet is too short to hold them: a
+// stream out of step, which the caller reports rather than taking for the end.
+func endStatus(p []byte, deprecateEOF bool) (status uint16, ok bool) {
 	pos := 3
 	if deprecateEOF {
 		_, a, ok1 := lenenc(p[1:])
 		_, b, ok2 := lenenc(p[min(1+a, len(p)):])
 		if !ok1 || !ok2 {
-			return 0
+			return 0, false
 		}
 		pos = 1 + a + b
 	}
 	if len(p) < pos+2 {
-		return 0
+		return 0, false
 	}
-	return uint16(p[pos]) | uint16(p[pos+1])<<8
+	return uint16(p[pos]) | uint16(p[pos+1])<<8, true
 }
 
 // parseErr turns an ERR packet (0xFF, error code, '#' and SQLSTATE, message) into the driver's

@@ -231,7 +231,15 @@ func TestQueryRowsCallbackErrorDrains(t *testing.T) {
 	}
 }
 
+// TestQueryRowsBadInput checks that a malformed result set (a truncated row or end packet, the
+// wrong column count, no result set, a closed connection) fails and marks the connection bad,
+// and that a query too long for one packet fails before it is sent, keeping the connection.
 func TestQueryRowsBadInput(t *testing.T) {
+	// A query longer than one packet is refused before it is sent: the connection stays usable.
+	c := pipe(t, capProtocol41, func(s *fakeServer) {})
+	if err := c.QueryRows(context.Background(), strings.Repeat("x", maxPacket), 1, nil); err == nil || errors.Is(err, driver.ErrBadConn) {
+		t.Errorf("a query of one packet's size: got %v, want an error that keeps the connection", err)
+	}
 	cases := map[string]func(s *fakeServer){
 		"truncated row": func(s *fakeServer) {
 			s.packet([]byte{2})
@@ -249,6 +257,14 @@ func TestQueryRowsBadInput(t *testing.T) {
 		"connection closed": func(s *fakeServer) {
 			s.packet([]byte{2})
 			s.conn.Close()
+		},
+		"truncated end of rows": func(s *fakeServer) {
+			s.packet([]byte{2})
+			s.packet(nil)
+			s.packet(nil)
+			s.packet([]byte{pktEOF, 0, 0, 2, 0})
+			s.packet([]byte{1, 'a', 1, 'b'})
+			s.packet([]byte{pktEOF})
 		},
 	}
 	for name, serve := range cases {
