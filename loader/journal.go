@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bufio"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -42,6 +43,22 @@ func (j *journal) line(entry string) string {
 	m := hmac.New(sha256.New, j.key)
 	m.Write([]byte(entry))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// journalID returns the restore id the journal at path was written for, "" when it cannot be
+// read or is not a journal.
+func journalID(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	first, _ := bufio.NewReader(f).ReadString('\n')
+	id, ok := strings.CutPrefix(strings.TrimSuffix(first, "\n"), journalMagic+" ")
+	if !ok {
+		return ""
+	}
+	return id
 }
 
 // openJournal creates a new journal for a fresh restore, or with resume reads the existing one

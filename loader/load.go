@@ -97,6 +97,11 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Resume && o.stream == nil {
+		if plans, id, err = resumePlans(ctx, dir, tables, meta, &o, plans, id); err != nil {
+			return nil, err
+		}
+	}
 	if o.NoSchemas {
 		if err := checkPresent(ctx, db, plans); err != nil {
 			return nil, err
@@ -358,4 +363,40 @@ func nonce() string {
 func errIs(err error, numbers ...uint16) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && slices.Contains(numbers, me.Number)
+}
+
+// resumePlans returns the plans and restore id a resume of a complete dump goes on with:
+// plans and id, or, when the journal was written by a restore that followed the dump while it
+// was written (--wait-dump) and chose an index strategy from the schemas marker's row
+// estimates that the final counts would not choose, the plans chosen from those estimates and
+// their id, so that the resume builds every table's indexes as the interrupted restore did.
+func resumePlans(ctx context.Context, dir *dumpdir.Dir, tables []*dumpdir.Table, meta *dumpdir.Metadata, o *Options, plans []*tablePlan, id string) ([]*tablePlan, string, error) {
+	if o.DeferIndexes != schema.DeferAuto || journalID(o.Journal) == id {
+		return plans, id, nil
+	}
+	m, err := dir.ReadSchemas(ctx)
+	if errors.Is(err, dumpdir.ErrNotExist) {
+		return plans, id, nil // openJournal says why the journal does not match
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	o.strategyRows = make(map[string]int64, len(m.Tables))
+	for _, t := range m.Tables {
+		o.strategyRows[t.Database+"."+t.Name] = t.Rows
+	}
+	followed, err := planTables(ctx, dir, tables, meta, o)
+	if err != nil {
+		return nil, "", err
+	}
+	fid, err := restoreID(ctx, dir, meta, o, followed)
+	if err != nil {
+		return nil, "", err
+	}
+	if journalID(o.Journal) != fid {
+		o.strategyRows = nil
+		return plans, id, nil
+	}
+	o.Log.Info("resuming a restore that followed the dump: index strategies chosen as it chose them, from the dump's row estimates")
+	return followed, fid, nil
 }

@@ -106,10 +106,14 @@ type Options struct {
 	Progress Progress // receives progress snapshots; nil for none
 	Log      *slog.Logger
 
-	warn   *warning.Counter // the restore's warnings; set by Run
-	pool   int64            // the target's innodb_buffer_pool_size, bytes; set by Run and DryRun for DeferAuto
-	stream events           // what the load follows: Pipe, or the markers of a dump being written (WaitDump); nil for a complete dump
-	dryRun bool             // set by DryRun: the index strategies go to the plan, the log has them at debug
+	warn *warning.Counter // the restore's warnings; set by Run
+	pool int64            // the target's innodb_buffer_pool_size, bytes; set by Run and DryRun for DeferAuto
+	// strategyRows, when set, gives the rows (by database.table) the index strategy is chosen
+	// from instead of the metadata's: the schemas marker's estimates, for a resume of a
+	// restore that followed the dump (resumePlans).
+	strategyRows map[string]int64
+	stream       events // what the load follows: Pipe, or the markers of a dump being written (WaitDump); nil for a complete dump
+	dryRun       bool   // set by DryRun: the index strategies go to the plan, the log has them at debug
 }
 
 // connections is how many worker connections the load's scheduler uses: Threads for the data

@@ -117,7 +117,11 @@ func splitTable(ctx context.Context, p *tablePlan, s string, o *Options) (schema
 		o.Log.Warn("loading with the indexes in the CREATE TABLE", "table", p.String(), "reason", sp.Warning)
 		return sp, nil
 	}
-	p.strat = chooseStrategy(strategyInput{rows: p.t.Rows, shape: sp.Shape, pool: o.pool, threads: o.Threads,
+	rows := p.t.Rows
+	if v, ok := o.strategyRows[p.t.Database+"."+p.t.Name]; ok {
+		rows = v
+	}
+	p.strat = chooseStrategy(strategyInput{rows: rows, shape: sp.Shape, pool: o.pool, threads: o.Threads,
 		minRows: o.DeferMinRows, forced: o.DeferIndexes})
 	if p.strat.name != "" {
 		level := slog.LevelInfo
