@@ -3,6 +3,7 @@ package loader
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
@@ -46,7 +47,10 @@ func (r *restore) loadWithRetry(ctx context.Context, w int, p *tablePlan, name s
 			}
 			return err
 		}
-		r.conns[w].ExecContext(ctx, "ROLLBACK")
+		if _, rerr := r.conns[w].ExecContext(ctx, "ROLLBACK"); rerr != nil {
+			// The next attempt's BEGIN would commit what is left of the transaction.
+			return errors.Join(err, fmt.Errorf("ROLLBACK before retrying: %w", rerr))
+		}
 		r.o.Log.Warn("data file rolled back by the server; retrying", "table", p.String(), "file", name, "attempt", attempt, "err", err)
 		select {
 		case <-ctx.Done():
