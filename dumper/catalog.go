@@ -206,7 +206,7 @@ func loadDatabaseColumns(ctx context.Context, db *sql.DB, d string, tables []*ta
 			column: column{Name: cn, Kind: sqltext.KindOf(dt), Select: sqltext.SelectExpr(cn, dt), DataType: dt,
 				Charset: r["CHARACTER_SET_NAME"], Unsigned: strings.Contains(strings.ToLower(r["COLUMN_TYPE"]), "unsigned"),
 				ZeroFill: strings.Contains(strings.ToLower(r["COLUMN_TYPE"]), "zerofill")},
-			generated: strings.Contains(strings.ToUpper(r["EXTRA"]), "GENERATED"),
+			generated: sqltext.IsGenerated(r["EXTRA"]),
 			nullable:  r["IS_NULLABLE"] == "YES",
 		}
 		if cols[tn] == nil {

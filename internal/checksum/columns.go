@@ -28,7 +28,7 @@ func Columns(ctx context.Context, q Querier, db, table string, names []string) (
 		}
 		c := Column{Name: name, DataType: strings.ToLower(dt), NotNull: nullable == "NO"}
 		byName[strings.ToLower(name)] = c
-		if !strings.Contains(strings.ToUpper(extra), "GENERATED") {
+		if !sqltext.IsGenerated(extra) {
 			all = append(all, c)
 		}
 	}

@@ -65,3 +65,14 @@ func SelectExpr(name, dataType string) string {
 	}
 	return QuoteIdent(name)
 }
+
+// IsGenerated reports whether an information_schema.COLUMNS EXTRA value marks a generated
+// column, whose values the server computes and a dump leaves out: "VIRTUAL GENERATED" or
+// "STORED GENERATED" (MySQL 5.7+, MariaDB 10.2+). MySQL 8.0.13+ writes "DEFAULT_GENERATED" for a
+// column with a default expression (DEFAULT CURRENT_TIMESTAMP, DEFAULT (expr)); that column
+// holds stored values like any other and is not generated (MySQL manual, "The
+// INFORMATION_SCHEMA COLUMNS Table").
+func IsGenerated(extra string) bool {
+	e := strings.ToUpper(extra)
+	return strings.Contains(e, "VIRTUAL GENERATED") || strings.Contains(e, "STORED GENERATED")
+}

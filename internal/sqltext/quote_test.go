@@ -40,3 +40,17 @@ func TestQuoting(t *testing.T) {
 		t.Error("SelectExpr")
 	}
 }
+
+// TestIsGenerated checks the EXTRA values of generated columns against MySQL 8's
+// DEFAULT_GENERATED, which marks a default expression, not a generated column.
+func TestIsGenerated(t *testing.T) {
+	for extra, want := range map[string]bool{
+		"VIRTUAL GENERATED": true, "STORED GENERATED": true, "stored generated": true,
+		"DEFAULT_GENERATED": false, "DEFAULT_GENERATED on update CURRENT_TIMESTAMP": false,
+		"on update current_timestamp()": false, "auto_increment": false, "": false,
+	} {
+		if got := IsGenerated(extra); got != want {
+			t.Errorf("IsGenerated(%q) = %v, want %v", extra, got, want)
+		}
+	}
+}
