@@ -228,7 +228,11 @@ func takeSnapshot(ctx context.Context, db *sql.DB, tables []*table, o *Options) 
 		}
 	}
 	if len(lock) == 0 {
-		if err := o.warn.Warn("no_lock", "no lock taken: only transactional tables are consistent, and the binlog position may not match the data", "lock_mode", o.LockMode); err != nil {
+		msg := "no lock taken: the workers' snapshots start one after another, so rows written meanwhile may be missed or dumped twice across chunks (-t 1 gives one snapshot, consistent for transactional tables), non-transactional tables are not consistent, and the binlog position may not match the data"
+		if len(s.conns) == 1 {
+			msg = "no lock taken: one snapshot, consistent for transactional tables only, and the binlog position may not match the data"
+		}
+		if err := o.warn.Warn("no_lock", msg, "lock_mode", o.LockMode); err != nil {
 			return s, err
 		}
 	}

@@ -25,7 +25,7 @@ const (
 	LockFTWRL       = "ftwrl"        // FLUSH TABLES WITH READ LOCK
 	LockBackupStage = "backup-stage" // MariaDB 10.4.1+: BACKUP STAGE START + BACKUP STAGE BLOCK_COMMIT
 	LockTables      = "lock-tables"  // LOCK TABLES ... READ on every dumped table
-	LockNone        = "none"         // no lock: consistent for InnoDB tables only, no binlog position guarantee
+	LockNone        = "none"         // no lock: each worker's snapshot starts on its own (one snapshot with -t 1: consistent for InnoDB tables only), no binlog position guarantee
 )
 
 // Options are the settings of one dump (the flags of `sluice dump`).

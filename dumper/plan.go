@@ -114,7 +114,7 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 	case LockTables:
 		need("LOCK TABLES", "--lock-mode lock-tables needs")
 	case LockNone:
-		warn("no lock will be taken (--lock-mode none): only transactional tables are consistent, and the binlog position may not match the data (exit 4; --strict fails)")
+		warn("no lock will be taken (--lock-mode none): each worker starts its own snapshot, so even transactional tables are consistent only with -t 1, and the binlog position may not match the data (exit 4; --strict fails)")
 	}
 	if _, err := replication.ReadCoordinates(ctx, c); err != nil {
 		fail("binlog coordinates: %v", err)

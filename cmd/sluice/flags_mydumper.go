@@ -25,7 +25,7 @@ type mydumperDumpFlags struct {
 func addMydumperDumpFlags(fs *pflag.FlagSet, o *dumper.Options) *mydumperDumpFlags {
 	f := &mydumperDumpFlags{}
 	fs.BoolVar(&f.lockAllTables, "lock-all-tables", false, "mydumper's: LOCK TABLES ... READ on every dumped table instead of a global lock (--lock-mode lock-tables)")
-	fs.BoolVarP(&f.noLocks, "no-locks", "k", false, "mydumper's: take no lock (--lock-mode none): consistent for InnoDB tables only, no binlog position guarantee")
+	fs.BoolVarP(&f.noLocks, "no-locks", "k", false, "mydumper's: take no lock (--lock-mode none): each worker starts its own snapshot (consistent for InnoDB tables with -t 1 only), no binlog position guarantee")
 	fs.BoolVar(&o.TrxTables, "trx-tables", false, "mydumper's: release the lock once every worker's snapshot has started, also before non-transactional tables are read (they may then be inconsistent)")
 	fs.BoolVar(&o.TrxTables, "trx-consistency-only", false, "mydumper's older name of --trx-tables")
 	fs.IntVarP(&o.StatementSize, "statement-size", "s", 1<<20, "bytes: end an INSERT statement once it reaches this size")
