@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
 // More event types replay handles.
@@ -27,8 +29,12 @@ const (
 	eventDeleteRowsV1   = 25
 	eventWriteRowsV2    = 30
 	eventDeleteRowsV2   = 32
-	eventMariaWriteComp = 166
+	eventIncident       = 26  // INCIDENT_EVENT: the source lost events here
+	eventMariaQueryComp = 165 // QUERY_COMPRESSED_EVENT (log_bin_compress=ON)
+	eventMariaWriteComp = 166 // WRITE_ROWS_COMPRESSED_EVENT_V1; 167 update, 168 delete
 	eventMariaDelComp   = 168
+	eventMariaWriteC2   = 169 // WRITE_ROWS_COMPRESSED_EVENT (v2); 170 update, 171 delete
+	eventMariaDelC2     = 171
 	flagGTIDStandalone  = 1 // FL_STANDALONE of a MariaDB GTID event: no BEGIN ... COMMIT
 	rowsStmtEnd         = 1 // STMT_END_F of a rows event
 )
@@ -80,6 +86,7 @@ type replayer struct {
 	arch       *dumpdir.Dir // the archive, o.Dir
 	conn       *sql.Conn
 	until      map[uint32]uint64 // UntilGTID by domain (MariaDB)
+	applied    map[uint32]uint64 // with until: the highest sequence number committed, by domain
 	untilSet   gtidSet           // UntilGTID as a MySQL GTID set
 	gtidNext   bool              // a SET GTID_NEXT was sent (MySQL): AUTOMATIC again at the end
 	res        ReplayResult
@@ -119,6 +126,7 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 			r.untilSet, err = parseGTIDSet(o.UntilGTID)
 		} else {
 			r.until, err = parseGTIDPos(o.UntilGTID)
+			r.applied = map[uint32]uint64{}
 		}
 		if err != nil {
 			return r.res, fmt.Errorf("--until-gtid %q: want a MariaDB GTID position (0-1-42) or a MySQL GTID set (uuid:1-42): %w", o.UntilGTID, err)
@@ -151,6 +159,9 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 			if ok {
 				r.o.Log.Info("binlog replay: resuming after the last applied transaction", "file", p.File, "pos", p.Pos, "gtid", p.GTID)
 				r.o.DumpFile, r.o.DumpPos = p.File, p.Pos
+				if g, err := parseGTIDPos(p.GTID); err == nil && r.applied != nil {
+					maps.Copy(r.applied, g) // what the interrupted replay applied counts as reached
+				}
 			}
 		}
 	}
@@ -188,6 +199,10 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 	}
 	if err := r.flush(ctx); err != nil {
 		return r.res, err
+	}
+	if err := r.untilReached(); err != nil {
+		r.res.Elapsed = time.Since(start)
+		return r.res, err // the position stays for a --resume over a longer archive
 	}
 	if r.track {
 		if err := dropReplayPosition(ctx, conn, r.o.ID); err != nil {
@@ -331,6 +346,10 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 		}
 		r.gtidNext = true
 		return r.exec(ctx, "SET @@SESSION.GTID_NEXT='"+g+"'")
+	case h.Type == eventMariaQueryComp:
+		return errors.New("a compressed statement (log_bin_compress=ON on the MariaDB source): replay does not decompress statements; turn log_bin_compress off on the source")
+	case h.Type == eventIncident:
+		return fmt.Errorf("an incident event in the binary log (position %d): the source lost events there and the binary log is incomplete; restore from a later dump", h.LogPos)
 	case h.Type == eventMySQLTrxPayload:
 		return errors.New("a compressed transaction (binlog_transaction_compression=ON on the MySQL source): replay does not decompress it; turn the option off on the source")
 	case h.Type == eventQuery:
@@ -370,7 +389,7 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 			return nil
 		}
 		if !control {
-			r.last = q.Query
+			r.last = sqltext.RedactSecrets(q.Query)
 		}
 		if verb == "ROLLBACK" || !r.inTrx {
 			// Committed on its own (DDL), or rolled back with the position in it.
@@ -444,7 +463,8 @@ func (r *replayer) abort(ctx context.Context) {
 
 func isRows(t byte) bool {
 	return t >= eventWriteRowsV1 && t <= eventDeleteRowsV1 || t >= eventWriteRowsV2 && t <= eventDeleteRowsV2 ||
-		t >= eventMariaWriteComp && t <= eventMariaDelComp || t == eventMySQLPartialUpdate
+		t >= eventMariaWriteComp && t <= eventMariaDelComp || t >= eventMariaWriteC2 && t <= eventMariaDelC2 ||
+		t == eventMySQLPartialUpdate
 }
 
 // stopBeforeMySQL says whether the transaction of MySQL GTID uuid:gno (an anonymous one
@@ -497,6 +517,13 @@ func (r *replayer) flushRows(ctx context.Context) error {
 func (r *replayer) commit() {
 	r.inTrx, r.begun = false, false
 	r.res.Transactions++
+	if r.until != nil {
+		if p, err := parseGTIDPos(r.gtid); err == nil {
+			for d, n := range p {
+				r.applied[d] = max(r.applied[d], n)
+			}
+		}
+	}
 	r.res.LastGTID, r.res.LastTime, r.res.Last = r.gtid, r.gtTime, r.last
 }
 
@@ -542,10 +569,30 @@ func (r *replayer) flush(ctx context.Context) error {
 
 func (r *replayer) send(ctx context.Context, stmt string) error {
 	if _, err := r.conn.ExecContext(ctx, stmt); err != nil {
+		stmt = sqltext.RedactSecrets(stmt)
 		if len(stmt) > 200 {
 			stmt = stmt[:200] + "..."
 		}
 		return fmt.Errorf("replay %s: %w", stmt, err)
+	}
+	return nil
+}
+
+// untilReached fails a replay to a MariaDB --until-gtid position that ended, at the end of the
+// archive or at a GTID of a domain the position does not name, before every domain of the
+// position was applied: the target would silently stand before the point asked for.
+func (r *replayer) untilReached() error {
+	if r.until == nil {
+		return nil
+	}
+	for d, want := range r.until {
+		if r.applied[d] < want {
+			why := "the archive ends"
+			if r.stopped {
+				why = "the replay stopped at a later GTID or one of a domain --until-gtid does not name"
+			}
+			return fmt.Errorf("--until-gtid %s not reached: %s after GTID %q (domain %d applied up to %d): archive more of the source's binary logs and run again with --resume, name every domain's position, or (when the dump is already past it) restore from an older dump", r.o.UntilGTID, why, r.res.LastGTID, d, r.applied[d])
+		}
 	}
 	return nil
 }

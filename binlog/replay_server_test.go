@@ -3,6 +3,8 @@ package binlog
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -111,6 +113,28 @@ func TestReplayPointInTime(t *testing.T) {
 			}
 		})
 	}
+	t.Run("until-gtid not reached", func(t *testing.T) {
+		// A position past the archive's end is an error, not a replay that stops short.
+		p, err := parseGTIDPos(s1GTID)
+		if err != nil || len(p) != 1 {
+			t.Fatalf("source position %q: %v", s1GTID, err)
+		}
+		var until string
+		for d, n := range p {
+			until = fmt.Sprintf("%d-%d-%d", d, 1, n+1000)
+		}
+		exec1(t, ddb, "DROP DATABASE IF EXISTS pitr", "RESET MASTER")
+		exec1(t, ddb, initialState...)
+		c, err := ddb.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_, err = Replay(ctx, c, ReplayOptions{Dir: archive, DumpFile: dumpFile, DumpPos: dumpPos, UntilGTID: until})
+		if err == nil || !strings.Contains(err.Error(), "not reached") {
+			t.Errorf("--until-gtid %s past the archive: %v, want a not-reached error", until, err)
+		}
+	})
 	t.Run("all", func(t *testing.T) {
 		res := replay(t, ReplayOptions{})
 		if tableExists(t, ddb) {

@@ -44,7 +44,7 @@ func ReplayPosition(ctx context.Context, c *sql.Conn, id string) (Position, bool
 	if n == 0 {
 		return p, false, nil
 	}
-	err := c.QueryRowContext(ctx, "SELECT file, pos, gtid FROM "+replayTable+" WHERE replay_id = ?", id).Scan(&p.File, &p.Pos, &p.GTID)
+	err := c.QueryRowContext(ctx, "SELECT file, pos, gtid FROM "+replayTable+" WHERE replay_id = ? LOCK IN SHARE MODE", id).Scan(&p.File, &p.Pos, &p.GTID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, false, nil
 	}

@@ -1,6 +1,9 @@
 package sqltext
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // QuoteIdent returns name as a backtick-quoted MySQL identifier, doubling any backtick inside
 // (MySQL manual, "Schema Object Names"). Any byte sequence is accepted.
@@ -63,4 +66,17 @@ func AppendHex(dst, v []byte) []byte {
 		dst = append(dst, hexDigits[c>>4], hexDigits[c&15])
 	}
 	return dst
+}
+
+// secretRe matches the password literals of account statements: IDENTIFIED BY [PASSWORD]
+// '...', IDENTIFIED VIA|WITH plugin USING|AS|BY '...', PASSWORD('...') and SET PASSWORD ... =
+// '...' (MariaDB manual, "CREATE USER", "SET PASSWORD"; MySQL's IDENTIFIED WITH). Group 1 is
+// what precedes the literal.
+var secretRe = regexp.MustCompile(`(?i)(IDENTIFIED\s+(?:WITH|VIA)\s+\S+\s+(?:USING|AS|BY)\s+|IDENTIFIED\s+BY\s+(?:PASSWORD\s+)?|PASSWORD\s*\(\s*|SET\s+PASSWORD\b[^=']*=\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")`)
+
+// RedactSecrets returns stmt with every password literal of an account statement replaced by
+// '<redacted>', for logs, error messages and dry-run output: a binary log records CREATE USER,
+// ALTER USER, GRANT ... IDENTIFIED BY and SET PASSWORD with the clear-text password.
+func RedactSecrets(stmt string) string {
+	return secretRe.ReplaceAllString(stmt, "${1}'<redacted>'")
 }

@@ -54,3 +54,23 @@ func TestIsGenerated(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactSecrets checks that the password literals of account statements are replaced and
+// the rest of the statement kept.
+func TestRedactSecrets(t *testing.T) {
+	for in, want := range map[string]string{
+		"CREATE USER 'u'@'%' IDENTIFIED BY 's3cr''et'":                  "CREATE USER 'u'@'%' IDENTIFIED BY '<redacted>'",
+		"ALTER USER u IDENTIFIED BY PASSWORD '*94BDCEBE19083CE2A1F959'": "ALTER USER u IDENTIFIED BY PASSWORD '<redacted>'",
+		"CREATE USER u IDENTIFIED VIA ed25519 USING PASSWORD('pw\\'x')": "CREATE USER u IDENTIFIED VIA ed25519 USING PASSWORD('<redacted>')",
+		"CREATE USER u IDENTIFIED WITH caching_sha2_password BY 'pw'":   "CREATE USER u IDENTIFIED WITH caching_sha2_password BY '<redacted>'",
+		"SET PASSWORD FOR 'u'@'h' = PASSWORD('pw')":                     "SET PASSWORD FOR 'u'@'h' = PASSWORD('<redacted>')",
+		"SET PASSWORD FOR u = 'pw'":                                     "SET PASSWORD FOR u = '<redacted>'",
+		"grant all on *.* to u identified by \"pw\"":                    "grant all on *.* to u identified by '<redacted>'",
+		"INSERT INTO t VALUES ('IDENTIFIED', 'password')":               "INSERT INTO t VALUES ('IDENTIFIED', 'password')",
+		"CREATE USER a IDENTIFIED BY 'x', b IDENTIFIED BY 'y'":          "CREATE USER a IDENTIFIED BY '<redacted>', b IDENTIFIED BY '<redacted>'",
+	} {
+		if got := RedactSecrets(in); got != want {
+			t.Errorf("RedactSecrets(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
