@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/sluicedb/sluice/internal/sqltext"
 	"github.com/sluicedb/sluice/replication"
 )
 
@@ -256,11 +257,12 @@ func (r *Restore) Grant(ctx context.Context, c *sql.Conn) error {
 		case err == nil:
 			return nil
 		case errors.As(err, &me):
-			r.warn(fmt.Sprintf("%s: the target refused %q: %v", who, stmt, me))
+			// MariaDB's SHOW GRANTS carries IDENTIFIED BY PASSWORD '*hash' in a grant.
+			r.warn(fmt.Sprintf("%s: the target refused %q: %s", who, sqltext.RedactSecrets(stmt), redact(me.Error(), stmt)))
 			r.sum.GrantsFailed++
 			return nil
 		default:
-			return fmt.Errorf("%s: %s: %w", who, stmt, err)
+			return fmt.Errorf("%s: %s: %w", who, sqltext.RedactSecrets(stmt), err)
 		}
 	}
 	dumped := map[Name]bool{}
