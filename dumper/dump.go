@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sluicedb/sluice/internal/checksum"
@@ -86,6 +87,52 @@ func readCatalog(ctx context.Context, db *sql.DB, o *Options) ([]string, []*tabl
 	return dbs, tables, nil
 }
 
+// checkCatalog reads the tables and their columns again once the lock is held (takeSnapshot)
+// and fails when they differ from tables, the catalog read before it: a table created or
+// dropped, or a column added, dropped or renamed in between would be missing from a dump whose
+// binlog coordinates say it is there (mydumper lists the tables under the lock). The dump is
+// then run again; nothing is written before this check.
+func checkCatalog(ctx context.Context, db *sql.DB, tables []*table, o *Options) error {
+	_, again, err := listTables(ctx, db, o)
+	if err != nil {
+		return err
+	}
+	again = filterTables(again, o)
+	if err := loadColumns(ctx, db, again, false); err != nil {
+		return err
+	}
+	shape := func(ts []*table) map[string]string {
+		m := make(map[string]string, len(ts))
+		for _, t := range ts {
+			names := make([]string, len(t.Columns))
+			for i, c := range t.Columns {
+				names[i] = c.Name
+			}
+			m[t.String()] = t.Kind + " (" + strings.Join(names, ", ") + ")"
+		}
+		return m
+	}
+	before, now := shape(tables), shape(again)
+	var changed []string
+	for name, s := range now {
+		if b, ok := before[name]; !ok {
+			changed = append(changed, name+" created")
+		} else if b != s {
+			changed = append(changed, name+" altered")
+		}
+	}
+	for name := range before {
+		if _, ok := now[name]; !ok {
+			changed = append(changed, name+" dropped")
+		}
+	}
+	if len(changed) > 0 {
+		slices.Sort(changed)
+		return fmt.Errorf("the schema changed while the dump took its lock (%s): run the dump again", strings.Join(changed, ", "))
+	}
+	return nil
+}
+
 // run is Run once the directory is ready.
 func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, start time.Time) (*Result, error) {
 	names := &fileNamer{opaque: len(o.Recipients) > 0}
@@ -114,11 +161,17 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 	if err != nil {
 		return nil, err
 	}
+	if o.afterCatalog != nil {
+		o.afterCatalog()
+	}
 	snap, err := takeSnapshot(ctx, db, tables, &o)
 	if err != nil {
 		return nil, err
 	}
 	defer snap.close()
+	if err := checkCatalog(ctx, db, tables, &o); err != nil {
+		return nil, err
+	}
 	o.Log.Info("consistent snapshot taken", "lock_mode", o.LockMode, "binlog_file", snap.coords.File,
 		"binlog_position", snap.coords.Position, "gtid_set", snap.coords.GTIDSet)
 

@@ -7,6 +7,13 @@ func WithDriverRows(o Options) Options {
 	return o
 }
 
+// WithAfterCatalog returns o set to call f once the catalog is read and before the lock is
+// taken, so tests can change the schema in that gap.
+func WithAfterCatalog(o Options, f func()) Options {
+	o.afterCatalog = f
+	return o
+}
+
 // WithSyncDir returns o set to call sync instead of dumpdir.SyncDir, so tests can check when the
 // dump directory is synced.
 func WithSyncDir(o Options, sync func(dir string) error) Options {

@@ -117,6 +117,10 @@ type Options struct {
 
 	// syncDir makes the renames in a directory durable: dumpdir.SyncDir, or a test's recorder.
 	syncDir func(dir string) error
+
+	// afterCatalog, set by tests, is called once the catalog is read and before the lock is
+	// taken (the gap checkCatalog guards).
+	afterCatalog func()
 }
 
 func (o *Options) setDefaults() {
