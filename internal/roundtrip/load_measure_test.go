@@ -35,10 +35,7 @@ func TestLoadMeasure(t *testing.T) {
 	}
 	ctx := context.Background()
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "sluice")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/sluicedb/sluice/cmd/sluice").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildSluice(t)
 	a := testserver.ForTest(t, testserver.Options{})
 	b := testserver.ForTest(t, testserver.Options{BufferPool: "256M", NoBinlog: true})
 	src := Open(t, a, "")

@@ -29,10 +29,7 @@ func TestLoadResumeAfterInterruptAndKill(t *testing.T) {
 		t.Skip("builds sluice and loads 400,000 rows")
 	}
 	ctx := context.Background()
-	bin := filepath.Join(t.TempDir(), "sluice")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/sluicedb/sluice/cmd/sluice").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildSluice(t)
 	a := testserver.ForTest(t, testserver.Options{})
 	b := testserver.ForTest(t, testserver.Options{})
 	src := Open(t, a, "")
