@@ -325,15 +325,17 @@ func writeMetadata(ctx context.Context, dir *dumpdir.Dir, meta *dumpdir.Metadata
 // dumpSchemas writes the schema files on its own connection while the workers dump data, and
 // fills meta.Databases and meta.Tables (in the order of outputs).
 func dumpSchemas(ctx context.Context, db *sql.DB, sw *schemaWriter, dbs []string, outputs []*tableOutput, meta *dumpdir.Metadata, o *Options) error {
+	// The schema writer's errors before its first database name every database it writes.
+	who := "schema writer (" + strings.Join(dbs, ", ") + ")"
 	c, err := db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("schema writer: connect: %w", err)
+		return fmt.Errorf("%s: connect: %w", who, err)
 	}
 	defer c.Close()
 	sw.conn = c
 	for _, q := range []string{"SET NAMES utf8mb4", "SET SESSION sql_mode = ''"} {
 		if _, err := c.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("schema writer: %s: %w", q, err)
+			return fmt.Errorf("%s: %s: %w", who, q, err)
 		}
 	}
 	for _, d := range dbs {
