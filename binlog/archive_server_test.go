@@ -3,9 +3,12 @@ package binlog
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -173,4 +176,18 @@ func TestArchiveGap(t *testing.T) {
 	if !errors.Is(err, ErrGap) {
 		t.Fatalf("archive from purged %s: %v, want ErrGap", first, err)
 	}
+}
+
+// fileSHA256 returns the hex SHA-256 of the file at path, to compare with the index's.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -99,6 +99,8 @@ type replayer struct {
 	batch      []string // statements not yet sent (MultiStatements)
 	batchBytes int
 	gtid       string
+	gtidDomain uint32 // r.gtid's domain and sequence number (MariaDB)
+	gtidSeq    uint64
 	gtTime     time.Time
 	last       string
 	db         string
@@ -317,6 +319,7 @@ func (r *replayer) event(ctx context.Context, ev []byte, h header) error {
 		b := body(ev)
 		seq, domain := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint32(b[8:])
 		r.gtid, r.gtTime, r.inTrx = g, h.time(), b[12]&flagGTIDStandalone == 0
+		r.gtidDomain, r.gtidSeq = domain, seq
 		if err := r.exec(ctx, fmt.Sprintf("SET @@session.gtid_domain_id=%d, @@session.server_id=%d, @@session.gtid_seq_no=%d", domain, h.ServerID, seq)); err != nil {
 			return err
 		}
@@ -518,11 +521,7 @@ func (r *replayer) commit() {
 	r.inTrx, r.begun = false, false
 	r.res.Transactions++
 	if r.until != nil {
-		if p, err := parseGTIDPos(r.gtid); err == nil {
-			for d, n := range p {
-				r.applied[d] = max(r.applied[d], n)
-			}
-		}
+		r.applied[r.gtidDomain] = max(r.applied[r.gtidDomain], r.gtidSeq)
 	}
 	r.res.LastGTID, r.res.LastTime, r.res.Last = r.gtid, r.gtTime, r.last
 }

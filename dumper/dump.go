@@ -73,15 +73,15 @@ func Run(ctx context.Context, cfg conn.Config, o Options) (*Result, error) {
 }
 
 // readCatalog returns the databases and the tables o selects (listTables, then --regex and
-// --ignore-engines), with their columns read (and keys, unless o.NoData): what Run and DryRun
-// plan from.
-func readCatalog(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table, error) {
+// --ignore-engines), with their columns read and, with keys (Run and DryRun pass !o.NoData),
+// their chunk keys: what Run and DryRun plan from, and what checkCatalog compares.
+func readCatalog(ctx context.Context, db *sql.DB, o *Options, keys bool) ([]string, []*table, error) {
 	dbs, tables, err := listTables(ctx, db, o)
 	if err != nil {
 		return nil, nil, err
 	}
 	tables = filterTables(tables, o)
-	if err := loadColumns(ctx, db, tables, !o.NoData); err != nil {
+	if err := loadColumns(ctx, db, tables, keys); err != nil {
 		return nil, nil, err
 	}
 	return dbs, tables, nil
@@ -93,12 +93,8 @@ func readCatalog(ctx context.Context, db *sql.DB, o *Options) ([]string, []*tabl
 // binlog coordinates say it is there (mydumper lists the tables under the lock). The dump is
 // then run again; nothing is written before this check.
 func checkCatalog(ctx context.Context, db *sql.DB, tables []*table, o *Options) error {
-	_, again, err := listTables(ctx, db, o)
+	_, again, err := readCatalog(ctx, db, o, false)
 	if err != nil {
-		return err
-	}
-	again = filterTables(again, o)
-	if err := loadColumns(ctx, db, again, false); err != nil {
 		return err
 	}
 	shape := func(ts []*table) map[string]string {
@@ -141,7 +137,7 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		return nil, err
 	}
 	defer db.Close()
-	dbs, tables, err := readCatalog(ctx, db, &o)
+	dbs, tables, err := readCatalog(ctx, db, &o, !o.NoData)
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,7 @@ func DryRun(ctx context.Context, cfg conn.Config, o Options) (*Plan, error) {
 		return nil, err
 	}
 	defer c.Close()
-	dbs, tables, err := readCatalog(ctx, db, &o)
+	dbs, tables, err := readCatalog(ctx, db, &o, !o.NoData)
 	if err != nil {
 		return nil, err
 	}

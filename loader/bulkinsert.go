@@ -19,32 +19,24 @@ const bulkPacketBytes = 4 << 20
 
 // bulkMinPacket is the smallest max_allowed_packet the bulk path runs under, so that a command
 // of bulkPacketBytes or half the packet has room for rows. A single row longer than the
-// packet, or than the 16 MiB of one protocol packet (a large BLOB or TEXT value), is
-// errRowTooLong: its table then goes by LOAD DATA.
+// packet, or than the 16 MiB of one protocol packet (a large BLOB or TEXT value), is a
+// rowTooLongError: its table then goes by LOAD DATA (bulkFailed).
 const bulkMinPacket = 1 << 20
 
-// errRowTooLong is a row that no bulk INSERT command can carry: its values and the command's
-// header exceed the session's max_allowed_packet or one protocol packet (16 MiB). Errors of it
-// are *rowTooLongError.
-var errRowTooLong = errors.New("a row too long for a bulk INSERT")
-
-// rowTooLongError is errRowTooLong for one row: size bytes of values and command header,
-// against the session's max_allowed_packet (bytes). A row within max_allowed_packet that is
-// only longer than one protocol packet can still go as an INSERT statement, which the driver
-// sends in several packets.
+// rowTooLongError is a row that no bulk INSERT command can carry: size bytes of values and
+// command header, more than the session's max_allowed_packet (bytes) or one protocol packet
+// (16 MiB). A row within max_allowed_packet that is only longer than one protocol packet can
+// still go as an INSERT statement, which the driver sends in several packets.
 type rowTooLongError struct {
 	size, maxAllowed int
 }
 
 func (e *rowTooLongError) Error() string {
 	if e.size <= e.maxAllowed {
-		return fmt.Sprintf("%v: %d bytes with its command header, more than one protocol packet (16 MiB)", errRowTooLong, e.size)
+		return fmt.Sprintf("a row too long for a bulk INSERT: %d bytes with its command header, more than one protocol packet (16 MiB)", e.size)
 	}
-	return fmt.Sprintf("%v: %d bytes with its command header, more than max_allowed_packet %d", errRowTooLong, e.size, e.maxAllowed)
+	return fmt.Sprintf("a row too long for a bulk INSERT: %d bytes with its command header, more than max_allowed_packet %d", e.size, e.maxAllowed)
 }
-
-// Is makes errors.Is(err, errRowTooLong) true.
-func (e *rowTooLongError) Is(target error) bool { return target == errRowTooLong }
 
 // bulkType reports whether a column of information_schema DATA_TYPE dataType goes into a bulk
 // INSERT as its decoded bytes (a binary parameter the server stores as LOAD DATA ... CHARACTER
@@ -58,9 +50,12 @@ func bulkType(dataType string) bool {
 type bulkStmt struct {
 	st         wire.Stmt
 	packet     int // bytes of rows per command, at most
-	maxPacket  int // bytes a command may hold: the session's max_allowed_packet, at most one packet
 	maxAllowed int // the session's max_allowed_packet, bytes
 }
+
+// maxCommand is the bytes a command may hold: the session's max_allowed_packet, at most one
+// protocol packet (wire.Conn.BulkInsert sends a command as one).
+func (b *bulkStmt) maxCommand() int { return min(b.maxAllowed, 1<<24-1) }
 
 // prepareBulk prepares on c, when p's rows may go by MariaDB's bulk INSERT (every column a
 // bulkType, the session negotiated bulk operations, max_allowed_packet at least bulkMinPacket),
@@ -86,15 +81,13 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 		r.o.Log.Debug("bulk INSERT: the session did not negotiate bulk operations, or the server refused them", "table", p.String())
 		return nil, nil
 	}
-	var maxPacket int
-	if err := c.QueryRowContext(ctx, "SELECT @@max_allowed_packet").Scan(&maxPacket); err != nil {
+	var maxAllowed int
+	if err := c.QueryRowContext(ctx, "SELECT @@max_allowed_packet").Scan(&maxAllowed); err != nil {
 		return nil, err
 	}
-	if maxPacket < bulkMinPacket {
+	if maxAllowed < bulkMinPacket {
 		return nil, nil
 	}
-	maxAllowed := maxPacket
-	maxPacket = min(maxPacket, 1<<24-1) // a command is one protocol packet (wire.Conn.BulkInsert)
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(p.t.Columns)), ", ")
 	cols := make([]string, len(p.t.Columns))
 	for i, n := range p.t.Columns {
@@ -107,7 +100,8 @@ func (r *restore) prepareBulk(ctx context.Context, c *sql.Conn, p *tablePlan) (*
 		if err != nil {
 			return err
 		}
-		b = &bulkStmt{st: st, packet: min(bulkPacketBytes, maxPacket/2), maxPacket: maxPacket, maxAllowed: maxAllowed}
+		b = &bulkStmt{st: st, maxAllowed: maxAllowed}
+		b.packet = min(bulkPacketBytes, b.maxCommand()/2)
 		return nil
 	})
 	if wire.IsBulkUnsupported(err) {
@@ -150,7 +144,7 @@ func bulkPrepareError(ctx context.Context, name string, err error) error {
 
 // bulkFailed decides what follows a bulk INSERT batch of p's data file name that ended with
 // err (bulkStmt.insert's). A command the server refuses though it offered bulk operations
-// (wire.IsBulkUnsupported: a server or proxy), or a row no command can carry (errRowTooLong)
+// (wire.IsBulkUnsupported: a server or proxy), or a row no command can carry (rowTooLongError)
 // when local_infile is on or the row is within max_allowed_packet, rolls the transaction back
 // and turns the bulk path off for the server or the table: bulkFailed returns again, and the
 // caller loads this batch and the rest of the file by LOAD DATA, or with local_infile off by
@@ -208,8 +202,8 @@ func (b *bulkStmt) insert(ctx context.Context, r *restore, c *sql.Conn, fill fun
 			return errors.New("bulk INSERT: the connection's socket is gone")
 		}
 		send := func(rows []byte) error {
-			if len(rows)+11+2*b.st.Params > b.maxPacket { // a single row longer than the packet; 11 bytes of header and 2 per column
-				return &rowTooLongError{size: len(rows) + 11 + 2*b.st.Params, maxAllowed: b.maxAllowed}
+			if size := len(rows) + 11 + 2*b.st.Params; size > b.maxCommand() { // a single row longer than the packet; 11 bytes of header and 2 per column
+				return &rowTooLongError{size: size, maxAllowed: b.maxAllowed}
 			}
 			n, err := wc.BulkInsert(ctx, b.st, rows)
 			total += n

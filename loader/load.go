@@ -371,7 +371,8 @@ func errIs(err error, numbers ...uint16) bool {
 // estimates that the final counts would not choose, the plans chosen from those estimates and
 // their id, so that the resume builds every table's indexes as the interrupted restore did.
 func resumePlans(ctx context.Context, dir *dumpdir.Dir, tables []*dumpdir.Table, meta *dumpdir.Metadata, o *Options, plans []*tablePlan, id string) ([]*tablePlan, string, error) {
-	if o.DeferIndexes != schema.DeferAuto || journalID(o.Journal) == id {
+	jid := journalID(o.Journal)
+	if o.DeferIndexes != schema.DeferAuto || jid == id {
 		return plans, id, nil
 	}
 	m, err := dir.ReadSchemas(ctx)
@@ -393,7 +394,7 @@ func resumePlans(ctx context.Context, dir *dumpdir.Dir, tables []*dumpdir.Table,
 	if err != nil {
 		return nil, "", err
 	}
-	if journalID(o.Journal) != fid {
+	if jid != fid {
 		o.strategyRows = nil
 		return plans, id, nil
 	}

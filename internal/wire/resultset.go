@@ -123,12 +123,10 @@ func (c *Conn) QueryRows(ctx context.Context, query string, ncols int, row RowFu
 	return err
 }
 
-// sendQuery writes query as a COM_QUERY packet with sequence number 0.
+// sendQuery writes query, shorter than one packet (QueryRows checks), as a COM_QUERY packet
+// with sequence number 0.
 func (c *Conn) sendQuery(query string) error {
 	n := 1 + len(query)
-	if n >= maxPacket {
-		return fmt.Errorf("query of %d bytes is longer than one packet", len(query))
-	}
 	c.out = append(c.out[:0], byte(n), byte(n>>8), byte(n>>16), 0, comQuery)
 	c.out = append(c.out, query...)
 	_, err := c.Conn.Write(c.out)
