@@ -17,6 +17,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/conn"
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/filelock"
 	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
@@ -98,6 +99,11 @@ func Archive(ctx context.Context, o Options) error {
 		if a.dir == "" {
 			a.dir = DefaultSpool(o.Dir)
 		}
+		lock, err := lockArchive(a.dir, o.Dir)
+		if err != nil {
+			return err
+		}
+		defer lock.Close()
 		if ix, a.uploaded, err = seedSpool(ctx, st, a.dir); err != nil {
 			return err
 		}
@@ -105,7 +111,11 @@ func Archive(ctx context.Context, o Options) error {
 		if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 			return err
 		}
-		var err error
+		lock, err := lockArchive(o.Dir, o.Dir)
+		if err != nil {
+			return err
+		}
+		defer lock.Close()
 		if ix, err = ReadIndex(o.Dir); err != nil {
 			return err
 		}
@@ -167,6 +177,31 @@ func Archive(ctx context.Context, o Options) error {
 		}
 		backoff = min(2*backoff, 30*time.Second)
 	}
+}
+
+// LockName is the file in a local archive (or an object-store archive's spool) that an
+// archiver holds locked while it runs (filelock.Lock), so that a second archiver of the same
+// archive stops at once instead of writing the same binlog files.
+const LockName = "sluice-archive.lock"
+
+// lockArchive creates dir (0700) and locks dir/LockName for the archive at loc; the lock lasts
+// until the returned file is closed or the process exits. A held lock is an error naming loc.
+func lockArchive(dir, loc string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("binlog archive %s: %w", loc, err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, LockName), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("binlog archive %s: %w", loc, err)
+	}
+	if err := filelock.Lock(f); err != nil {
+		f.Close()
+		if errors.Is(err, filelock.ErrLocked) {
+			return nil, fmt.Errorf("binlog archive %s is in use by another sluice binlog archive, still running: stop it first (two archivers would write the same binlog files)", loc)
+		}
+		return nil, fmt.Errorf("binlog archive %s: %w", loc, err)
+	}
+	return f, nil
 }
 
 type archiver struct {
@@ -371,7 +406,7 @@ func (a *archiver) event(ctx context.Context, ev []byte) error {
 // openFile opens the archive's file name for events from source position pos: appending
 // to the archive's last, incomplete file when it is that one, otherwise a new file.
 func (a *archiver) openFile(name string, pos uint64) error {
-	if name == "" || strings.ContainsAny(name, "/\\") || name == IndexName {
+	if name == "" || strings.ContainsAny(name, "/\\") || name == IndexName || name == LockName {
 		return fmt.Errorf("binlog archive: the source names a binlog file %q", name)
 	}
 	path := filepath.Join(a.dir, name)

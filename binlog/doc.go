@@ -10,5 +10,6 @@
 // Archive (archive.go) writes the events, byte for byte, to binlog files of the same names as
 // the source's (magic "\xfebin" then the events, readable by mariadb-binlog), switching file
 // when the source rotates, and rewrites the archive's index (index.go) after each file is
-// fsynced. It resumes an archive from the end of its last durable file.
+// fsynced. It resumes an archive from the end of its last durable file. While it runs it holds the
+// archive's LockName file locked (internal/filelock), so a second archiver of it stops at once.
 package binlog

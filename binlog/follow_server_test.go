@@ -44,6 +44,13 @@ func TestArchiveStopNever(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// A second archiver of the same archive, while the first runs, stops at once.
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel2()
+	err := Archive(ctx2, Options{Source: s.ConnConfig(), Dir: dir, ServerID: 4245})
+	if err == nil || !strings.Contains(err.Error(), "in use by another sluice binlog archive") {
+		t.Fatalf("a second archiver beside the running one: %v, want a refusal naming the running archiver", err)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -52,6 +59,10 @@ func TestArchiveStopNever(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("Archive did not return within 30 s of the cancel")
+	}
+	// Once the first has stopped, the archive resumes.
+	if err := Archive(ctx2, Options{Source: s.ConnConfig(), Dir: dir, ServerID: 4245}); err != nil {
+		t.Fatalf("resuming after the first archiver stopped: %v", err)
 	}
 	sameBytes(t, s, dir, first)
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/sluicedb/sluice/internal/filelock"
 )
 
 // journalMagic starts a journal's first line, followed by the restore's identity (see restoreID).
@@ -69,10 +71,17 @@ func openJournal(path, id string, resume bool) (*journal, error) {
 	if !resume {
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if errors.Is(err, os.ErrExist) {
+			if err := checkUnlocked(path); err != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("%s exists: an earlier restore of this dump was interrupted: finish it with --resume, or drop its tables and delete the journal to start over", path)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("journal: %w: use --journal FILE when the dump directory is read-only", err)
+		}
+		if err := lockJournal(f); err != nil {
+			f.Close()
+			return nil, err
 		}
 		j.f = f
 		if err := j.append(journalMagic + " " + id); err != nil {
@@ -101,6 +110,10 @@ func openJournal(path, id string, resume bool) (*journal, error) {
 	if j.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
+	if err := lockJournal(j.f); err != nil {
+		j.f.Close()
+		return nil, err
+	}
 	// A torn last line (no newline) must not glue onto the next entry.
 	if len(b) > 0 && b[len(b)-1] != '\n' {
 		if _, err := j.f.WriteString("\n"); err != nil {
@@ -109,6 +122,30 @@ func openJournal(path, id string, resume bool) (*journal, error) {
 		}
 	}
 	return j, nil
+}
+
+// lockJournal locks the open journal f for this run (filelock.Lock; the lock ends when f is
+// closed or the process exits), so that a second load of the same dump cannot run beside it.
+func lockJournal(f *os.File) error {
+	err := filelock.Lock(f)
+	if errors.Is(err, filelock.ErrLocked) {
+		return fmt.Errorf("journal %s is in use by another sluice load of this dump, still running: wait for it to finish, or stop it and then run --resume", f.Name())
+	}
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	return nil
+}
+
+// checkUnlocked returns lockJournal's error when another load holds the journal at path, nil
+// when none does (or the file cannot be opened: the caller's own error says why).
+func checkUnlocked(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	return lockJournal(f)
 }
 
 // has reports whether entry was recorded.

@@ -81,3 +81,26 @@ func TestJournalKeyed(t *testing.T) {
 	}
 	j.close()
 }
+
+// TestJournalInUse checks that while one load holds its journal, a second load of the same
+// dump is refused with an error saying so, both fresh and with --resume, and that --resume
+// works once the first has stopped.
+func TestJournalInUse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	first, err := openJournal(path, "id1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, resume := range []bool{false, true} {
+		_, err := openJournal(path, "id1", resume)
+		if err == nil || !strings.Contains(err.Error(), "in use by another sluice load") {
+			t.Fatalf("resume=%v beside a running load: %v, want a refusal naming the running load", resume, err)
+		}
+	}
+	first.close() // the first load stops (or is killed: the kernel drops its lock alike)
+	j, err := openJournal(path, "id1", true)
+	if err != nil {
+		t.Fatalf("--resume after the first load stopped: %v", err)
+	}
+	j.close()
+}

@@ -47,7 +47,8 @@ func pages(s *session) []page {
 			"commands) where the table is transactional (InnoDB) and has no spatial, BIT or YEAR column, else by LOAD DATA LOCAL " +
 			"(--no-bulk-insert: always). An interrupted restore (exit 130 or 143, or killed) is finished with --resume, every row once: " +
 			"InnoDB tables go on from the last committed transaction, while a MyISAM, Aria or other non-transactional table that was partly loaded " +
-			"(whose rows no ROLLBACK undoes) is emptied and loaded again whole.",
+			"(whose rows no ROLLBACK undoes) is emptied and loaded again whole. A load holds its journal locked while it runs " +
+			"(flock), so a second load of the same dump, --resume included, is refused while the first is still running.",
 			steps: func() []step {
 				return []step{
 					s.step(s.dst, "Plan a restore (--dry-run)", "Reads the dump and the target; changes nothing. Lists each "+
@@ -118,7 +119,8 @@ func pages(s *session) []page {
 			"with --stop-never it follows the source until SIGTERM, reconnecting with backoff, and reports its lag. The archive " +
 			"may be s3://BUCKET/PREFIX: the open file grows in a local --spool directory and is uploaded once the source " +
 			"rotates past it (and, on exit, as far as it is durable), the index last. A source " +
-			"that purged logs the archive needs is refused (a gap). `sluice load --binlogs ARCHIVE` replays the archive " +
+			"that purged logs the archive needs is refused (a gap). An archiver holds the archive (its spool for s3://) locked " +
+			"(flock on sluice-archive.lock) while it runs, so a second archiver of it stops at once. `sluice load --binlogs ARCHIVE` replays the archive " +
 			"after loading the dump, to its end, --until-gtid or --until-time; an interrupted replay is finished with --resume.",
 			steps: func() []step {
 				binlogs := filepath.Join(s.work, "binlogs")
