@@ -138,6 +138,11 @@ func Replay(ctx context.Context, conn *sql.Conn, o ReplayOptions) (ReplayResult,
 		r.o.ID = fmt.Sprintf("%s:%d", o.DumpFile, o.DumpPos)
 	}
 	if !o.DryRun {
+		unlock, err := lockReplay(ctx, conn, r.o.ID, r.o.Log)
+		if err != nil {
+			return r.res, err
+		}
+		defer unlock()
 		// A session that writes the target's binary log would log the position table too,
 		// for the target's replicas, which do not have it: record no position then.
 		var logging bool

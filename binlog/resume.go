@@ -2,9 +2,12 @@ package binlog
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 
 	"github.com/sluicedb/sluice/internal/sqltext"
@@ -101,4 +104,34 @@ func dropReplayPosition(ctx context.Context, c *sql.Conn, id string) error {
 	}
 	_, err := c.ExecContext(ctx, "DROP DATABASE IF EXISTS "+sqltext.QuoteIdent(replayDB))
 	return err
+}
+
+// replayLockName is the target's user-level lock (GET_LOCK) that a replay of id holds: a
+// prefix and the first 12 bytes of id's SHA-256 in hex, 38 characters (MySQL allows 64).
+func replayLockName(id string) string {
+	h := sha256.Sum256([]byte(id))
+	return "sluice-replay:" + hex.EncodeToString(h[:12])
+}
+
+// lockReplay takes the target's user-level lock for the replay id on c without waiting
+// (GET_LOCK(name, 0); MariaDB KB "GET_LOCK", MySQL manual 14.14 "Locking Functions"), so that a
+// second replay of the same archive into the same server, from this machine or another, is
+// refused instead of applying the same transactions twice. It returns the function that
+// releases the lock (closing c releases it too). A server that refuses user-level locks (a
+// Galera node may) gets a replay without one: the error is logged, not returned.
+func lockReplay(ctx context.Context, c *sql.Conn, id string, log *slog.Logger) (func(), error) {
+	name := replayLockName(id)
+	var got sql.NullInt64
+	if err := c.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", name).Scan(&got); err != nil {
+		log.Warn("binlog replay: the target refused a user-level lock; a second replay beside this one would not be refused", "lock", name, "err", err)
+		return func() {}, nil
+	}
+	if got.Valid && got.Int64 == 0 {
+		return nil, fmt.Errorf("binlog replay %s: another sluice load is replaying this archive into this server (it holds the user-level lock %s): wait for it to end, or stop it and then run load --resume", id, name)
+	}
+	return func() {
+		if _, err := c.ExecContext(context.WithoutCancel(ctx), "DO RELEASE_LOCK(?)", name); err != nil {
+			log.Debug("binlog replay: releasing the user-level lock", "lock", name, "err", err)
+		}
+	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,6 +89,29 @@ func TestReplayResume(t *testing.T) {
 					t.Fatalf("interrupted after %d events, the target already equals the source: the test interrupts nothing", stopAfter)
 				}
 			}
+			// A replay of the same archive into the same server while another holds it
+			// (here a session holding its user-level lock) is refused and applies nothing.
+			holder, err := ddb.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got int
+			if err := holder.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", replayLockName(dumpFile+":"+fmt.Sprint(dumpPos))).Scan(&got); err != nil || got != 1 {
+				t.Fatalf("GET_LOCK: %d %v", got, err)
+			}
+			before := checksum(t, ddb)
+			if _, err := replay(true, -1); err == nil || !strings.Contains(err.Error(), "another sluice load is replaying") {
+				t.Fatalf("replay beside a running one: %v, want a refusal naming it", err)
+			}
+			if after := checksum(t, ddb); after != before {
+				t.Fatalf("the refused replay changed the target (checksum %d, was %d)", after, before)
+			}
+			// The other replay ends and releases its lock (Close alone would return the
+			// session, lock held, to the pool).
+			if _, err := holder.ExecContext(ctx, "DO RELEASE_LOCK(?)", replayLockName(dumpFile+":"+fmt.Sprint(dumpPos))); err != nil {
+				t.Fatal(err)
+			}
+			holder.Close()
 			res, err := replay(true, -1)
 			if err != nil {
 				t.Fatalf("resumed replay: %v", err)

@@ -121,7 +121,8 @@ func pages(s *session) []page {
 			"rotates past it (and, on exit, as far as it is durable), the index last. A source " +
 			"that purged logs the archive needs is refused (a gap). An archiver holds the archive (its spool for s3://) locked " +
 			"(flock on sluice-archive.lock) while it runs, so a second archiver of it stops at once. `sluice load --binlogs ARCHIVE` replays the archive " +
-			"after loading the dump, to its end, --until-gtid or --until-time; an interrupted replay is finished with --resume.",
+			"after loading the dump, to its end, --until-gtid or --until-time; an interrupted replay is finished with --resume. " +
+			"A replay holds a user-level lock on the target (GET_LOCK), so a second replay of the same archive into the same server is refused.",
 			steps: func() []step {
 				binlogs := filepath.Join(s.work, "binlogs")
 				steps := []step{
