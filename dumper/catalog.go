@@ -217,7 +217,8 @@ func loadDatabaseColumns(ctx context.Context, db *sql.DB, d string, tables []*ta
 	}
 	var keyRows map[string][]map[string]string
 	if keys {
-		rows, err := queryMaps(ctx, db, `SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS
+		// SELECT *: MariaDB's IGNORED and MySQL's IS_VISIBLE columns exist on some servers only.
+		rows, err := queryMaps(ctx, db, `SELECT * FROM information_schema.STATISTICS
 			WHERE TABLE_SCHEMA = ? AND NON_UNIQUE = 0 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`, d)
 		if err != nil {
 			return fmt.Errorf("%s: keys: %w", d, err)

@@ -33,8 +33,9 @@ func keyTypeUsable(t string) bool { return sqltext.KeyTypeUsable(t) }
 // information_schema.STATISTICS (TABLE_NAME, INDEX_NAME, COLUMN_NAME, SUB_PART, in index and
 // column order) and its columns: the PRIMARY KEY, else a UNIQUE key of NOT NULL columns (a
 // single integer column first, then the fewest columns), else a single-column UNIQUE key that
-// allows NULL. Keys with a prefix part or a column keyTypeUsable refuses are skipped. It returns
-// nil when no key is usable (the table is then read in one scan).
+// allows NULL. Keys with a prefix part or a column keyTypeUsable refuses are skipped, and so
+// are ignored or invisible indexes (sqltext.KeyHidden, which reads the rows' IGNORED or
+// IS_VISIBLE column). It returns nil when no key is usable (the table is then read in one scan).
 func findKey(rows []map[string]string, cols map[string]catalogColumn) *chunkKey {
 	type cand struct {
 		key      chunkKey
@@ -51,8 +52,8 @@ func findKey(rows []map[string]string, cols map[string]catalogColumn) *chunkKey 
 			order = append(order, r["INDEX_NAME"])
 		}
 		col, ok := lookupColumn(cols, r["COLUMN_NAME"])
-		if !ok || r["SUB_PART"] != "" || !keyTypeUsable(col.DataType) {
-			c.bad = true // a functional key part, a prefix, or a type that does not order as it compares
+		if !ok || r["SUB_PART"] != "" || !keyTypeUsable(col.DataType) || sqltext.KeyHidden(r) {
+			c.bad = true // a functional key part, a prefix, a type that does not order as it compares, or an ignored (invisible) index
 		}
 		if col.nullable {
 			c.nullable++

@@ -18,6 +18,12 @@ func TestFindKey(t *testing.T) {
 		}
 		return rs
 	}
+	hidden := func(rs []map[string]string, col, v string) []map[string]string {
+		for _, r := range rs {
+			r[col] = v
+		}
+		return rs
+	}
 	cat := func(parts ...[]map[string]string) []map[string]string {
 		var rs []map[string]string
 		for _, p := range parts {
@@ -42,6 +48,9 @@ func TestFindKey(t *testing.T) {
 		{"column name case differs", cat(key("PRIMARY", "k", "")), "PRIMARY", false},
 		{"unknown column (functional key part)", cat(key("PRIMARY", "nope", "")), "", false},
 		{"no unique key", nil, "", false},
+		{"ignored index skipped (MariaDB)", cat(hidden(key("a_id", "id", ""), "IGNORED", "YES"), key("b_u", "u", "")), "b_u", false},
+		{"invisible index skipped (MySQL 8)", cat(hidden(key("a_id", "id", ""), "IS_VISIBLE", "NO"), key("b_u", "u", "")), "b_u", false},
+		{"visible index kept", cat(hidden(key("a_id", "id", ""), "IS_VISIBLE", "YES"), key("b_u", "u", "")), "a_id", false},
 	} {
 		k := findKey(c.rows, cols)
 		got := ""

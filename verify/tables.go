@@ -110,14 +110,17 @@ func strings1(ctx context.Context, q checksum.Querier, query string, args ...any
 
 // describe reads db.name's columns and the key its chunks are cut on: the PRIMARY KEY, else the
 // NOT NULL unique key of the fewest columns; keys with a prefix part or a column type whose
-// order sqltext.KeyTypeUsable refuses are skipped.
+// order sqltext.KeyTypeUsable refuses are skipped, and so are ignored or invisible indexes
+// (sqltext.KeyHidden).
 func describe(ctx context.Context, q checksum.Querier, db, name string) (*table, error) {
 	t := &table{DB: db, Name: name}
 	var err error
 	if t.Cols, err = checksum.Columns(ctx, q, db, name, nil); err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT s.INDEX_NAME, s.COLUMN_NAME, COALESCE(s.SUB_PART, 0), c.DATA_TYPE, COALESCE(c.CHARACTER_SET_NAME, ''), c.IS_NULLABLE
+	// s.*: MariaDB's IGNORED and MySQL's IS_VISIBLE columns exist on some servers only.
+	rows, err := q.QueryContext(ctx, `SELECT s.*, c.DATA_TYPE AS sluice_data_type,
+		  COALESCE(c.CHARACTER_SET_NAME, '') AS sluice_charset, c.IS_NULLABLE AS sluice_nullable
 		FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c
 		  ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
 		WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.NON_UNIQUE = 0 ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX`, db, name)
@@ -131,23 +134,35 @@ func describe(ctx context.Context, q checksum.Querier, db, name string) (*table,
 	}
 	cands := map[string]*cand{}
 	var order []string
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]sql.NullString, len(names))
+	ptrs := make([]any, len(names))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
 	for rows.Next() {
-		var idx, col, dt, cs, nullable string
-		var sub int
-		if err := rows.Scan(&idx, &col, &sub, &dt, &cs, &nullable); err != nil {
+		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}
+		r := make(map[string]string, len(names))
+		for i, n := range names {
+			r[strings.ToUpper(n)] = vals[i].String
+		}
+		idx := r["INDEX_NAME"]
 		c := cands[idx]
 		if c == nil {
 			c = &cand{}
 			cands[idx] = c
 			order = append(order, idx)
 		}
-		dt = strings.ToLower(dt)
-		if sub > 0 || nullable == "YES" || !sqltext.KeyTypeUsable(dt) {
+		dt := strings.ToLower(r["SLUICE_DATA_TYPE"])
+		if r["SUB_PART"] != "" || r["SLUICE_NULLABLE"] == "YES" || !sqltext.KeyTypeUsable(dt) || sqltext.KeyHidden(r) {
 			c.bad = true
 		}
-		c.cols = append(c.cols, keyCol{Name: col, Kind: sqltext.KindOf(dt), Charset: cs})
+		c.cols = append(c.cols, keyCol{Name: r["COLUMN_NAME"], Kind: sqltext.KindOf(dt), Charset: r["SLUICE_CHARSET"]})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

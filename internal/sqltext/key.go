@@ -69,3 +69,12 @@ func KeyCompare(names, literals []string, op string) string {
 	}
 	return "(" + strings.Join(ors, ") OR (") + ")"
 }
+
+// KeyHidden reports whether a row of information_schema.STATISTICS (read with SELECT *, column
+// names as keys) belongs to an index the optimizer may not use: IGNORED = 'YES' (MariaDB 10.6+,
+// "Ignored Indexes") or IS_VISIBLE = 'NO' (MySQL 8.0, "Invisible Indexes"). FORCE INDEX on such
+// an index fails (error 1176, "Key ... doesn't exist") and a range on its columns scans the
+// whole table, so chunks are never cut on one. Servers without either column hide none.
+func KeyHidden(stat map[string]string) bool {
+	return strings.EqualFold(stat["IGNORED"], "YES") || strings.EqualFold(stat["IS_VISIBLE"], "NO")
+}
