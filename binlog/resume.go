@@ -117,8 +117,10 @@ func replayLockName(id string) string {
 // (GET_LOCK(name, 0); MariaDB KB "GET_LOCK", MySQL manual 14.14 "Locking Functions"), so that a
 // second replay of the same archive into the same server, from this machine or another, is
 // refused instead of applying the same transactions twice. It returns the function that
-// releases the lock (closing c releases it too). A server that refuses user-level locks (a
-// Galera node may) gets a replay without one: the error is logged, not returned.
+// releases the lock (closing c's session releases it too). A server that refuses user-level
+// locks gets a replay without one: the error is logged, not returned. MariaDB 10.11's Galera
+// nodes grant them per node (measured), so there only a second replay into the same node is
+// refused.
 func lockReplay(ctx context.Context, c *sql.Conn, id string, log *slog.Logger) (func(), error) {
 	name := replayLockName(id)
 	var got sql.NullInt64
