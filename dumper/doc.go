@@ -7,7 +7,10 @@
 //     every worker starts its consistent-snapshot transaction, the binlog coordinates (and with
 //     --replica-data the replica's source position) are read, and the lock is released as soon
 //     as the non-transactional tables, dumped first, are read. Before FTWRL, queries running
-//     longer than --lock-wait-timeout make the dump give up naming them, or are killed.
+//     longer than --lock-wait-timeout make the dump give up naming them, or are killed. The
+//     catalog is read again under the lock (checkCatalog) and after the last SHOW CREATE
+//     (checkSchemasCurrent), so that no table altered in those gaps is dumped with a schema
+//     that differs from the one at the binlog coordinates.
 //   - key.go, chunk.go: each table is cut on its primary or unique key into chunks of about
 //     --rows rows by a planner connection while the workers already dump the first chunks:
 //     fixed integer steps for a dense integer key, index walking (ORDER BY key LIMIT 1 OFFSET n)

@@ -93,9 +93,50 @@ func readCatalog(ctx context.Context, db *sql.DB, o *Options, keys bool) ([]stri
 // binlog coordinates say it is there (mydumper lists the tables under the lock). The dump is
 // then run again; nothing is written before this check.
 func checkCatalog(ctx context.Context, db *sql.DB, tables []*table, o *Options) error {
-	_, again, err := readCatalog(ctx, db, o, false)
+	changed, err := catalogChanges(ctx, db, tables, o)
 	if err != nil {
 		return err
+	}
+	if len(changed) > 0 {
+		return fmt.Errorf("the schema changed while the dump took its lock (%s): run the dump again", strings.Join(changed, ", "))
+	}
+	return nil
+}
+
+// checkSchemasCurrent reads the catalog again once every SHOW CREATE of the dump has run
+// (dumpSchemas) and fails when a table or view of tables, the catalog read under the lock,
+// was altered since (a column added, dropped or renamed). The schema stage runs beside the
+// data, so it may read a table's definition after the lock is released. An ALTER that commits
+// in between, before the table's SHOW CREATE (an instant ADD COLUMN does not stop the
+// snapshot's reads, measured on MariaDB 10.11), would leave a schema file newer than the
+// dump's binlog coordinates: a replica or a point-in-time replay started there would apply
+// the ALTER again and fail. Tables created or
+// dropped since are not errors (the binlog from the coordinates creates or drops them), and
+// an ALTER after its table's SHOW CREATE is reported too, since the two cannot be told
+// apart: the dump is then run again.
+func checkSchemasCurrent(ctx context.Context, db *sql.DB, tables []*table, o *Options) error {
+	changed, err := catalogChanges(ctx, db, tables, o)
+	if err != nil {
+		return fmt.Errorf("schema writer: reading the catalog again: %w", err)
+	}
+	var altered []string
+	for _, c := range changed {
+		if strings.HasSuffix(c, " altered") {
+			altered = append(altered, c)
+		}
+	}
+	if len(altered) > 0 {
+		return fmt.Errorf("the schema changed during the dump (%s): its schema files may be newer than its binlog coordinates: run the dump again", strings.Join(altered, ", "))
+	}
+	return nil
+}
+
+// catalogChanges returns what differs between tables and the catalog read now, sorted: "NAME
+// created", "NAME altered" (its kind or column names differ) or "NAME dropped".
+func catalogChanges(ctx context.Context, db *sql.DB, tables []*table, o *Options) ([]string, error) {
+	_, again, err := readCatalog(ctx, db, o, false)
+	if err != nil {
+		return nil, err
 	}
 	shape := func(ts []*table) map[string]string {
 		m := make(map[string]string, len(ts))
@@ -122,11 +163,8 @@ func checkCatalog(ctx context.Context, db *sql.DB, tables []*table, o *Options) 
 			changed = append(changed, name+" dropped")
 		}
 	}
-	if len(changed) > 0 {
-		slices.Sort(changed)
-		return fmt.Errorf("the schema changed while the dump took its lock (%s): run the dump again", strings.Join(changed, ", "))
-	}
-	return nil
+	slices.Sort(changed)
+	return changed, nil
 }
 
 // run is Run once the directory is ready.
@@ -212,8 +250,16 @@ func run(ctx context.Context, cfg conn.Config, dir *dumpdir.Dir, o Options, star
 		}
 	}
 	stages := []func(context.Context) error{func(ctx context.Context) error {
+		if o.beforeSchemas != nil {
+			o.beforeSchemas()
+		}
 		if err := dumpSchemas(ctx, db, sw, dbs, outputs, meta, &o); err != nil {
 			return err
+		}
+		if !o.NoSchemas {
+			if err := checkSchemasCurrent(ctx, db, tables, &o); err != nil {
+				return err
+			}
 		}
 		select { // the tables Options.Keep keeps are known
 		case <-keepDone:

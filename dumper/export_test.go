@@ -14,6 +14,13 @@ func WithAfterCatalog(o Options, f func()) Options {
 	return o
 }
 
+// WithBeforeSchemas returns o set to call f when the schema stage starts, before its first
+// SHOW CREATE.
+func WithBeforeSchemas(o Options, f func()) Options {
+	o.beforeSchemas = f
+	return o
+}
+
 // WithSyncDir returns o set to call sync instead of dumpdir.SyncDir, so tests can check when the
 // dump directory is synced.
 func WithSyncDir(o Options, sync func(dir string) error) Options {

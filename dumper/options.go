@@ -121,6 +121,9 @@ type Options struct {
 	// afterCatalog, set by tests, is called once the catalog is read and before the lock is
 	// taken (the gap checkCatalog guards).
 	afterCatalog func()
+	// beforeSchemas, set by tests, is called when the schema stage starts, before its first
+	// SHOW CREATE (the gap checkSchemasCurrent guards).
+	beforeSchemas func()
 }
 
 func (o *Options) setDefaults() {
