@@ -121,7 +121,7 @@ func describe(ctx context.Context, q checksum.Querier, db, name string) (*table,
 	// s.*: MariaDB's IGNORED and MySQL's IS_VISIBLE columns exist on some servers only.
 	rows, err := q.QueryContext(ctx, `SELECT s.*, c.DATA_TYPE AS sluice_data_type,
 		  COALESCE(c.CHARACTER_SET_NAME, '') AS sluice_charset, c.IS_NULLABLE AS sluice_nullable
-		FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c
+		FROM information_schema.STATISTICS s LEFT JOIN information_schema.COLUMNS c
 		  ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
 		WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.NON_UNIQUE = 0 ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX`, db, name)
 	if err != nil {
@@ -158,6 +158,8 @@ func describe(ctx context.Context, q checksum.Querier, db, name string) (*table,
 			cands[idx] = c
 			order = append(order, idx)
 		}
+		// A MySQL 8 functional key part has no COLUMN_NAME, so no column joins it: its empty
+		// DATA_TYPE fails KeyTypeUsable and the key is skipped, as findKey skips it in the dump.
 		dt := strings.ToLower(r["SLUICE_DATA_TYPE"])
 		if r["SUB_PART"] != "" || r["SLUICE_NULLABLE"] == "YES" || !sqltext.KeyTypeUsable(dt) || sqltext.KeyHidden(r) {
 			c.bad = true
