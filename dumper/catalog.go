@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/rowmap"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
@@ -106,7 +107,7 @@ func ParseTableName(s string) (db, name string, err error) {
 // the -B databases, or of every non-system database.
 func listTables(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table, error) {
 	dbs, want, err := SelectDatabases(o.Tables, o.Databases, func() ([]string, error) {
-		rows, err := queryMaps(ctx, db, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
+		rows, err := rowmap.Query(ctx, db, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
 		names := make([]string, len(rows))
 		for i, r := range rows {
 			names[i] = r["SCHEMA_NAME"]
@@ -119,14 +120,14 @@ func listTables(ctx context.Context, db *sql.DB, o *Options) ([]string, []*table
 	found := map[[2]string]bool{}
 	var tables []*table
 	for _, d := range dbs {
-		exists, err := queryMaps(ctx, db, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", d)
+		exists, err := rowmap.Query(ctx, db, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", d)
 		if err != nil {
 			return nil, nil, err
 		}
 		if len(exists) == 0 {
 			return nil, nil, fmt.Errorf("database %q does not exist: check -B/-T", d)
 		}
-		rows, err := queryMaps(ctx, db, `SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, DATA_LENGTH
+		rows, err := rowmap.Query(ctx, db, `SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, DATA_LENGTH
 			FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`, d)
 		if err != nil {
 			return nil, nil, err
@@ -192,7 +193,7 @@ type catalogColumn struct {
 
 // loadDatabaseColumns is loadColumns for the tables of database d.
 func loadDatabaseColumns(ctx context.Context, db *sql.DB, d string, tables []*table, keys bool) error {
-	rows, err := queryMaps(ctx, db, `SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, EXTRA, IS_NULLABLE
+	rows, err := rowmap.Query(ctx, db, `SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, EXTRA, IS_NULLABLE
 		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`, d)
 	if err != nil {
 		return fmt.Errorf("%s: columns: %w", d, err)
@@ -218,7 +219,7 @@ func loadDatabaseColumns(ctx context.Context, db *sql.DB, d string, tables []*ta
 	var keyRows map[string][]map[string]string
 	if keys {
 		// SELECT *: MariaDB's IGNORED and MySQL's IS_VISIBLE columns exist on some servers only.
-		rows, err := queryMaps(ctx, db, `SELECT * FROM information_schema.STATISTICS
+		rows, err := rowmap.Query(ctx, db, `SELECT * FROM information_schema.STATISTICS
 			WHERE TABLE_SCHEMA = ? AND NON_UNIQUE = 0 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`, d)
 		if err != nil {
 			return fmt.Errorf("%s: keys: %w", d, err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sluicedb/sluice/internal/rowmap"
 	"github.com/sluicedb/sluice/internal/sqltext"
 	"github.com/sluicedb/sluice/replication"
 )
@@ -244,7 +245,7 @@ func takeSnapshot(ctx context.Context, db *sql.DB, tables []*table, o *Options) 
 // the connection id and query, or with o.KillLongQueries kills those queries (KILL QUERY).
 func checkLongQueries(ctx context.Context, c *sql.Conn, o *Options) error {
 	secs := int64(o.LockWaitTimeout.Seconds())
-	rows, err := queryMaps(ctx, c, `SELECT ID, USER, TIME, LEFT(INFO, 200) AS INFO FROM information_schema.PROCESSLIST
+	rows, err := rowmap.Query(ctx, c, `SELECT ID, USER, TIME, LEFT(INFO, 200) AS INFO FROM information_schema.PROCESSLIST
 		WHERE COMMAND = 'Query' AND INFO IS NOT NULL AND ID <> CONNECTION_ID() AND TIME >= ? ORDER BY TIME DESC`, secs)
 	if err != nil {
 		return fmt.Errorf("--lock-wait-timeout: %w", err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/rowmap"
 	"github.com/sluicedb/sluice/internal/testserver"
 	"github.com/sluicedb/sluice/replication"
 )
@@ -65,7 +66,7 @@ func TestReplicaData(t *testing.T) {
 	if rs.Port != src.Port || rs.GTIDSet != want || rs.File == "" || rs.Position == 0 {
 		t.Errorf("replica source %+v, want port %d and GTID %s", rs, src.Port, want)
 	}
-	rows, err := queryMaps(ctx, rdb, "SHOW SLAVE STATUS")
+	rows, err := rowmap.Query(ctx, rdb, "SHOW SLAVE STATUS")
 	if err != nil || len(rows) != 1 || rows[0]["Slave_SQL_Running"] != "Yes" {
 		t.Errorf("after the dump the replica SQL thread is not running: %v %v", rows, err)
 	}

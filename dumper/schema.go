@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/dumpdir"
+	"github.com/sluicedb/sluice/internal/rowmap"
 	"github.com/sluicedb/sluice/internal/sqlscript"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
@@ -61,7 +62,7 @@ func (s *schemaWriter) write(ctx context.Context, name string, body string) (str
 
 // showCreate runs a SHOW CREATE statement and returns the row (column name -> value).
 func (s *schemaWriter) showCreate(ctx context.Context, what string) (map[string]string, error) {
-	rows, err := queryMaps(ctx, s.conn, "SHOW CREATE "+what)
+	rows, err := rowmap.Query(ctx, s.conn, "SHOW CREATE "+what)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func (s *schemaWriter) table(ctx context.Context, t *table) (string, error) {
 func (s *schemaWriter) triggers(ctx context.Context, t *table) (string, error) {
 	byTable, ok := s.trigs[t.DB]
 	if !ok {
-		rows, err := queryMaps(ctx, s.conn, "SHOW TRIGGERS FROM "+sqltext.QuoteIdent(t.DB))
+		rows, err := rowmap.Query(ctx, s.conn, "SHOW TRIGGERS FROM "+sqltext.QuoteIdent(t.DB))
 		if err != nil {
 			return "", fmt.Errorf("%s: triggers: %w", t, err)
 		}
@@ -168,7 +169,7 @@ func (s *schemaWriter) post(ctx context.Context, db string, o *Options) (string,
 	var b strings.Builder
 	n := 0
 	add := func(kind, list, createCol string) error {
-		rows, err := queryMaps(ctx, s.conn, list+" WHERE Db = ?", db)
+		rows, err := rowmap.Query(ctx, s.conn, list+" WHERE Db = ?", db)
 		if err != nil {
 			return fmt.Errorf("database %s: %w", db, err)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/sluicedb/sluice/internal/rowmap"
 )
 
 // queryer is what *sql.DB, *sql.Conn and *sql.Tx have in common.
@@ -25,36 +27,16 @@ func (r statusRow) get(names ...string) (string, bool) {
 	return "", false
 }
 
-// showRows runs a SHOW statement and returns every row keyed by column name, scanning all
-// columns as raw bytes, so it works whatever columns the server version adds or renames.
+// showRows runs a SHOW statement and returns every row keyed by column name (rowmap.Query),
+// so it works whatever columns the server version adds or renames.
 func showRows(ctx context.Context, q queryer, query string) ([]statusRow, error) {
-	rows, err := q.QueryContext(ctx, query)
+	rows, err := rowmap.Query(ctx, q, query)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", query, err)
+		return nil, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", query, err)
-	}
-	var out []statusRow
-	for rows.Next() {
-		vals := make([]sql.RawBytes, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("%s: %w", query, err)
-		}
-		row := make(statusRow, len(cols))
-		for i, c := range cols {
-			row[c] = string(vals[i]) // copies: RawBytes is only valid until Next
-		}
-		out = append(out, row)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", query, err)
+	out := make([]statusRow, len(rows))
+	for i, r := range rows {
+		out[i] = r
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sluicedb/sluice/internal/rowmap"
 	"github.com/sluicedb/sluice/internal/sqltext"
 	"github.com/sluicedb/sluice/replication"
 )
@@ -126,34 +127,14 @@ func waitStopped(ctx context.Context, ctl *sql.Conn, gtid string, wait time.Dura
 	}
 }
 
-// slaveStatus returns SHOW SLAVE STATUS's row as column name -> value, or nil when the server
-// is not a replica.
+// slaveStatus returns SHOW SLAVE STATUS's row as column name -> value (rowmap.Query), or nil
+// when the server is not a replica.
 func slaveStatus(ctx context.Context, c *sql.Conn) (map[string]string, error) {
-	rows, err := c.QueryContext(ctx, "SHOW SLAVE STATUS")
-	if err != nil {
+	rows, err := rowmap.Query(ctx, c, "SHOW SLAVE STATUS")
+	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	if !rows.Next() {
-		return nil, rows.Err()
-	}
-	vals := make([]sql.NullString, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return nil, err
-	}
-	m := make(map[string]string, len(cols))
-	for i, c := range cols {
-		m[c] = vals[i].String
-	}
-	return m, rows.Err()
+	return rows[0], nil
 }
 
 // controlTimeout bounds one replica-control statement (STOP SLAVE, START SLAVE ...) and the

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sluicedb/sluice/dumper"
 	"github.com/sluicedb/sluice/internal/checksum"
+	"github.com/sluicedb/sluice/internal/rowmap"
 	"github.com/sluicedb/sluice/internal/sqltext"
 )
 
@@ -119,38 +120,21 @@ func describe(ctx context.Context, q checksum.Querier, db, name string) (*table,
 		return nil, err
 	}
 	// s.*: MariaDB's IGNORED and MySQL's IS_VISIBLE columns exist on some servers only.
-	rows, err := q.QueryContext(ctx, `SELECT s.*, c.DATA_TYPE AS sluice_data_type,
-		  COALESCE(c.CHARACTER_SET_NAME, '') AS sluice_charset, c.IS_NULLABLE AS sluice_nullable
+	rows, err := rowmap.Query(ctx, q, `SELECT s.*, c.DATA_TYPE AS SLUICE_DATA_TYPE,
+		  COALESCE(c.CHARACTER_SET_NAME, '') AS SLUICE_CHARSET, c.IS_NULLABLE AS SLUICE_NULLABLE
 		FROM information_schema.STATISTICS s LEFT JOIN information_schema.COLUMNS c
 		  ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
 		WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.NON_UNIQUE = 0 ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX`, db, name)
 	if err != nil {
 		return nil, fmt.Errorf("%s keys: %w", t, err)
 	}
-	defer rows.Close()
 	type cand struct {
 		cols []keyCol
 		bad  bool
 	}
 	cands := map[string]*cand{}
 	var order []string
-	names, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	vals := make([]sql.NullString, len(names))
-	ptrs := make([]any, len(names))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		r := make(map[string]string, len(names))
-		for i, n := range names {
-			r[strings.ToUpper(n)] = vals[i].String
-		}
+	for _, r := range rows {
 		idx := r["INDEX_NAME"]
 		c := cands[idx]
 		if c == nil {
@@ -165,9 +149,6 @@ func describe(ctx context.Context, q checksum.Querier, db, name string) (*table,
 			c.bad = true
 		}
 		c.cols = append(c.cols, keyCol{Name: r["COLUMN_NAME"], Kind: sqltext.KindOf(dt), Charset: r["SLUICE_CHARSET"]})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	for _, idx := range order {
 		c := cands[idx]

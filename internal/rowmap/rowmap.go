@@ -1,4 +1,4 @@
-package dumper
+package rowmap
 
 import (
 	"context"
@@ -6,11 +6,14 @@ import (
 	"fmt"
 )
 
-// queryMaps runs query and returns every row as column name -> text value; NULL becomes "".
-// It serves the SHOW statements whose columns differ between server versions.
-func queryMaps(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, query string, args ...any) ([]map[string]string, error) {
+// Querier is what *sql.DB, *sql.Conn and *sql.Tx have in common.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Query runs query with args on q and returns every row as column name (as the server names
+// it) -> text value; NULL becomes "". Errors name the query.
+func Query(ctx context.Context, q Querier, query string, args ...any) ([]map[string]string, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", query, err)
@@ -18,7 +21,7 @@ func queryMaps(ctx context.Context, q interface {
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", query, err)
 	}
 	var out []map[string]string
 	vals := make([]sql.NullString, len(cols))
