@@ -108,10 +108,7 @@ func Archive(ctx context.Context, o Options) error {
 			return err
 		}
 	} else {
-		if err := os.MkdirAll(o.Dir, 0o700); err != nil {
-			return err
-		}
-		lock, err := lockArchive(o.Dir, o.Dir)
+		lock, err := lockArchive(o.Dir, o.Dir) // creates o.Dir when missing
 		if err != nil {
 			return err
 		}

@@ -93,12 +93,12 @@ func readCatalog(ctx context.Context, db *sql.DB, o *Options, keys bool) ([]stri
 // binlog coordinates say it is there (mydumper lists the tables under the lock). The dump is
 // then run again; nothing is written before this check.
 func checkCatalog(ctx context.Context, db *sql.DB, tables []*table, o *Options) error {
-	changed, err := catalogChanges(ctx, db, tables, o)
+	d, err := catalogChanges(ctx, db, tables, o)
 	if err != nil {
 		return err
 	}
-	if len(changed) > 0 {
-		return fmt.Errorf("the schema changed while the dump took its lock (%s): run the dump again", strings.Join(changed, ", "))
+	if changed := d.list(); changed != "" {
+		return fmt.Errorf("the schema changed while the dump took its lock (%s): run the dump again", changed)
 	}
 	return nil
 }
@@ -110,33 +110,46 @@ func checkCatalog(ctx context.Context, db *sql.DB, tables []*table, o *Options) 
 // in between, before the table's SHOW CREATE (an instant ADD COLUMN does not stop the
 // snapshot's reads, measured on MariaDB 10.11), would leave a schema file newer than the
 // dump's binlog coordinates: a replica or a point-in-time replay started there would apply
-// the ALTER again and fail. Tables created or
-// dropped since are not errors (the binlog from the coordinates creates or drops them), and
-// an ALTER after its table's SHOW CREATE is reported too, since the two cannot be told
-// apart: the dump is then run again.
+// the ALTER again and fail. Tables created or dropped since are not errors (the binlog from
+// the coordinates creates or drops them), and an ALTER after its table's SHOW CREATE is
+// reported too, since the two cannot be told apart: the dump is then run again.
 func checkSchemasCurrent(ctx context.Context, db *sql.DB, tables []*table, o *Options) error {
-	changed, err := catalogChanges(ctx, db, tables, o)
+	d, err := catalogChanges(ctx, db, tables, o)
 	if err != nil {
 		return fmt.Errorf("schema writer: reading the catalog again: %w", err)
 	}
-	var altered []string
-	for _, c := range changed {
-		if strings.HasSuffix(c, " altered") {
-			altered = append(altered, c)
-		}
-	}
-	if len(altered) > 0 {
-		return fmt.Errorf("the schema changed during the dump (%s): its schema files may be newer than its binlog coordinates: run the dump again", strings.Join(altered, ", "))
+	if altered := (catalogDiff{altered: d.altered}).list(); altered != "" {
+		return fmt.Errorf("the schema changed during the dump (%s): its schema files may be newer than its binlog coordinates: run the dump again", altered)
 	}
 	return nil
 }
 
-// catalogChanges returns what differs between tables and the catalog read now, sorted: "NAME
-// created", "NAME altered" (its kind or column names differ) or "NAME dropped".
-func catalogChanges(ctx context.Context, db *sql.DB, tables []*table, o *Options) ([]string, error) {
+// catalogDiff is what differs between two reads of the catalog: the names (db.name) of the
+// tables and views created, altered (their kind or column names differ) and dropped.
+type catalogDiff struct{ created, altered, dropped []string }
+
+// list returns every change as "NAME created", "NAME altered" or "NAME dropped", sorted and
+// joined by ", "; "" when nothing changed.
+func (d catalogDiff) list() string {
+	var all []string
+	for _, c := range []struct {
+		names []string
+		what  string
+	}{{d.created, " created"}, {d.altered, " altered"}, {d.dropped, " dropped"}} {
+		for _, n := range c.names {
+			all = append(all, n+c.what)
+		}
+	}
+	slices.Sort(all)
+	return strings.Join(all, ", ")
+}
+
+// catalogChanges compares tables with the catalog read now.
+func catalogChanges(ctx context.Context, db *sql.DB, tables []*table, o *Options) (catalogDiff, error) {
+	var d catalogDiff
 	_, again, err := readCatalog(ctx, db, o, false)
 	if err != nil {
-		return nil, err
+		return d, err
 	}
 	shape := func(ts []*table) map[string]string {
 		m := make(map[string]string, len(ts))
@@ -150,21 +163,19 @@ func catalogChanges(ctx context.Context, db *sql.DB, tables []*table, o *Options
 		return m
 	}
 	before, now := shape(tables), shape(again)
-	var changed []string
 	for name, s := range now {
 		if b, ok := before[name]; !ok {
-			changed = append(changed, name+" created")
+			d.created = append(d.created, name)
 		} else if b != s {
-			changed = append(changed, name+" altered")
+			d.altered = append(d.altered, name)
 		}
 	}
 	for name := range before {
 		if _, ok := now[name]; !ok {
-			changed = append(changed, name+" dropped")
+			d.dropped = append(d.dropped, name)
 		}
 	}
-	slices.Sort(changed)
-	return changed, nil
+	return d, nil
 }
 
 // run is Run once the directory is ready.
